@@ -1,0 +1,568 @@
+"""The training engine every page trains through.
+
+A run is described by two small frozen dataclasses, :class:`Network` (what is trained) and
+:class:`Training` (how), plus the data. :func:`train` returns plain arrays: the loss and
+metric per epoch, and snapshots (weights and outputs on an evaluation grid) at chosen
+epochs, from which a page replays training without training again.
+
+Why it is built the way it is (measurements in ``benchmarks/``):
+
+* Speed. ``model.fit`` spends most of its time in Python between tiny batches. Here all
+  epochs between two snapshots, with all their mini-batches, run as one ``tf.function``
+  call: a ``tf.range`` loop over epochs around a ``tf.range`` loop over batches, with a
+  Keras model and a Keras optimizer inside.
+* Memory and latency. Tracing such a function takes about a second, and every traced
+  Keras optimizer leaves megabytes behind that are never freed. So compiled trainers are
+  kept and reused across parameter sets: hidden layers are padded to a width bucket
+  (4, 8, 16, ...) with the unused units held at exactly zero, and the learning rate,
+  regularisation rates, initial weights, shuffles and batch size are inputs or variables,
+  not constants. Changing a width, a rate or the seed reuses a compiled trainer; only a new
+  depth, activation, loss or optimizer compiles a new one (kept in a bounded LRU).
+* Determinism. Nothing uses process-wide random state: initial weights are drawn in NumPy
+  from the run's seed, shuffles are precomputed from it, the dropout generator is reset
+  from it. A trainer is used by one run at a time (a lock), so sessions training at once
+  cannot disturb each other.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from core import activations as act_registry
+from core import initializers, optimizers
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+MAX_UNITS = 64
+MAX_LAYERS = 8
+MAX_EPOCHS = 5000
+MAX_POINTS = 20000
+OUTPUT_ACTIVATIONS = ("linear", "sigmoid", "tanh", "softmax")
+
+
+@dataclass(frozen=True)
+class Loss:
+    name: str
+    label: str
+    latex: str
+
+
+LOSSES: dict[str, Loss] = {
+    loss.name: loss
+    for loss in (
+        Loss("mse", "mean squared error", r"J = \frac{1}{N}\sum_i (y_m(x_i) - y_i)^2"),
+        Loss("half_mse", "½ squared error (TensorFlow Playground)",
+             r"J = \frac{1}{N}\sum_i \tfrac12 (y_m(x_i) - y_i)^2"),
+        Loss("binary_crossentropy", "binary cross-entropy",
+             r"J = -\frac{1}{N}\sum_i y_i \ln p_i + (1-y_i)\ln(1-p_i)"),
+        Loss("categorical_crossentropy", "categorical cross-entropy",
+             r"J = -\frac{1}{N}\sum_i \sum_k y_{ik} \ln p_{ik}"),
+    )
+}
+
+
+def _need(condition: bool, message: str) -> None:
+    if not condition:
+        raise ValueError(message)
+
+
+@dataclass(frozen=True)
+class Network:
+    """A fully connected network: inputs → hidden layers → outputs.
+
+    ``activation`` is one name for every hidden layer or one per layer; ``dropout`` is the
+    drop probability after every hidden layer (0 = none).
+    """
+
+    n_inputs: int = 2
+    hidden_units: tuple[int, ...] = (4,)
+    activation: str | tuple[str, ...] = "tanh"
+    n_outputs: int = 1
+    output_activation: str = "linear"
+    dropout: float = 0.0
+    initializer: str = "glorot_uniform"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "hidden_units", tuple(int(u) for u in self.hidden_units))
+        if isinstance(self.activation, str):
+            object.__setattr__(self, "activation", (self.activation,) * len(self.hidden_units))
+        object.__setattr__(self, "activation", tuple(self.activation))
+        _need(1 <= self.n_inputs <= 64, f"n_inputs must be between 1 and 64, got {self.n_inputs}")
+        _need(len(self.hidden_units) <= MAX_LAYERS,
+              f"hidden_units: at most {MAX_LAYERS} hidden layers, got {len(self.hidden_units)}")
+        for u in self.hidden_units:
+            _need(1 <= u <= MAX_UNITS, f"hidden_units must be between 1 and {MAX_UNITS}, got {u}")
+        _need(len(self.activation) == len(self.hidden_units),
+              "activation: give one name, or one per hidden layer")
+        for a in self.activation:
+            act_registry.get(a)
+        _need(1 <= self.n_outputs <= 16,
+              f"n_outputs must be between 1 and 16, got {self.n_outputs}")
+        _need(self.output_activation in OUTPUT_ACTIVATIONS,
+              f"output_activation must be one of {', '.join(OUTPUT_ACTIVATIONS)}, "
+              f"got {self.output_activation!r}")
+        _need(0.0 <= self.dropout < 0.95, f"dropout must be in [0, 0.95), got {self.dropout}")
+        initializers.get(self.initializer)
+
+    @property
+    def is_classifier(self) -> bool:
+        """Outputs are class scores (accuracy is recorded), not regression values."""
+        return self.output_activation in ("sigmoid", "tanh", "softmax")
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        """Layer sizes from the inputs to the outputs."""
+        return (self.n_inputs, *self.hidden_units, self.n_outputs)
+
+
+@dataclass(frozen=True)
+class Training:
+    """How a network is trained: loss, optimizer and its rate, regularisation, batches."""
+
+    loss: str = "mse"
+    optimizer: str = "sgd"
+    learning_rate: float = 0.03
+    batch_size: int = 10
+    epochs: int = 100
+    l1_rate: float = 0.0
+    l2_rate: float = 0.0
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        _need(self.loss in LOSSES, f"loss must be one of {', '.join(LOSSES)}, got {self.loss!r}")
+        optimizers.get(self.optimizer)
+        _need(math.isfinite(self.learning_rate) and 0 < self.learning_rate <= 100,
+              f"learning_rate must be in (0, 100], got {self.learning_rate}")
+        _need(1 <= self.batch_size <= MAX_POINTS,
+              f"batch_size must be between 1 and {MAX_POINTS}, got {self.batch_size}")
+        _need(1 <= self.epochs <= MAX_EPOCHS,
+              f"epochs must be between 1 and {MAX_EPOCHS}, got {self.epochs}")
+        for name in ("l1_rate", "l2_rate"):
+            value = getattr(self, name)
+            _need(math.isfinite(value) and 0 <= value <= 100,
+                  f"{name} must be in [0, 100], got {value}")
+        _need(0 <= self.seed < 2**31, f"seed must be between 0 and 2^31-1, got {self.seed}")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The state of training after ``epoch`` epochs (0 = before training)."""
+
+    epoch: int
+    weights: list[tuple[np.ndarray, np.ndarray]]
+    outputs: np.ndarray | None  # model outputs on the evaluation points, (n_eval, n_outputs)
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    """What a run produced: per-epoch history, snapshots, and how it ended."""
+
+    history: dict[str, np.ndarray]
+    snapshots: list[Snapshot]
+    epochs_run: int
+    diverged_at: int | None = None
+
+    @property
+    def final(self) -> Snapshot:
+        return self.snapshots[-1]
+
+    @property
+    def diverged(self) -> bool:
+        return self.diverged_at is not None
+
+    @property
+    def message(self) -> str:
+        if self.diverged_at is None:
+            return f"trained {self.epochs_run} epochs"
+        return (f"diverged at epoch {self.diverged_at}: the loss became infinite or NaN; "
+                "lower the learning rate")
+
+
+@dataclass(frozen=True)
+class Data:
+    """Training (and optional validation) arrays; ``y`` has one column per output."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray | None = None
+    y_val: np.ndarray | None = None
+    _arrays: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        x, y = _as_2d(self.x_train, "x_train"), _as_2d(self.y_train, "y_train")
+        _need(len(x) == len(y), "y_train must have one row per row of x_train")
+        _need(1 <= len(x) <= MAX_POINTS, f"x_train must have 1 to {MAX_POINTS} rows, got {len(x)}")
+        self._arrays.update(x_train=x, y_train=y)
+        if self.x_val is not None and len(self.x_val):
+            xv, yv = _as_2d(self.x_val, "x_val"), _as_2d(self.y_val, "y_val")
+            _need(len(xv) == len(yv), "y_val must have one row per row of x_val")
+            self._arrays.update(x_val=xv, y_val=yv)
+        else:
+            self._arrays.update(x_val=np.zeros((0, x.shape[1]), np.float32),
+                                y_val=np.zeros((0, y.shape[1]), np.float32))
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        a = self._arrays
+        return a["x_train"], a["y_train"], a["x_val"], a["y_val"]
+
+    @property
+    def has_validation(self) -> bool:
+        return len(self._arrays["x_val"]) > 0
+
+
+def _as_2d(a: np.ndarray | None, name: str) -> np.ndarray:
+    _need(a is not None, f"{name} is missing")
+    arr = np.asarray(a, dtype=np.float32)
+    arr = arr.reshape(-1, 1) if arr.ndim == 1 else arr
+    _need(arr.ndim == 2, f"{name} must be a 2-D array")
+    _need(bool(np.all(np.isfinite(arr))), f"{name} contains NaN or infinite values")
+    return arr
+
+
+def snapshot_epochs(epochs: int, frames: int) -> tuple[int, ...]:
+    """About ``frames`` epochs, from 0 to ``epochs``, denser at the start where most changes."""
+    if frames <= 1:
+        return (epochs,)
+    # Square-root spacing: the early epochs, where the picture changes fast, get more frames.
+    raw = np.round(epochs * np.linspace(0, 1, frames) ** 2).astype(int)
+    return tuple(sorted(set(raw.tolist()) | {0, epochs}))
+
+
+# ----------------------------------------------------------------------------------------
+# Compiled trainers
+# ----------------------------------------------------------------------------------------
+
+
+def _bucket(width: int) -> int:
+    """The padded width a hidden layer of ``width`` units is compiled with."""
+    return max(4, 1 << (width - 1).bit_length())
+
+
+@dataclass(frozen=True)
+class _Structure:
+    """Everything that changes the traced graph; runs that agree on it share a trainer."""
+
+    n_inputs: int
+    widths: tuple[int, ...]
+    activations: tuple[str, ...]
+    n_outputs: int
+    output_activation: str
+    dropout: float
+    loss: str
+    optimizer: str
+    l1: bool
+    l2: bool
+
+    @classmethod
+    def of(cls, net: Network, fit: Training) -> _Structure:
+        width = _bucket(max(net.hidden_units)) if net.hidden_units else 0
+        return cls(net.n_inputs, (width,) * len(net.hidden_units), net.activation,
+                   net.n_outputs, net.output_activation, net.dropout, fit.loss, fit.optimizer,
+                   fit.l1_rate > 0, fit.l2_rate > 0)
+
+
+@functools.cache
+def _tf():
+    """TensorFlow, configured once for this workload on first use."""
+    import tensorflow as tf
+
+    # The engine's matrices are tiny: handing each op to a thread pool costs more than the op
+    # itself (benchmarks.training_speed: ~1.7x faster with one thread each). Only possible
+    # before TensorFlow's runtime starts; if something started it earlier, keep its setting.
+    threads = int(os.environ.get("DASHBOARD_TF_THREADS", "1"))
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(threads)
+    except RuntimeError:
+        pass
+    return tf
+
+
+class _Trainer:
+    """One compiled Keras model + optimizer, reset and reused for every run of a structure."""
+
+    def __init__(self, s: _Structure) -> None:
+        tf = _tf()
+        import keras
+
+        self.s = s
+        self.lock = threading.Lock()
+        self.model = self._build_model(s, keras)
+        self.optimizer = optimizers.get(s.optimizer).make(0.01)
+        self.optimizer.build(self.model.trainable_variables)
+        self._optimizer_start = [np.array(v.numpy()) for v in self.optimizer.variables]
+        self.l1 = tf.Variable(0.0, trainable=False)
+        self.l2 = tf.Variable(0.0, trainable=False)
+        self.dense = [layer for layer in self.model.layers if isinstance(layer, keras.layers.Dense)]
+        self.masks = [layer for layer in self.model.layers if isinstance(layer, _unit_mask_class())]
+        self.dropouts = [layer for layer in self.model.layers
+                         if isinstance(layer, keras.layers.Dropout)]
+        spec = tf.TensorSpec
+        self.run = tf.function(self._run_epochs, input_signature=[
+            spec([None, s.n_inputs], tf.float32), spec([None, s.n_outputs], tf.float32),
+            spec([None, s.n_inputs], tf.float32), spec([None, s.n_outputs], tf.float32),
+            spec([None, None], tf.int32), spec([], tf.int32)])
+        self.predict = tf.function(lambda x: self.model(x, training=False),
+                                   input_signature=[spec([None, s.n_inputs], tf.float32)])
+
+    @staticmethod
+    def _build_model(s: _Structure, keras):
+        layers = [keras.Input((s.n_inputs,))]
+        for width, name in zip(s.widths, s.activations):
+            activation = act_registry.get(name)
+            layers.append(keras.layers.Dense(width, activation=activation.keras))
+            if not activation.zero_at_zero:
+                layers.append(_unit_mask_class()(width))
+            if s.dropout > 0:
+                layers.append(keras.layers.Dropout(s.dropout, seed=0))
+        layers.append(keras.layers.Dense(s.n_outputs, activation=s.output_activation))
+        return keras.Sequential(layers)
+
+    # -- one run ---------------------------------------------------------------------------
+
+    def reset(self, net: Network, fit: Training) -> None:
+        """Load a run's initial weights and hyper-parameters into the compiled model."""
+        weights = initializers.initial_weights(net.sizes, net.initializer, fit.seed)
+        for layer, (kernel, bias) in zip(self.dense, weights):
+            k_var, b_var = layer.kernel, layer.bias
+            padded_k = np.zeros(k_var.shape, np.float32)
+            padded_k[: kernel.shape[0], : kernel.shape[1]] = kernel
+            padded_b = np.zeros(b_var.shape, np.float32)
+            padded_b[: bias.shape[0]] = bias
+            k_var.assign(padded_k)
+            b_var.assign(padded_b)
+        for mask, units in zip(self.masks, [u for u, a in zip(net.hidden_units, net.activation)
+                                            if not act_registry.get(a).zero_at_zero]):
+            value = np.zeros(mask.mask.shape, np.float32)
+            value[:units] = 1.0
+            mask.mask.assign(value)
+        for var, start in zip(self.optimizer.variables, self._optimizer_start):
+            var.assign(start)
+        self.optimizer.learning_rate = fit.learning_rate
+        self.l1.assign(fit.l1_rate)
+        self.l2.assign(fit.l2_rate)
+        for i, layer in enumerate(self.dropouts):
+            layer.seed_generator.state.assign(np.array([fit.seed, 7919 * (i + 1)], np.int64))
+
+    def weights(self, net: Network) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The current weights, cut back from the padded widths to the network's own."""
+        sizes = net.sizes
+        out = []
+        for i, layer in enumerate(self.dense):
+            kernel = layer.kernel.numpy()[: sizes[i], : sizes[i + 1]].copy()
+            bias = layer.bias.numpy()[: sizes[i + 1]].copy()
+            out.append((kernel, bias))
+        return out
+
+    # -- the compiled part -----------------------------------------------------------------
+
+    def _data_loss(self, y, p):
+        import keras
+
+        ops = keras.ops
+        if self.s.loss == "mse":
+            return ops.mean(ops.square(p - y))
+        if self.s.loss == "half_mse":
+            return 0.5 * ops.mean(ops.square(p - y))
+        if self.s.loss == "binary_crossentropy":
+            return ops.mean(keras.losses.binary_crossentropy(y, p))
+        return ops.mean(keras.losses.categorical_crossentropy(y, p))
+
+    def _penalty(self):
+        tf = _tf()
+        total = tf.constant(0.0)
+        for layer in self.dense:
+            if self.s.l1:
+                total += self.l1 * tf.reduce_sum(tf.abs(layer.kernel))
+            if self.s.l2:
+                total += self.l2 * tf.reduce_sum(tf.square(layer.kernel))
+        return total
+
+    def _accuracy(self, y, p):
+        tf = _tf()
+        if self.s.output_activation == "softmax":
+            hit = tf.equal(tf.argmax(p, axis=1), tf.argmax(y, axis=1))
+        elif self.s.output_activation == "tanh":
+            hit = tf.equal(p[:, 0] >= 0.0, y[:, 0] >= 0.0)
+        else:
+            hit = tf.equal(p[:, 0] >= 0.5, y[:, 0] >= 0.5)
+        return tf.reduce_mean(tf.cast(hit, tf.float32))
+
+    def _evaluate(self, x, y):
+        p = self.model(x, training=False)
+        return self._data_loss(y, p), self._accuracy(y, p)
+
+    def _step(self, xb, yb):
+        tf = _tf()
+        with tf.GradientTape() as tape:
+            loss = self._data_loss(yb, self.model(xb, training=True))
+            if self.s.l1 or self.s.l2:
+                loss += self._penalty()
+        variables = self.model.trainable_variables
+        self.optimizer.apply(tape.gradient(loss, variables), variables)
+
+    def _run_epochs(self, x, y, xv, yv, perms, batch_size):
+        """Train one epoch per row of ``perms`` (the shuffle of that epoch).
+
+        Returns per-epoch train/validation loss and accuracy, and how many epochs ran
+        (fewer than asked when the loss stopped being finite).
+        """
+        tf = _tf()
+        n = tf.shape(x)[0]
+        n_epochs = tf.shape(perms)[0]
+        n_batches = (n + batch_size - 1) // batch_size
+        # Separate names, not a list: AutoGraph carries only plain variables through loops.
+        loss_ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
+        val_loss_ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
+        acc_ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
+        val_acc_ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
+        done = tf.constant(0)
+        for epoch in tf.range(n_epochs):
+            xs = tf.gather(x, perms[epoch])
+            ys = tf.gather(y, perms[epoch])
+            for b in tf.range(n_batches):
+                start = b * batch_size
+                self._step(xs[start:start + batch_size], ys[start:start + batch_size])
+            loss, acc = self._evaluate(x, y)
+            val_loss, val_acc = self._evaluate(xv, yv)
+            loss_ta = loss_ta.write(epoch, loss)
+            val_loss_ta = val_loss_ta.write(epoch, val_loss)
+            acc_ta = acc_ta.write(epoch, acc)
+            val_acc_ta = val_acc_ta.write(epoch, val_acc)
+            done = epoch + 1
+            if not tf.math.is_finite(loss):
+                break
+        return [loss_ta.stack(), val_loss_ta.stack(), acc_ta.stack(), val_acc_ta.stack()], done
+
+
+@functools.cache
+def _unit_mask_class():
+    """The Keras layer class for unit masks (made lazily: Keras loads only when training)."""
+    import keras
+
+    class UnitMask(keras.layers.Layer):
+        """Multiplies each unit by 0 or 1, so padded units stay exactly zero.
+
+        Needed only after activations with σ(0) ≠ 0 (sigmoid, softplus): a padded unit would
+        otherwise emit σ(0) and its outgoing weights would learn.
+        """
+
+        def __init__(self, units: int, **kwargs):
+            super().__init__(**kwargs)
+            self.units = units
+            self.mask = self.add_weight(shape=(units,), initializer="ones", trainable=False,
+                                        name="mask")
+
+        def call(self, inputs):
+            return inputs * self.mask
+
+    return UnitMask
+
+
+_TRAINERS: OrderedDict[_Structure, _Trainer] = OrderedDict()
+_TRAINERS_LOCK = threading.Lock()
+MAX_TRAINERS = 48
+
+
+def _trainer(s: _Structure) -> _Trainer:
+    """The compiled trainer for a structure, made on first use and kept in a bounded LRU."""
+    with _TRAINERS_LOCK:
+        trainer = _TRAINERS.get(s)
+        if trainer is not None:
+            _TRAINERS.move_to_end(s)
+            return trainer
+    trainer = _Trainer(s)  # outside the lock: building takes time, others may go on
+    with _TRAINERS_LOCK:
+        trainer = _TRAINERS.setdefault(s, trainer)
+        _TRAINERS.move_to_end(s)
+        while len(_TRAINERS) > MAX_TRAINERS:
+            _TRAINERS.popitem(last=False)
+    return trainer
+
+
+def compiled_trainers() -> int:
+    """How many compiled trainers are alive (for benchmarks and tests)."""
+    return len(_TRAINERS)
+
+
+# ----------------------------------------------------------------------------------------
+# The public entry point
+# ----------------------------------------------------------------------------------------
+
+
+def train(
+    net: Network,
+    fit: Training,
+    data: Data,
+    *,
+    eval_x: np.ndarray | None = None,
+    snapshots_at: tuple[int, ...] | None = None,
+) -> TrainResult:
+    """Train ``net`` on ``data`` as ``fit`` says; never raises for a diverging run.
+
+    ``snapshots_at`` lists the epochs (0 = initial weights) at which weights, and outputs on
+    ``eval_x`` if given, are recorded; by default only the end of training. Training stops
+    at the first epoch whose loss is not finite, reported as ``diverged_at``.
+    """
+    x, y, xv, yv = data.arrays()
+    _need(x.shape[1] == net.n_inputs, f"x_train has {x.shape[1]} columns, the network "
+                                      f"expects n_inputs={net.n_inputs}")
+    _need(y.shape[1] == net.n_outputs, f"y_train has {y.shape[1]} columns, the network "
+                                       f"expects n_outputs={net.n_outputs}")
+    epochs_wanted = sorted({e for e in (snapshots_at or (fit.epochs,)) if 0 <= e <= fit.epochs})
+    if not epochs_wanted or epochs_wanted[-1] != fit.epochs:
+        epochs_wanted.append(fit.epochs)
+    grid = None if eval_x is None else np.asarray(eval_x, np.float32)
+
+    trainer = _trainer(_Structure.of(net, fit))
+    with trainer.lock:
+        trainer.reset(net, fit)
+        return _run(trainer, net, fit, (x, y, xv, yv), grid, epochs_wanted)
+
+
+def _run(trainer: _Trainer, net: Network, fit: Training, arrays, grid, stops) -> TrainResult:
+    tf = _tf()
+    x, y, xv, yv = arrays
+    shuffles = np.random.default_rng([fit.seed, 0x5EED])
+    batch = tf.constant(min(fit.batch_size, len(x)), tf.int32)
+    parts: list[list[np.ndarray]] = [[], [], [], []]
+    snaps: list[Snapshot] = []
+    done, diverged_at = 0, None
+    for stop in stops:
+        if stop > done:
+            perms = np.stack([shuffles.permutation(len(x)) for _ in range(stop - done)])
+            records, ran = trainer.run(x, y, xv, yv, perms.astype(np.int32), batch)
+            for part, rec in zip(parts, records):
+                part.append(rec.numpy())
+            done += int(ran)
+            if not np.isfinite(parts[0][-1][-1]):
+                diverged_at = done
+                break
+        outputs = None if grid is None else trainer.predict(grid).numpy()
+        snaps.append(Snapshot(done, trainer.weights(net), outputs))
+    if not snaps:  # diverged before the first snapshot after epoch 0
+        snaps.append(Snapshot(0, initializers.initial_weights(net.sizes, net.initializer,
+                                                                fit.seed), None))
+    history = _history(parts, has_val=len(xv) > 0, classifier=net.is_classifier)
+    return TrainResult(history, snaps, done, diverged_at)
+
+
+def _history(parts: list[list[np.ndarray]], *, has_val: bool, classifier: bool
+             ) -> dict[str, np.ndarray]:
+    loss, val_loss, acc, val_acc = (np.concatenate(p) if p else np.zeros(0, np.float32)
+                                    for p in parts)
+    history = {"loss": loss}
+    if has_val:
+        history["val_loss"] = val_loss
+    if classifier:
+        history["accuracy"] = acc
+        if has_val:
+            history["val_accuracy"] = val_acc
+    return history

@@ -1,0 +1,234 @@
+"""Parameter dataclasses: one frozen dataclass per demo is its defaults, its validation,
+its cache key and its URL.
+
+A field declares its range once (with :func:`number`, :func:`choice`, :func:`flag` or
+:func:`numbers`); the same declaration validates constructor arguments, parses query
+strings and gives widgets their bounds, so a link can never hold a value the UI could not
+have produced.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import types
+import typing
+from collections.abc import Mapping, Sequence
+from typing import Any, Self
+
+_NUMBER = "number"
+_CHOICE = "choice"
+_FLAG = "flag"
+_NUMBERS = "numbers"
+
+
+def number(
+    default: float,
+    lo: float,
+    hi: float,
+    *,
+    options: Sequence[float] | None = None,
+    label: str = "",
+    help: str = "",
+) -> Any:
+    """A numeric field within [lo, hi], optionally restricted to a ladder of ``options``."""
+    meta = {"kind": _NUMBER, "lo": lo, "hi": hi, "options": tuple(options or ()), "label": label,
+            "help": help}
+    return dataclasses.field(default=default, metadata=meta)
+
+
+def choice(default: str, options: Sequence[str], *, label: str = "", help: str = "") -> Any:
+    """A string field that must be one of ``options`` (usually a registry's keys)."""
+    meta = {"kind": _CHOICE, "options": tuple(options), "label": label, "help": help}
+    return dataclasses.field(default=default, metadata=meta)
+
+
+def flag(default: bool, *, label: str = "", help: str = "") -> Any:
+    """A yes/no field."""
+    return dataclasses.field(default=default, metadata={"kind": _FLAG, "label": label,
+                                                         "help": help})
+
+
+def numbers(
+    default: tuple[float, ...],
+    lo: float,
+    hi: float,
+    *,
+    min_len: int,
+    max_len: int,
+    label: str = "",
+    help: str = "",
+) -> Any:
+    """A tuple of numbers (e.g. units per layer, or a weight matrix read row by row)."""
+    meta = {"kind": _NUMBERS, "lo": lo, "hi": hi, "min_len": min_len, "max_len": max_len,
+            "label": label, "help": help}
+    return dataclasses.field(default=tuple(default), metadata=meta)
+
+
+def _element_type(cls: type, name: str) -> type:
+    """The Python type of a field, or of a tuple field's elements (int or float or str...)."""
+    hint = typing.get_type_hints(cls)[name]
+    if typing.get_origin(hint) is tuple:
+        return typing.get_args(hint)[0]
+    if isinstance(hint, types.UnionType):
+        return typing.get_args(hint)[0]
+    return hint
+
+
+def _check_number(name: str, value: Any, meta: Mapping[str, Any], kind: type) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{name} must be a number, got {value!r}")
+    if kind is int and not float(value).is_integer():
+        raise ValueError(f"{name} must be a whole number, got {value!r}")
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    if not meta["lo"] <= value <= meta["hi"]:
+        raise ValueError(f"{name} must be between {meta['lo']:g} and {meta['hi']:g}, got {value:g}")
+    options = meta.get("options") or ()
+    if options and not any(math.isclose(value, o, rel_tol=1e-9) for o in options):
+        shown = ", ".join(f"{o:g}" for o in options)
+        raise ValueError(f"{name} must be one of {shown}, got {value:g}")
+
+
+def check_field(cls: type, name: str, value: Any) -> None:
+    """Raise ValueError naming ``name`` if ``value`` is outside the field's declared range."""
+    meta = {f.name: f.metadata for f in dataclasses.fields(cls)}[name]
+    kind = meta.get("kind")
+    if kind == _NUMBER:
+        _check_number(name, value, meta, _element_type(cls, name))
+    elif kind == _CHOICE:
+        if value not in meta["options"]:
+            raise ValueError(f"{name} must be one of {', '.join(meta['options'])}, got {value!r}")
+    elif kind == _FLAG:
+        if not isinstance(value, bool):
+            raise ValueError(f"{name} must be true or false, got {value!r}")
+    elif kind == _NUMBERS:
+        if not isinstance(value, tuple):
+            raise ValueError(f"{name} must be a tuple, got {value!r}")
+        if not meta["min_len"] <= len(value) <= meta["max_len"]:
+            raise ValueError(f"{name} must have {meta['min_len']} to {meta['max_len']} "
+                             f"entries, got {len(value)}")
+        for v in value:
+            _check_number(name, v, meta, _element_type(cls, name))
+
+
+def _parse(cls: type, name: str, text: str) -> Any:
+    """Turn one query-string value into the field's Python value (ValueError if it can't)."""
+    meta = {f.name: f.metadata for f in dataclasses.fields(cls)}[name]
+    kind, elem = meta.get("kind"), _element_type(cls, name)
+    text = text.strip()
+    if kind == _FLAG:
+        lowered = text.lower()
+        if lowered in ("1", "true", "yes", "on"):
+            return True
+        if lowered in ("0", "false", "no", "off"):
+            return False
+        raise ValueError(f"{name}: {text!r} is not true/false")
+    if kind == _CHOICE:
+        return text
+    if kind == _NUMBERS:
+        parts = [p for p in text.split(",") if p.strip()] if text else []
+        return tuple(_parse_number(name, p, elem) for p in parts)
+    return _parse_number(name, text, elem)
+
+
+def _parse_number(name: str, text: str, elem: type) -> float | int:
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"{name}: {text!r} is not a number") from None
+    if elem is int:
+        if not value.is_integer():
+            raise ValueError(f"{name}: {text!r} is not a whole number")
+        return int(value)
+    return value
+
+
+def _format(value: Any) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, tuple):
+        return ",".join(_format(v) for v in value)
+    if isinstance(value, float):
+        return repr(value) if not value.is_integer() else repr(value).removesuffix(".0")
+    return str(value)
+
+
+class Params:
+    """Base for a demo's frozen parameter dataclass.
+
+    Subclasses are ``@dataclass(frozen=True)`` with every field declared through the helpers
+    above. Validation of single fields is automatic; override :meth:`check` for rules that
+    relate several fields.
+    """
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if f.metadata.get("kind") == _NUMBERS and isinstance(value, list):
+                object.__setattr__(self, f.name, tuple(value))
+                value = tuple(value)
+            if _element_type(type(self), f.name) is float and isinstance(value, int) and \
+                    not isinstance(value, bool) and f.metadata.get("kind") == _NUMBER:
+                object.__setattr__(self, f.name, float(value))
+            check_field(type(self), f.name, getattr(self, f.name))
+        self.check()
+
+    def check(self) -> None:
+        """Rules across fields; raise ValueError naming the parameter."""
+
+    def replace(self, **changes: Any) -> Self:
+        """A copy with some fields changed (validated like a new instance)."""
+        return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def meta(cls, name: str) -> Mapping[str, Any]:
+        """The declared range/options/label of field ``name`` (for widgets)."""
+        return {f.name: f.metadata for f in dataclasses.fields(cls)}[name]
+
+    @classmethod
+    def field_names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in dataclasses.fields(cls))
+
+    def to_query(self) -> dict[str, str]:
+        """Every field as a query-string value, so a link pins the exact configuration."""
+        return {f.name: _format(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+    @classmethod
+    def from_query(
+        cls, query: Mapping[str, str | Sequence[str]], *, other_keys: Sequence[str] = ()
+    ) -> tuple[Self, list[str]]:
+        """Build parameters from a URL's query, never failing.
+
+        Returns the parameters and a list of human-readable notes, one per value that was
+        ignored (unknown key, malformed or out-of-range value); ignored values keep their
+        defaults. Keys in ``other_keys`` belong to something else on the page and are skipped.
+        """
+        defaults = cls()
+        names = set(cls.field_names())
+        accepted: dict[str, Any] = {}
+        notes: list[str] = []
+        for key, raw in query.items():
+            text = raw if isinstance(raw, str) else (raw[-1] if raw else "")
+            if key in other_keys:
+                continue
+            if key not in names:
+                notes.append(f"ignored unknown parameter '{key}'")
+                continue
+            try:
+                value = _parse(cls, key, text)
+                dataclasses.replace(defaults, **{key: value})
+            except ValueError as err:
+                notes.append(f"ignored {key}={text!r} ({_reason(err)}); "
+                             f"using the default {_format(getattr(defaults, key))}")
+                continue
+            accepted[key] = value
+        try:
+            return cls(**accepted), notes
+        except ValueError as err:
+            notes.append(f"ignored the link's settings ({_reason(err)}); using the defaults")
+            return defaults, notes
+
+
+def _reason(err: ValueError) -> str:
+    return str(err).split(": ", 1)[-1] if ": " in str(err) else str(err)
