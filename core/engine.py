@@ -11,13 +11,14 @@ Why it is built the way it is (measurements in ``benchmarks/``):
   epochs between two snapshots, with all their mini-batches, run as one ``tf.function``
   call: a ``tf.range`` loop over epochs around a ``tf.range`` loop over batches, with a
   Keras model and a Keras optimizer inside.
-* Memory and latency. Tracing such a function takes about a second, and every traced
-  Keras optimizer leaves megabytes behind that are never freed. So compiled trainers are
-  kept and reused across parameter sets: hidden layers are padded to a width bucket
-  (4, 8, 16, ...) with the unused units held at exactly zero, and the learning rate,
-  regularisation rates, initial weights, shuffles and batch size are inputs or variables,
-  not constants. Changing a width, a rate or the seed reuses a compiled trainer; only a new
-  depth, activation, loss or optimizer compiles a new one (kept in a bounded LRU).
+* Memory and latency. Tracing such a function takes about a second, a compiled trainer
+  holds ~7 MB, and TensorFlow never frees all of it (~1.3 MB stays after it is dropped).
+  So compiled trainers are kept and reused across parameter sets: hidden layers are padded
+  to a width bucket (8, 16, 32, 64) with the unused units held at exactly zero, and the
+  learning rate, regularisation rates, initial weights, shuffles and batch size are inputs
+  or variables, not constants. Changing a width, a rate or the seed reuses a compiled
+  trainer; only a new depth, activation, loss or optimizer compiles a new one (kept in a
+  bounded LRU of ``MAX_TRAINERS``).
 * Determinism. Nothing uses process-wide random state: initial weights are drawn in NumPy
   from the run's seed, shuffles are precomputed from it, the dropout generator is reset
   from it. A trainer is used by one run at a time (a lock), so sessions training at once
@@ -242,7 +243,7 @@ def snapshot_epochs(epochs: int, frames: int) -> tuple[int, ...]:
 
 def _bucket(width: int) -> int:
     """The padded width a hidden layer of ``width`` units is compiled with."""
-    return max(4, 1 << (width - 1).bit_length())
+    return max(8, 1 << (width - 1).bit_length())
 
 
 @dataclass(frozen=True)
@@ -257,15 +258,12 @@ class _Structure:
     dropout: float
     loss: str
     optimizer: str
-    l1: bool
-    l2: bool
 
     @classmethod
     def of(cls, net: Network, fit: Training) -> _Structure:
         width = _bucket(max(net.hidden_units)) if net.hidden_units else 0
         return cls(net.n_inputs, (width,) * len(net.hidden_units), net.activation,
-                   net.n_outputs, net.output_activation, net.dropout, fit.loss, fit.optimizer,
-                   fit.l1_rate > 0, fit.l2_rate > 0)
+                   net.n_outputs, net.output_activation, net.dropout, fit.loss, fit.optimizer)
 
 
 @functools.cache
@@ -379,10 +377,8 @@ class _Trainer:
         tf = _tf()
         total = tf.constant(0.0)
         for layer in self.dense:
-            if self.s.l1:
-                total += self.l1 * tf.reduce_sum(tf.abs(layer.kernel))
-            if self.s.l2:
-                total += self.l2 * tf.reduce_sum(tf.square(layer.kernel))
+            total += self.l1 * tf.reduce_sum(tf.abs(layer.kernel))
+            total += self.l2 * tf.reduce_sum(tf.square(layer.kernel))
         return total
 
     def _accuracy(self, y, p):
@@ -402,11 +398,18 @@ class _Trainer:
     def _step(self, xb, yb):
         tf = _tf()
         with tf.GradientTape() as tape:
-            loss = self._data_loss(yb, self.model(xb, training=True))
-            if self.s.l1 or self.s.l2:
-                loss += self._penalty()
+            # The penalty is always in the graph (a zero rate adds exactly zero), so a change
+            # of regularisation never needs a new compiled trainer.
+            loss = self._data_loss(yb, self.model(xb, training=True)) + self._penalty()
         variables = self.model.trainable_variables
-        self.optimizer.apply(tape.gradient(loss, variables), variables)
+        grads = tape.gradient(loss, variables)
+        # Keras's own update rule, without ``optimizer.apply``'s distribution-strategy wrapper:
+        # that wrapper leaves ~4 MB behind per traced trainer (benchmarks.memory_soak) and
+        # does nothing on one CPU. Order as in ``apply``: update, then count the iteration.
+        rate = tf.cast(self.optimizer.learning_rate, tf.float32)
+        for grad, var in zip(grads, variables):
+            self.optimizer.update_step(grad, var, rate)
+        self.optimizer.iterations.assign_add(1)
 
     def _run_epochs(self, x, y, xv, yv, perms, batch_size):
         """Train one epoch per row of ``perms`` (the shuffle of that epoch).
@@ -430,8 +433,10 @@ class _Trainer:
             for b in tf.range(n_batches):
                 start = b * batch_size
                 self._step(xs[start:start + batch_size], ys[start:start + batch_size])
-            loss, acc = self._evaluate(x, y)
-            val_loss, val_acc = self._evaluate(xv, yv)
+            # One forward pass over training and validation points together.
+            p = self.model(tf.concat([x, xv], axis=0), training=False)
+            loss, acc = self._data_loss(y, p[:n]), self._accuracy(y, p[:n])
+            val_loss, val_acc = self._data_loss(yv, p[n:]), self._accuracy(yv, p[n:])
             loss_ta = loss_ta.write(epoch, loss)
             val_loss_ta = val_loss_ta.write(epoch, val_loss)
             acc_ta = acc_ta.write(epoch, acc)
@@ -468,7 +473,7 @@ def _unit_mask_class():
 
 _TRAINERS: OrderedDict[_Structure, _Trainer] = OrderedDict()
 _TRAINERS_LOCK = threading.Lock()
-MAX_TRAINERS = 48
+MAX_TRAINERS = 32
 
 
 def _trainer(s: _Structure) -> _Trainer:

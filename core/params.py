@@ -10,6 +10,7 @@ have produced.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import types
 import typing
@@ -65,6 +66,7 @@ def numbers(
     return dataclasses.field(default=tuple(default), metadata=meta)
 
 
+@functools.cache
 def _element_type(cls: type, name: str) -> type:
     """The Python type of a field, or of a tuple field's elements (int or float or str...)."""
     hint = typing.get_type_hints(cls)[name]

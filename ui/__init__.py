@@ -1,0 +1,4 @@
+"""Shared Streamlit helpers: URL state, parameter widgets, caching and page furniture.
+
+Pages import these; ``core`` never does.
+"""

@@ -1,0 +1,56 @@
+"""Page furniture: the header every page opens with, the cache layer, and the guard that
+turns an unexpected error into a message instead of a stack trace."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import streamlit as st
+
+F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger("lecture_dashboard")
+
+
+def header(title: str, intro: str, formula: str | None = None) -> None:
+    """Title, one or two sentences, and the page's key formula in the lecture's notation."""
+    st.title(title)
+    st.markdown(intro)
+    if formula:
+        st.latex(formula)
+
+
+def cached(fn: F, *, max_entries: int = 64, spinner: str | bool = "Training…") -> F:
+    """Cache a core function's result per parameter set, shared by all sessions.
+
+    Bounded, because a lecture hall of students explores many configurations.
+    """
+    return st.cache_data(max_entries=max_entries, show_spinner=spinner)(fn)  # type: ignore
+
+
+def run_guarded(page: Any) -> None:
+    """Run a page; an unexpected error becomes a short message (details go to the log)."""
+    try:
+        page.run()
+    except Exception as err:  # noqa: BLE001 - last line of defence in front of an audience
+        log.error("page %s failed:\n%s", getattr(page, "title", "?"), traceback.format_exc())
+        st.error(f"Something went wrong on this page ({type(err).__name__}). The settings are "
+                 "unchanged: try another value, or reload the page.")
+
+
+def keep_keras_state() -> None:
+    """Stop Streamlit from calling ``keras.backend.clear_session()`` after every script run.
+
+    Streamlit does it for apps that build a model inside the script. This app keeps compiled
+    models across runs and sessions (core.engine), and the call costs ~0.3 s per run (a full
+    garbage collection), empties TensorFlow's kernel cache, and swaps Keras's global state
+    under sessions that are tracing a model at that moment.
+    """
+    try:
+        from streamlit.runtime.scriptrunner import script_runner
+    except ImportError:  # pragma: no cover - Streamlit moved it; nothing to undo then
+        return
+    if hasattr(script_runner, "_clean_problem_modules"):
+        script_runner._clean_problem_modules = lambda: None
