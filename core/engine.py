@@ -135,8 +135,22 @@ class Training:
     l1_rate: float = 0.0
     l2_rate: float = 0.0
     seed: int = 0
+    #: Reduce on plateau: halve (``plateau_factor``) the learning rate when the monitored loss
+    #: (validation if there is any, else training) has not improved for this many epochs.
+    plateau_patience: int = 0
+    plateau_factor: float = 0.5
+    #: Early stopping: end training when the monitored loss has not improved for this many
+    #: epochs (0 = train all epochs).
+    early_stopping_patience: int = 0
 
     def __post_init__(self) -> None:
+        _need(0 <= self.plateau_patience <= MAX_EPOCHS,
+              f"plateau_patience must be between 0 and {MAX_EPOCHS}, got {self.plateau_patience}")
+        _need(0.0 < self.plateau_factor < 1.0,
+              f"plateau_factor must be in (0, 1), got {self.plateau_factor}")
+        _need(0 <= self.early_stopping_patience <= MAX_EPOCHS,
+              "early_stopping_patience must be between 0 and "
+              f"{MAX_EPOCHS}, got {self.early_stopping_patience}")
         _need(self.loss in LOSSES, f"loss must be one of {', '.join(LOSSES)}, got {self.loss!r}")
         optimizers.get(self.optimizer)
         _need(math.isfinite(self.learning_rate) and 0 < self.learning_rate <= 100,
@@ -169,6 +183,7 @@ class TrainResult:
     snapshots: list[Snapshot]
     epochs_run: int
     diverged_at: int | None = None
+    stopped_early_at: int | None = None
 
     @property
     def final(self) -> Snapshot:
@@ -180,6 +195,9 @@ class TrainResult:
 
     @property
     def message(self) -> str:
+        if self.stopped_early_at is not None:
+            return (f"stopped early at epoch {self.stopped_early_at}: the monitored loss "
+                    "stopped improving")
         if self.diverged_at is None:
             return f"trained {self.epochs_run} epochs"
         return (f"diverged at epoch {self.diverged_at}: the loss became infinite or NaN; "
@@ -298,6 +316,14 @@ class _Trainer:
         self._optimizer_start = [np.array(v.numpy()) for v in self.optimizer.variables]
         self.l1 = tf.Variable(0.0, trainable=False)
         self.l2 = tf.Variable(0.0, trainable=False)
+        # Schedule and early-stopping state, carried from one compiled call to the next.
+        self.plateau_patience = tf.Variable(0, trainable=False)
+        self.plateau_factor = tf.Variable(0.5, trainable=False)
+        self.stop_patience = tf.Variable(0, trainable=False)
+        self.best = tf.Variable(np.inf, dtype=tf.float32, trainable=False)
+        self.plateau_wait = tf.Variable(0, trainable=False)
+        self.stop_wait = tf.Variable(0, trainable=False)
+        self.stopped = tf.Variable(False, trainable=False)
         self.dense = [layer for layer in self.model.layers if isinstance(layer, keras.layers.Dense)]
         self.masks = [layer for layer in self.model.layers if isinstance(layer, _unit_mask_class())]
         self.dropouts = [layer for layer in self.model.layers
@@ -346,6 +372,13 @@ class _Trainer:
         self.optimizer.learning_rate = fit.learning_rate
         self.l1.assign(fit.l1_rate)
         self.l2.assign(fit.l2_rate)
+        self.plateau_patience.assign(fit.plateau_patience)
+        self.plateau_factor.assign(fit.plateau_factor)
+        self.stop_patience.assign(fit.early_stopping_patience)
+        self.best.assign(np.inf)
+        self.plateau_wait.assign(0)
+        self.stop_wait.assign(0)
+        self.stopped.assign(False)
         for i, layer in enumerate(self.dropouts):
             layer.seed_generator.state.assign(np.array([fit.seed, 7919 * (i + 1)], np.int64))
 
@@ -411,11 +444,31 @@ class _Trainer:
             self.optimizer.update_step(grad, var, rate)
         self.optimizer.iterations.assign_add(1)
 
+    def _watch(self, monitored):
+        """After an epoch: track the best monitored loss, reduce the rate on a plateau, and
+        flag early stopping (all in-graph, state in variables)."""
+        tf = _tf()
+        if monitored < self.best * (1.0 - 1e-4):
+            self.best.assign(monitored)
+            self.plateau_wait.assign(0)
+            self.stop_wait.assign(0)
+        else:
+            self.plateau_wait.assign_add(1)
+            self.stop_wait.assign_add(1)
+        if self.plateau_patience > 0 and self.plateau_wait >= self.plateau_patience:
+            rate = self.optimizer.learning_rate
+            self.optimizer.learning_rate.assign(
+                tf.maximum(rate * self.plateau_factor, tf.constant(1e-7)))
+            self.plateau_wait.assign(0)
+        if self.stop_patience > 0 and self.stop_wait >= self.stop_patience:
+            self.stopped.assign(True)
+
     def _run_epochs(self, x, y, xv, yv, perms, batch_size):
         """Train one epoch per row of ``perms`` (the shuffle of that epoch).
 
-        Returns per-epoch train/validation loss and accuracy, and how many epochs ran
-        (fewer than asked when the loss stopped being finite).
+        Returns per-epoch train/validation loss and accuracy and learning rate, and how many
+        epochs ran (fewer than asked when the loss stopped being finite or training stopped
+        early).
         """
         tf = _tf()
         n = tf.shape(x)[0]
@@ -426,10 +479,12 @@ class _Trainer:
         val_loss_ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
         acc_ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
         val_acc_ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
+        rate_ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
         done = tf.constant(0)
         for epoch in tf.range(n_epochs):
             xs = tf.gather(x, perms[epoch])
             ys = tf.gather(y, perms[epoch])
+            rate_ta = rate_ta.write(epoch, tf.cast(self.optimizer.learning_rate, tf.float32))
             for b in tf.range(n_batches):
                 start = b * batch_size
                 self._step(xs[start:start + batch_size], ys[start:start + batch_size])
@@ -444,7 +499,11 @@ class _Trainer:
             done = epoch + 1
             if not tf.math.is_finite(loss):
                 break
-        return [loss_ta.stack(), val_loss_ta.stack(), acc_ta.stack(), val_acc_ta.stack()], done
+            self._watch(val_loss if tf.shape(xv)[0] > 0 else loss)
+            if self.stopped:
+                break
+        return [loss_ta.stack(), val_loss_ta.stack(), acc_ta.stack(), val_acc_ta.stack(),
+                rate_ta.stack()], done
 
 
 @functools.cache
@@ -537,9 +596,9 @@ def _run(trainer: _Trainer, net: Network, fit: Training, arrays, grid, stops) ->
     x, y, xv, yv = arrays
     shuffles = np.random.default_rng([fit.seed, 0x5EED])
     batch = tf.constant(min(fit.batch_size, len(x)), tf.int32)
-    parts: list[list[np.ndarray]] = [[], [], [], []]
+    parts: list[list[np.ndarray]] = [[], [], [], [], []]
     snaps: list[Snapshot] = []
-    done, diverged_at = 0, None
+    done, diverged_at, stopped_at = 0, None, None
     for stop in stops:
         if stop > done:
             perms = np.stack([shuffles.permutation(len(x)) for _ in range(stop - done)])
@@ -550,20 +609,24 @@ def _run(trainer: _Trainer, net: Network, fit: Training, arrays, grid, stops) ->
             if not np.isfinite(parts[0][-1][-1]):
                 diverged_at = done
                 break
+            if bool(trainer.stopped.numpy()):
+                stopped_at = done
         outputs = None if grid is None else trainer.predict(grid).numpy()
         snaps.append(Snapshot(done, trainer.weights(net), outputs))
+        if stopped_at is not None:
+            break
     if not snaps:  # diverged before the first snapshot after epoch 0
         snaps.append(Snapshot(0, initializers.initial_weights(net.sizes, net.initializer,
                                                                 fit.seed), None))
     history = _history(parts, has_val=len(xv) > 0, classifier=net.is_classifier)
-    return TrainResult(history, snaps, done, diverged_at)
+    return TrainResult(history, snaps, done, diverged_at, stopped_at)
 
 
 def _history(parts: list[list[np.ndarray]], *, has_val: bool, classifier: bool
              ) -> dict[str, np.ndarray]:
-    loss, val_loss, acc, val_acc = (np.concatenate(p) if p else np.zeros(0, np.float32)
-                                    for p in parts)
-    history = {"loss": loss}
+    loss, val_loss, acc, val_acc, rate = (np.concatenate(p) if p else np.zeros(0, np.float32)
+                                          for p in parts)
+    history = {"loss": loss, "learning_rate": rate}
     if has_val:
         history["val_loss"] = val_loss
     if classifier:

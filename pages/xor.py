@@ -40,11 +40,11 @@ with linear_tab:
         f"line can do is **{X.best_linear_accuracy():.0%}** of the points: three, never four.")
     run = train_linear()
     left, right = st.columns(2)
-    left.plotly_chart(fig_training.output_map(
+    layout.chart(fig_training.output_map(
         run.grid_axis, run.result.final.outputs[:, 0], X.XOR_INPUTS, LABELS,
-        title="Logistic regression after training"), width="stretch", key="xor.linear_map")
-    right.plotly_chart(fig_training.loss_curve(run.result.history, log_y=False),
-                       width="stretch", key="xor.linear_loss")
+        title="Logistic regression after training"), "xor.linear_map", left)
+    layout.chart(fig_training.loss_curve(run.result.history, log_y=False), "xor.linear_loss",
+                 right)
     st.caption(f"Accuracy after training: {run.result.history['accuracy'][-1]:.0%}.")
 
 with hand_tab:
@@ -77,10 +77,10 @@ with hand_tab:
             ("y = W⁽²⁾h + b⁽²⁾", steps.y, ["y"])]):
         col.markdown(f"**{title}**")
         col.dataframe(table(rows, names), width="stretch")
-    st.plotly_chart(fig_xor.hidden_space(
+    layout.chart(fig_xor.hidden_space(
         steps.h.T, LABELS, w_out=np.array(hand.W2), b_out=hand.b2, threshold=0.5,
         title="Hidden space: the grey lines are the input grid, folded by the hidden layer",
-        warped=X.warped_grid(hand), point_names=POINT_NAMES), width="stretch", key="xor.hand")
+        warped=X.warped_grid(hand), point_names=POINT_NAMES), "xor.hand")
     st.caption("(0,1) and (1,0) both land on h = (1, 0): in hidden space one line separates "
                "the classes.")
 
@@ -107,19 +107,19 @@ with train_tab:
                                                        "Not solved: try another seed."))
     frames = [(s.epoch, s.outputs[:, 0]) for s in res.snapshots if s.outputs is not None]
     if frames:
-        st.plotly_chart(fig_training.output_replay(
+        layout.chart(fig_training.output_replay(
             run.grid_axis, frames, X.XOR_INPUTS, LABELS, losses=res.history["loss"],
-            title="Output p(y=1)"), width="stretch", key="xor.replay")
+            title="Output p(y=1)"), "xor.replay")
     left, right = st.columns(2)
     h = run.hidden()
     w_out, b_out = res.final.weights[1]
-    left.plotly_chart(fig_xor.hidden_space(
+    layout.chart(fig_xor.hidden_space(
         h, LABELS, w_out=w_out[:, 0] if h.shape[1] <= 2 else np.zeros(2), b_out=float(b_out[0]),
         threshold=0.0, point_names=POINT_NAMES,
         title="Hidden space after training" + ("" if h.shape[1] <= 2 else " (h₁, h₂ only)")),
-        width="stretch", key="xor.trained_hidden")
-    right.plotly_chart(fig_training.loss_curve(res.history, diverged_at=res.diverged_at),
-                       width="stretch", key="xor.trained_loss")
+        "xor.trained_hidden", left)
+    layout.chart(fig_training.loss_curve(res.history, diverged_at=res.diverged_at),
+                 "xor.trained_loss", right)
 
 with sweep_tab:
     st.markdown("**The lecture's question:** what is the minimum number of hidden ReLU units "
@@ -138,8 +138,8 @@ with sweep_tab:
         results[sweep_key] = rates
         bar.empty()
     if sweep_key in results:
-        st.plotly_chart(fig_xor.success_rate(SWEEP_UNITS, results[sweep_key], SWEEP_SEEDS),
-                        width="stretch", key="xor.sweep")
+        layout.chart(fig_xor.success_rate(SWEEP_UNITS, results[sweep_key], SWEEP_SEEDS),
+                     "xor.sweep")
         with st.expander("Answer"):
             st.markdown("Two ReLU units are enough (tab 2 shows the weights), but gradient "
                         "descent finds them only from some starting points: a unit that "

@@ -22,6 +22,13 @@ def header(title: str, intro: str, formula: str | None = None) -> None:
         st.latex(formula)
 
 
+def chart(fig: Any, key: str, container: Any = None) -> None:
+    """Show a Plotly figure full width in the dashboard's own style (not Streamlit's theme,
+    which would replace the projector-sized fonts and the class colours)."""
+    (container or st).plotly_chart(fig, width="stretch", theme=None, key=key,
+                                   config={"displaylogo": False})
+
+
 def cached(fn: F, *, max_entries: int = 64, spinner: str | bool = "Training…") -> F:
     """Cache a core function's result per parameter set, shared by all sessions.
 

@@ -87,7 +87,7 @@ def write_url(*params: Params) -> None:
 
 def show_notes(page: str) -> None:
     """Tell the user, once, which values of the link were ignored."""
-    notes = st.session_state.pop(f"{page}.notes", [])
+    notes = list(dict.fromkeys(st.session_state.pop(f"{page}.notes", [])))  # each note once
     if notes:
         st.warning("This link had values the page could not use:\n\n"
                    + "\n".join(f"- {n}" for n in notes))

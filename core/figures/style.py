@@ -43,11 +43,14 @@ TEMPLATE = go.layout.Template(
     data=dict(scatter=[go.Scatter(line=dict(width=LINE_WIDTH), marker=dict(size=MARKER_SIZE))]),
 )
 pio.templates["lecture"] = TEMPLATE
+# The default for every figure this process makes: passing the template to each figure
+# instead re-validates it every time (~8 ms a figure, against ~0.5 ms).
+pio.templates.default = "lecture"
 
 
 def figure(title: str = "", *, height: int = 460, **layout) -> go.Figure:
     """An empty figure in the dashboard's style."""
-    fig = go.Figure(layout=go.Layout(template=TEMPLATE, height=height, **layout))
+    fig = go.Figure(layout=dict(height=height, **layout))
     if title:
         fig.update_layout(title=dict(text=title))
     return fig

@@ -1,0 +1,36 @@
+"""Shared test helpers: opening a page of the real app headless with Streamlit's AppTest."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+
+
+def open_page(path: str, query: dict[str, str] | None = None, timeout: float = 120):
+    """Run app.py on page ``path`` (e.g. "pages/xor.py") with a URL query, as a browser would."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.switch_page(path)
+    at.run()
+    return at
+
+
+def problems(at) -> list[str]:
+    """Exceptions and the guard's 'Something went wrong' messages shown by a run."""
+    found = [str(e.value) for e in at.exception]
+    found += [e.value for e in at.error if "Something went wrong" in e.value]
+    return found
+
+
+@pytest.fixture
+def page():
+    return open_page

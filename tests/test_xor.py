@@ -1,0 +1,73 @@
+"""XOR core: the lecture's numbers, computed by hand, and trained networks."""
+
+import numpy as np
+import pytest
+
+from core import xor as X
+
+
+def test_hand_set_network_gives_the_slides_numbers():
+    steps = X.hand_steps(X.HandParams())
+    # The slide: W1 X = [[0,1,1,2],[0,1,1,2]], + b1 = [[0,1,1,2],[-1,0,0,1]], h = ReLU(.)
+    np.testing.assert_array_equal(steps.wx, [[0, 1, 1, 2], [0, 1, 1, 2]])
+    np.testing.assert_array_equal(steps.wx_b, [[0, 1, 1, 2], [-1, 0, 0, 1]])
+    np.testing.assert_array_equal(steps.h, [[0, 1, 1, 2], [0, 0, 0, 1]])
+    np.testing.assert_array_equal(steps.y, [0, 1, 1, 0])
+    assert steps.solved and steps.accuracy == 1.0
+
+
+def test_a_broken_weight_breaks_the_solution():
+    steps = X.hand_steps(X.HandParams(W2=(1.0, -1.0)))
+    np.testing.assert_array_equal(steps.y, [0, 1, 1, 1])  # (1,1): 2 - 1 = 1
+    assert not steps.solved
+    assert steps.accuracy == 0.75
+
+
+def test_hand_params_validate_and_round_trip_through_the_url():
+    with pytest.raises(ValueError, match="W1"):
+        X.HandParams(W1=(1.0, 1.0, 1.0))
+    p = X.HandParams(W1=(0.5, -1.5, 2.0, 1.0), b2=-0.5)
+    back, notes = X.HandParams.from_query(p.to_query())
+    assert back == p and notes == []
+
+
+def test_least_squares_predicts_one_half_everywhere():
+    w, b, pred = X.least_squares_fit()
+    np.testing.assert_allclose(w, [0, 0], atol=1e-12)
+    assert b == pytest.approx(0.5)
+    np.testing.assert_allclose(pred, 0.5)
+
+
+def test_no_line_gets_more_than_three_of_four():
+    assert X.best_linear_accuracy() == 0.75
+
+
+def test_warped_grid_maps_corners_to_the_hidden_points():
+    lines = X.warped_grid(X.HandParams(), lines=3, samples=3)
+    assert len(lines) == 6 and all(line.shape == (3, 2) for line in lines)
+    # The plane's centre (0.5, 0.5) goes to h = ReLU(1, 0) = (1, 0).
+    mid = lines[2][1]  # horizontal line at x2 = 0.5, its middle sample x1 = 0.5
+    np.testing.assert_allclose(mid, [1.0, 0.0])
+
+
+def test_default_training_solves_xor_and_records_a_replay():
+    run = X.train_xor(X.XorParams())
+    assert run.solved
+    snaps = run.result.snapshots
+    assert snaps[0].epoch == 0 and snaps[-1].epoch == X.XorParams().epochs
+    assert all(s.outputs.shape == (X.GRID_SIZE**2, 1) for s in snaps)
+    # The outputs recorded on the grid agree with a NumPy forward pass of the weights.
+    (w1, b1), (w2, b2) = snaps[-1].weights
+    grid = X.grid_points(run.grid_axis)
+    p = 1 / (1 + np.exp(-(np.maximum(grid @ w1 + b1, 0) @ w2 + b2)))
+    np.testing.assert_allclose(snaps[-1].outputs, p, atol=1e-5)
+    np.testing.assert_array_equal(run.outputs() > 0.5, X.XOR_TARGETS > 0.5)
+
+
+def test_one_hidden_unit_never_solves_xor():
+    assert not any(X.solves_xor(X.XorParams(hidden_units=1, seed=s)) for s in range(4))
+
+
+def test_linear_model_cannot_exceed_three_quarters():
+    run = X.train_linear()
+    assert run.result.history["accuracy"][-1] <= 0.75
