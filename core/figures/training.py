@@ -81,6 +81,9 @@ def output_map(axis: np.ndarray, outputs: np.ndarray, x: np.ndarray, labels: np.
     fig.add_trace(_boundary(axis, z, sum(zrange) / 2))
     for trace in points_trace(x, labels):
         fig.add_trace(trace)
+    # Legend above the plot, right-aligned: beside it sits the colour bar.
+    fig.update_layout(legend=dict(orientation="h", x=1.0, xanchor="right", y=1.02,
+                                  yanchor="bottom"))
     return style.square_axes(fig, float(axis[0]), float(axis[-1]))
 
 
@@ -106,8 +109,9 @@ def output_replay(axis: np.ndarray, frames: Sequence[tuple[int, np.ndarray]], x:
             return f"{title}: epoch {epoch}"
         return f"{title}: epoch {epoch}, loss {losses[epoch - 1]:.4f}"
 
-    first_epoch, first = frames[0]
-    fig = output_map(axis, first, x, labels, title=caption(first_epoch), zrange=zrange)
+    # The figure opens on the trained state; "replay" runs from the first frame.
+    last_epoch, last = frames[-1]
+    fig = output_map(axis, last, x, labels, title=caption(last_epoch), zrange=zrange)
     _add_player(fig, [str(epoch) for epoch, _ in frames], frame_ms)
     fig.update_layout(height=600, margin=dict(b=120))
     # Frames as plain dicts carrying only what changes (the grid values): building them as
@@ -124,17 +128,17 @@ def output_replay(axis: np.ndarray, frames: Sequence[tuple[int, np.ndarray]], x:
 
 def _add_player(fig: go.Figure, names: list[str], frame_ms: int) -> None:
     """Play/pause buttons and an epoch slider driving the figure's frames."""
-    play = dict(frame=dict(duration=frame_ms, redraw=True), fromcurrent=True,
-                transition=dict(duration=0))
+    play = dict(frame=dict(duration=frame_ms, redraw=True), fromcurrent=False,
+                transition=dict(duration=0), mode="immediate")
     pause = dict(frame=dict(duration=0, redraw=False), mode="immediate",
                  transition=dict(duration=0))
     fig.update_layout(
         updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.12, xanchor="left",
                           yanchor="top", showactive=False, pad=dict(t=0, r=10),
-                          buttons=[dict(label="▶ play", method="animate", args=[None, play]),
+                          buttons=[dict(label="▶ replay", method="animate", args=[names, play]),
                                    dict(label="❚❚ pause", method="animate",
                                         args=[[None], pause])])],
-        sliders=[dict(active=0, x=0.22, len=0.78, y=-0.08, yanchor="top",
+        sliders=[dict(active=len(names) - 1, x=0.22, len=0.78, y=-0.08, yanchor="top",
                       currentvalue=dict(prefix="epoch ", font=dict(size=style.FONT_SIZE)),
                       steps=[dict(label=name, method="animate",
                                   args=[[name], dict(mode="immediate", frame=dict(
