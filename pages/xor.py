@@ -34,10 +34,13 @@ linear_tab, hand_tab, train_tab, sweep_tab = st.tabs(
 
 with linear_tab:
     w, b, pred = X.least_squares_fit()
+    w = np.round(w, 2) + 0.0  # print -0.00 as 0.00
     st.markdown(
         f"The best linear fit under squared error is **w = ({w[0]:.2f}, {w[1]:.2f}), "
         f"b = {b:.2f}**: it answers {pred[0]:.2f} for every point. The best any straight "
-        f"line can do is **{X.best_linear_accuracy():.0%}** of the points: three, never four.")
+        f"line can do is **{X.best_linear_accuracy():.0%}** of the points: three, never four. "
+        "Logistic regression, trained below, ends up answering ½ everywhere (the white map): "
+        "it cannot do better than not deciding.")
     run = train_linear()
     left, right = st.columns(2)
     layout.chart(fig_training.output_map(
