@@ -123,6 +123,9 @@ with train_tab:
         "xor.trained_hidden", left)
     layout.chart(fig_training.loss_curve(res.history, diverged_at=res.diverged_at),
                  "xor.trained_loss", right)
+    st.download_button("Download the training history (CSV)",
+                        pd.DataFrame(res.history).rename_axis("epoch").to_csv().encode(),
+                        file_name="xor-history.csv", mime="text/csv", key="xor.download")
 
 with sweep_tab:
     st.markdown("**The lecture's question:** what is the minimum number of hidden ReLU units "

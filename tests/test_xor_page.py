@@ -48,3 +48,13 @@ def test_the_sweep_answers_the_lecture_question():
     run_button.click().run(timeout=300)
     assert not problems(at)
     assert "Runs that solve XOR" in _chart_titles(at)
+
+
+def test_a_classroom_link_hides_controls_but_keeps_their_values():
+    at = open_page("pages/xor.py", {"hide": "learning_rate,seed", "seed": "8",
+                                     "learning_rate": "0.1"})
+    assert not problems(at)
+    assert not [w for w in at.select_slider if w.key == "xor.learning_rate"]
+    assert not [w for w in at.number_input if w.key == "xor.seed"]
+    assert "8" in str(at.query_params["seed"]) and "0.1" in str(at.query_params["learning_rate"])
+    assert "learning_rate,seed" in str(at.query_params["hide"])
