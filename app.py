@@ -14,4 +14,5 @@ for page in PAGES:
     sections.setdefault(page.section, []).append(
         st.Page(page.path, title=page.title, icon=page.icon, url_path=page.url_path))
 
+layout.start_warm_up(tuple(p.warm_up for p in PAGES if p.warm_up))
 layout.run_guarded(st.navigation(sections))

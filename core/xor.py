@@ -219,3 +219,9 @@ def _forward(weights, activation: str, x: np.ndarray) -> tuple[np.ndarray, np.nd
     h = activations.get(activation).fn(x @ w1 + b1)
     z = h @ w2 + b2
     return h, 1.0 / (1.0 + np.exp(-z))
+
+
+def warm_up() -> None:
+    """Compile the trainers the page's defaults use (called once at server start)."""
+    train_linear()
+    train_xor(XorParams())

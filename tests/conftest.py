@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+# Tests open pages directly; a background warm-up would only compete with them for the CPU.
+os.environ.setdefault("DASHBOARD_WARM_UP", "0")
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 

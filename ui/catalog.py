@@ -14,6 +14,9 @@ class PageInfo:
     section: str
     lecture: str
     summary: str
+    #: "module:function" that trains the page's default configuration, run in the background
+    #: at server start so the first visitor does not wait for TensorFlow to compile.
+    warm_up: str = ""
 
     @property
     def url_path(self) -> str:
@@ -25,5 +28,5 @@ PAGES: tuple[PageInfo, ...] = (
              "Non-linear network models, XOR example",
              "Why no line separates XOR, the lecture's hand-set ReLU network step by step "
              "(editable), trained networks replayed epoch by epoch, and how many hidden units "
-             "it takes."),
+             "it takes.", warm_up="core.xor:warm_up"),
 )

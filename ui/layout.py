@@ -3,7 +3,10 @@ turns an unexpected error into a message instead of a stack trace."""
 
 from __future__ import annotations
 
+import importlib
 import logging
+import os
+import threading
 import traceback
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -61,3 +64,26 @@ def keep_keras_state() -> None:
         return
     if hasattr(script_runner, "_clean_problem_modules"):
         script_runner._clean_problem_modules = lambda: None
+
+
+@st.cache_resource(show_spinner=False)
+def start_warm_up(targets: tuple[str, ...]) -> threading.Thread | None:
+    """Once per server: import TensorFlow and compile the listed pages' default trainers in a
+    background thread, while the first visitor is still reading the home page.
+
+    ``DASHBOARD_WARM_UP=0`` switches it off (tests and benchmarks measure cold starts).
+    """
+    if os.environ.get("DASHBOARD_WARM_UP", "1") == "0":
+        return None
+
+    def work() -> None:
+        for target in targets:
+            module, _, function = target.partition(":")
+            try:
+                getattr(importlib.import_module(module), function)()
+            except Exception:  # noqa: BLE001 - warming up is an optimisation, never fatal
+                log.warning("warm-up %s failed:\n%s", target, traceback.format_exc())
+
+    thread = threading.Thread(target=work, name="dashboard-warm-up", daemon=True)
+    thread.start()
+    return thread
