@@ -91,6 +91,8 @@ class Network:
     initializer: str = "glorot_uniform"
 
     def __post_init__(self) -> None:
+        for u in self.hidden_units:
+            _need(float(u).is_integer(), f"hidden_units must be whole numbers, got {u}")
         object.__setattr__(self, "hidden_units", tuple(int(u) for u in self.hidden_units))
         if isinstance(self.activation, str):
             object.__setattr__(self, "activation", (self.activation,) * len(self.hidden_units))
@@ -212,7 +214,7 @@ class Data:
     y_train: np.ndarray
     x_val: np.ndarray | None = None
     y_val: np.ndarray | None = None
-    _arrays: dict = field(default_factory=dict, repr=False, compare=False)
+    _arrays: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         x, y = _as_2d(self.x_train, "x_train"), _as_2d(self.y_train, "y_train")
@@ -249,7 +251,7 @@ def snapshot_epochs(epochs: int, frames: int) -> tuple[int, ...]:
     """About ``frames`` epochs, from 0 to ``epochs``, denser at the start where most changes."""
     if frames <= 1:
         return (epochs,)
-    # Square-root spacing: the early epochs, where the picture changes fast, get more frames.
+    # Quadratic spacing: the early epochs, where the picture changes fast, get more frames.
     raw = np.round(epochs * np.linspace(0, 1, frames) ** 2).astype(int)
     return tuple(sorted(set(raw.tolist()) | {0, epochs}))
 

@@ -211,7 +211,12 @@ class Params:
         accepted: dict[str, Any] = {}
         notes: list[str] = []
         for key, raw in query.items():
-            text = raw if isinstance(raw, str) else (raw[-1] if raw else "")
+            if isinstance(raw, str):
+                text = raw
+            elif isinstance(raw, (list, tuple)):
+                text = str(raw[-1]) if raw else ""
+            else:
+                text = str(raw)
             if key in other_keys:
                 continue
             if key not in names:
@@ -219,7 +224,9 @@ class Params:
                 continue
             try:
                 value = _parse(cls, key, text)
-                dataclasses.replace(defaults, **{key: value})
+                # This field's own range only: rules across fields are checked below, on
+                # the link's values together (not against the other fields' defaults).
+                check_field(cls, key, value)
             except ValueError as err:
                 notes.append(f"ignored {key}={text!r} ({_reason(err)}); "
                              f"using the default {_format(getattr(defaults, key))}")

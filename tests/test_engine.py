@@ -288,8 +288,9 @@ def test_accuracy_against_numpy(output: str) -> None:
                    seed=5)
     result = train(net, fit, Data(XC, y[:40], XC_VAL, y[40:]))
     h = result.history
-    assert set(h) == {"loss", "val_loss", "accuracy", "val_accuracy"}
+    assert set(h) == {"loss", "learning_rate", "val_loss", "accuracy", "val_accuracy"}
     assert all(len(v) == 2 for v in h.values())
+    np.testing.assert_allclose(h["learning_rate"], 0.5, rtol=1e-7)  # no schedule: constant
     for x, yy, key in ((XC, y[:40], "accuracy"), (XC_VAL, y[40:], "val_accuracy")):
         p = forward(result.final.weights, x, "tanh", output)
         if output != "softmax":  # no prediction so close to the threshold that float32 flips it
@@ -340,8 +341,8 @@ def test_history_matches_snapshot_weights(snapshot_run) -> None:
     data, _fit, result = snapshot_run
     x, y, xv, yv = data.arrays()
     h = result.history
-    assert set(h) == {"loss", "val_loss"}  # a regression: no accuracy
-    assert h["loss"].shape == (10,) and h["val_loss"].shape == (10,)
+    assert set(h) == {"loss", "learning_rate", "val_loss"}  # a regression: no accuracy
+    assert all(v.shape == (10,) for v in h.values())
     for snap in result.snapshots[1:]:
         i = snap.epoch - 1
         assert float(h["loss"][i]) == pytest.approx(
@@ -357,7 +358,7 @@ def test_default_snapshot_is_the_end_and_the_end_is_always_recorded() -> None:
     only_end = train(NET, fit, data)
     assert [s.epoch for s in only_end.snapshots] == [6]
     assert only_end.final.outputs is None
-    assert set(only_end.history) == {"loss"}
+    assert set(only_end.history) == {"loss", "learning_rate"}
     partial = train(NET, fit, data, eval_x=GRID, snapshots_at=(2, 0, 2, 99))
     assert [s.epoch for s in partial.snapshots] == [0, 2, 6]
     assert partial.final.outputs.shape == (len(GRID), 1)
@@ -531,6 +532,119 @@ def test_divergence_is_reported_not_raised() -> None:
 
 
 # ----------------------------------------------------------------------------------------
+# Early stopping and learning-rate reduction on a plateau
+# ----------------------------------------------------------------------------------------
+
+# With all-zero initial weights only the output bias b learns (the hidden units output 0 and
+# receive no gradient), so a run is a hand-computable 1-D problem: p = b everywhere, and
+# full-batch SGD on mean((b - 1)²) gives b ← b + 2·lr·(1 - b). With validation targets c the
+# validation loss is (b - c)². ``simulate`` applies the documented rules to that problem:
+# "improved" = lower than the best so far; after ``plateau`` epochs without improvement the
+# rate is multiplied by ``factor``; after ``stop`` epochs without improvement training ends.
+ZERO_NET = dataclasses.replace(NET, initializer="zeros")
+_zrng = np.random.default_rng(31)
+X_ZERO, Y_ZERO = _zrng.normal(size=(8, 2)), np.ones((8, 1))
+X_ZERO_VAL = _zrng.normal(size=(4, 2))
+
+
+def simulate(lr: float, epochs: int, val_target: float | None, plateau: int = 0,
+             factor: float = 0.5, stop: int = 0):
+    b, best, plateau_wait, stop_wait = 0.0, math.inf, 0, 0
+    rates, path = [], []
+    for epoch in range(1, epochs + 1):
+        rates.append(lr)
+        b = b + 2.0 * lr * (1.0 - b)
+        path.append(b)
+        monitored = (b - (1.0 if val_target is None else val_target)) ** 2
+        # No near-ties, so any small tolerance in "improved" decides the same way.
+        assert abs(monitored - best) > 1e-3 * min(monitored, best)
+        if monitored < best:
+            best, plateau_wait, stop_wait = monitored, 0, 0
+        else:
+            plateau_wait, stop_wait = plateau_wait + 1, stop_wait + 1
+        if plateau and plateau_wait >= plateau:
+            lr, plateau_wait = lr * factor, 0
+        if stop and stop_wait >= stop:
+            return rates, path, epoch
+    return rates, path, None
+
+
+def zero_net_data(val_target: float | None) -> Data:
+    if val_target is None:
+        return Data(X_ZERO, Y_ZERO)
+    return Data(X_ZERO, Y_ZERO, X_ZERO_VAL, np.full((4, 1), val_target))
+
+
+SCHEDULE_CASES = {
+    # validation gets worse every epoch while training improves
+    "val-worsens-plateau": dict(lr=0.1, epochs=9, val_target=-1.0, plateau=2),
+    "val-worsens-stop": dict(lr=0.1, epochs=20, val_target=-1.0, stop=3),
+    "val-worsens-both": dict(lr=0.1, epochs=20, val_target=-1.0, plateau=1, factor=0.3,
+                             stop=4),
+    # without validation the training loss is watched, and it improves every epoch
+    "train-improves-plateau": dict(lr=0.1, epochs=9, val_target=None, plateau=2),
+    "train-improves-stop": dict(lr=0.1, epochs=20, val_target=None, stop=1),
+    # b overshoots and oscillates around 1: the validation loss goes down, up, down, ...
+    "oscillates-plateau": dict(lr=0.9, epochs=14, val_target=1.5, plateau=2),
+    "oscillates-stop": dict(lr=0.9, epochs=30, val_target=1.5, stop=3),
+    "oscillates-both": dict(lr=0.9, epochs=30, val_target=1.5, plateau=2, factor=0.7,
+                            stop=5),
+}
+
+
+@pytest.mark.parametrize("case", list(SCHEDULE_CASES))
+def test_plateau_schedule_and_early_stopping(case: str) -> None:
+    c = SCHEDULE_CASES[case]
+    rates, path, stopped_at = simulate(**c)
+    fit = Training(loss="mse", optimizer="sgd", learning_rate=c["lr"], batch_size=8,
+                   epochs=c["epochs"], plateau_patience=c.get("plateau", 0),
+                   plateau_factor=c.get("factor", 0.5),
+                   early_stopping_patience=c.get("stop", 0))
+    result = train(ZERO_NET, fit, zero_net_data(c["val_target"]),
+                   snapshots_at=(0, 2, 10, c["epochs"]))
+    ran = len(path)
+    assert result.stopped_early_at == stopped_at
+    assert result.epochs_run == ran and not result.diverged
+    if stopped_at is None:
+        assert result.message == f"trained {ran} epochs"
+    else:
+        assert f"stopped early at epoch {stopped_at}" in result.message
+    # The asked-for snapshots up to the last epoch that ran, and that epoch.
+    asked = sorted({0, 2, 10, c["epochs"]})
+    assert [s.epoch for s in result.snapshots] == [e for e in asked if e < ran] + [ran]
+    assert all(len(v) == ran for v in result.history.values())
+    np.testing.assert_allclose(result.history["learning_rate"], rates, rtol=1e-6)
+    (w1, b1), (w2, b2) = result.final.weights
+    for zero in (w1, b1, w2):
+        np.testing.assert_array_equal(zero, 0.0)
+    assert float(b2[0]) == pytest.approx(path[-1], rel=1e-5, abs=1e-6)
+    np.testing.assert_allclose(result.history["loss"], [(b - 1.0) ** 2 for b in path],
+                               rtol=1e-4, atol=1e-7)
+    if c["val_target"] is not None:
+        np.testing.assert_allclose(result.history["val_loss"],
+                                   [(b - c["val_target"]) ** 2 for b in path],
+                                   rtol=1e-4, atol=1e-7)
+
+
+def test_schedule_state_does_not_carry_over_to_the_next_run() -> None:
+    # A run that halved its rate and stopped early, then one without either on the same
+    # compiled trainer: the second must start afresh.
+    c = SCHEDULE_CASES["val-worsens-both"]
+    fit = Training(loss="mse", optimizer="sgd", learning_rate=c["lr"], batch_size=8,
+                   epochs=c["epochs"], plateau_patience=c["plateau"],
+                   plateau_factor=c["factor"], early_stopping_patience=c["stop"])
+    first = train(ZERO_NET, fit, zero_net_data(c["val_target"]))
+    assert first.stopped_early_at is not None
+    assert first.history["learning_rate"][-1] < c["lr"]
+    plain = dataclasses.replace(fit, plateau_patience=0, early_stopping_patience=0)
+    second = train(ZERO_NET, plain, zero_net_data(c["val_target"]))
+    rates, path, _ = simulate(c["lr"], c["epochs"], c["val_target"])
+    assert second.epochs_run == c["epochs"] and second.stopped_early_at is None
+    np.testing.assert_allclose(second.history["learning_rate"], rates, rtol=1e-6)
+    assert float(second.final.weights[1][1][0]) == pytest.approx(path[-1], rel=1e-5)
+
+
+# ----------------------------------------------------------------------------------------
 # Validation of parameters
 # ----------------------------------------------------------------------------------------
 
@@ -559,6 +673,10 @@ def test_divergence_is_reported_not_raised() -> None:
         (lambda: Training(l2_rate=-0.1), "l2_rate"),
         (lambda: Training(l1_rate=math.inf), "l1_rate"),
         (lambda: Training(seed=-1), "seed"),
+        (lambda: Training(plateau_patience=-1), "plateau_patience"),
+        (lambda: Training(plateau_factor=1.0), "plateau_factor"),
+        (lambda: Training(plateau_factor=0.0), "plateau_factor"),
+        (lambda: Training(early_stopping_patience=-1), "early_stopping_patience"),
         (lambda: Data(np.array([[0.0, math.nan]]), np.array([1.0])), "x_train"),
         (lambda: Data(np.zeros((3, 2)), np.zeros(4)), "y_train"),
         (lambda: Data(np.zeros((3, 2)), np.zeros(3), np.zeros((2, 2)), None), "y_val"),
@@ -588,10 +706,6 @@ def test_network_defaults_and_sizes() -> None:
     assert Network(output_activation="softmax").is_classifier
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "core/engine.py Data keeps its parsed arrays in the init field `_arrays` (a dict): "
-    "dataclasses.replace(data, ...) passes the same dict to the copy, whose __post_init__ "
-    "overwrites the original's arrays"))
 def test_replacing_data_leaves_the_original_alone() -> None:
     original = Data(np.zeros((3, 2)), np.zeros(3), np.ones((2, 2)), np.ones(2))
     dataclasses.replace(original, x_train=np.ones((5, 2)), y_train=np.ones(5),

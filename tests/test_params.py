@@ -157,10 +157,6 @@ def test_query_round_trip_with_cross_field_rule() -> None:
     assert Window.from_query(p.to_query()) == (p, [])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "core/params.py Params.from_query validates each value against the *defaults* of the "
-    "other fields (dataclasses.replace(defaults, key=value)) and so runs check() on "
-    "combinations the link never held: Window(lo=12, hi=15) comes back as lo=0, hi=15"))
 def test_query_round_trip_when_a_value_conflicts_with_another_fields_default() -> None:
     p = Window(lo=12.0, hi=15.0)  # valid, but lo=12 with the default hi=10 is not
     assert Window.from_query(p.to_query()) == (p, [])
