@@ -31,6 +31,7 @@ TIMEOUT = 120
 
 def _open(page: str) -> tuple[AppTest, float]:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()  # the home page: registers the router's pages, so switch_page goes through it
     at.switch_page(page)
     start = time.perf_counter()
     at.run()

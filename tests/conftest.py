@@ -21,6 +21,9 @@ def open_page(path: str, query: dict[str, str] | None = None, timeout: float = 1
     at = AppTest.from_file(APP, default_timeout=timeout)
     for key, value in (query or {}).items():
         at.query_params[key] = value
+    # Run app.py once first: only then are the st.navigation pages registered, and
+    # switch_page goes through the router (before it, AppTest would run the page file alone).
+    at.run()
     at.switch_page(path)
     at.run()
     return at

@@ -32,3 +32,16 @@ def test_page_survives_a_mangled_link(page):
     notes = " ".join(w.value for w in at.warning)
     assert "could not use" in notes and "nonsense" in notes
     assert len(at.get("plotly_chart")) >= 2
+
+
+def test_streamlit_does_not_clear_the_keras_session_between_runs(monkeypatch):
+    """Compiled trainers outlive a script run; Streamlit's per-run clear_session must not
+    reset Keras under them (ui.layout.keep_keras_state)."""
+    import keras
+
+    calls = []
+    monkeypatch.setattr(keras.backend, "clear_session", lambda *a, **k: calls.append(1))
+    at = open_page("pages/xor.py")
+    at.run()
+    assert not problems(at)
+    assert calls == []
