@@ -3,7 +3,9 @@
 import streamlit as st
 
 from ui.catalog import PAGES
+from ui.layout import require_router
 
+require_router()
 st.title("How fully connected networks learn")
 st.markdown(
     "Interactive demonstrations for the lecture on fully connected networks: every page "

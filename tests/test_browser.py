@@ -123,6 +123,20 @@ def _assert_healthy(page) -> None:
     assert "Something went wrong" not in page.inner_text("body")
 
 
+def test_a_deep_link_on_a_fresh_server_goes_through_the_router(server, tab):
+    """First request of this server: a link straight to a page (as pasted into slides) must
+    still get app.py's navigation, not Streamlit's folder-based one (ui.layout.require_router).
+    Keep this test first in the module: it needs a server no session has used yet."""
+    first = PAGES[0]
+    tab.goto(f"{server}/{first.url_path}?seed=8")
+    _settle(tab, min_charts=1)
+    nav = tab.inner_text('[data-testid="stSidebar"]')
+    assert "Home" in nav and first.section in nav
+    assert "app" not in nav.split()  # the folder-based navigation lists app.py as "app"
+    assert "seed=8" in tab.url
+    _assert_healthy(tab)
+
+
 def test_home_links_every_page(server, tab):
     tab.goto(server)
     tab.wait_for_selector("h1", timeout=60_000)

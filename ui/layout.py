@@ -17,8 +17,27 @@ F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger("lecture_dashboard")
 
 
+def require_router() -> None:
+    """Make sure the page runs inside app.py's router.
+
+    Because the project has a ``pages/`` folder, a freshly started Streamlit serves
+    ``/xor`` by running pages/xor.py on its own (its legacy multipage mode), without app.py,
+    until some session has run app.py once. A lecturer's link opened right after a (re)start
+    would then miss the navigation, the page setup and the error guard. Leaving that mode
+    and rerunning sends the same request through app.py.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def header(title: str, intro: str, formula: str | None = None) -> None:
-    """Title, one or two sentences, and the page's key formula in the lecture's notation."""
+    """Title, one or two sentences, and the page's key formula in the lecture's notation.
+
+    Every page starts with it, so it also makes sure the page runs inside the router."""
+    require_router()
     st.title(title)
     st.markdown(intro)
     if formula:
