@@ -139,7 +139,8 @@ def _add_player(fig: go.Figure, names: list[str], frame_ms: int) -> None:
                                    dict(label="❚❚ pause", method="animate",
                                         args=[[None], pause])])],
         sliders=[dict(active=len(names) - 1, x=0.22, len=0.78, y=-0.08, yanchor="top",
-                      currentvalue=dict(prefix="epoch ", font=dict(size=style.FONT_SIZE)),
+                      currentvalue=dict(prefix="epoch ", xanchor="right",
+                                        font=dict(size=style.FONT_SIZE)),
                       steps=[dict(label=name, method="animate",
                                   args=[[name], dict(mode="immediate", frame=dict(
                                       duration=0, redraw=True), transition=dict(duration=0))])
