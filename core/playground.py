@@ -24,12 +24,13 @@ batch. Playground's L1 also clamps a weight that crosses zero to exactly zero fo
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import tempfile
 import urllib.parse
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -262,8 +263,16 @@ def network_of(p: PlaygroundParams, head: Head) -> engine.Network:
                           initializer=p.initializer)
 
 
-def steps_per_epoch(n_train: int, batch_size: int) -> int:
-    return -(-n_train // batch_size)
+def epoch_budget(epochs: int, n_train: int, batch_size: int) -> tuple[int, str]:
+    """The epochs a run may train within ``MAX_STEPS`` optimisation steps, and a note for
+    the user if that is fewer than asked (empty otherwise)."""
+    per_epoch = -(-n_train // batch_size)
+    allowed = max(1, min(epochs, MAX_STEPS // per_epoch))
+    if allowed == epochs:
+        return epochs, ""
+    return allowed, (f"Trained {allowed} epochs instead of {epochs}: with batch size "
+                     f"{batch_size} one epoch takes {per_epoch} steps, and a run may take at "
+                     f"most {MAX_STEPS:,} steps on the shared server.")
 
 
 def training_of(p: PlaygroundParams, head: Head, epochs: int) -> engine.Training:
@@ -309,6 +318,8 @@ class PlaygroundRun:
     plane: Plane
     head: Head
     result: engine.TrainResult
+    #: Output on the ``GRID_SIZE``² grid at every snapshot, shape (GRID_SIZE², n_outputs).
+    grid_outputs: tuple[np.ndarray, ...]
     metrics: Metrics
     epochs: int  # epochs asked for after the server limit (``result.epochs_run`` ran)
     notes: tuple[str, ...] = ()
@@ -349,7 +360,7 @@ def run(p: PlaygroundParams, user_data: Dataset | None = None, frames: int = FRA
         ) -> PlaygroundRun:
     """Make the data, train the network ``p`` describes, and measure it.
 
-    Snapshots (weights and the output on a ``GRID_SIZE``² grid) are taken at about
+    Snapshots (weights, and the output on a ``GRID_SIZE``² grid) are taken at about
     ``frames`` epochs for the replay. A run longer than ``MAX_STEPS`` optimisation steps is
     cut to fewer epochs, with a note saying why. Raises ValueError with a message for the
     user when the configuration cannot be trained (no input feature, missing own data).
@@ -363,21 +374,24 @@ def run(p: PlaygroundParams, user_data: Dataset | None = None, frames: int = FRA
         notes.append(f"{train.n_classes} classes need one output per class: the network uses "
                      "a softmax output with cross-entropy (Playground's ±1 convention is for "
                      "two classes).")
-    per_epoch = steps_per_epoch(len(train), p.batch_size)
-    epochs = min(p.epochs, MAX_STEPS // per_epoch)
-    if epochs < p.epochs:
-        notes.append(f"Trained {epochs} epochs instead of {p.epochs}: with batch size "
-                     f"{p.batch_size} one epoch takes {per_epoch} steps, and a run may take "
-                     f"at most {MAX_STEPS:,} steps on the shared server.")
-    to_inputs = lambda d: features.feature_matrix(plane.to_network(d.x), p.feature_names)  # noqa: E731
-    data = engine.Data(to_inputs(train), head.targets(train), to_inputs(test), head.targets(test))
-    grid = features.feature_matrix(plane.to_network(plane.grid(GRID_SIZE)), p.feature_names)
-    result = engine.train(network_of(p, head), training_of(p, head, epochs), data, eval_x=grid,
+    epochs, note = epoch_budget(p.epochs, len(train), p.batch_size)
+    notes += [note] if note else []
+
+    def inputs(x: np.ndarray) -> np.ndarray:
+        return features.feature_matrix(plane.to_network(x), p.feature_names)
+
+    data = engine.Data(inputs(train.x), head.targets(train), inputs(test.x), head.targets(test))
+    net = network_of(p, head)
+    result = engine.train(net, training_of(p, head, epochs), data,
                           snapshots_at=engine.snapshot_epochs(epochs, frames))
-    partial = PlaygroundRun(p, train, test, plane, head, result, Metrics(math.nan, math.nan),
-                            epochs, tuple(notes))
-    return PlaygroundRun(p, train, test, plane, head, result, measure(partial), epochs,
-                         tuple(notes))
+    # The grid outputs of every snapshot in NumPy from its weights: cheaper than asking the
+    # engine for them at every snapshot, and the same numbers (float64 vs float32).
+    grid = inputs(plane.grid(GRID_SIZE))
+    outputs = tuple(network.predict(s.weights, net.activation, net.output_activation, grid
+                                    ).astype(np.float32) for s in result.snapshots)
+    partial = PlaygroundRun(p, train, test, plane, head, result, outputs,
+                            Metrics(math.nan, math.nan), epochs, tuple(notes))
+    return dataclasses.replace(partial, metrics=measure(partial))
 
 
 def r_squared(y: np.ndarray, prediction: np.ndarray) -> float:
@@ -490,12 +504,15 @@ def _regularizer_code(p: PlaygroundParams) -> str:
     return "None"
 
 
-def _target_code(head: Head) -> str:
+def _target_code(head: Head) -> tuple[str, str]:
+    """The expression for the training targets, and a comment saying what they are."""
     return {
-        "binary_tanh": "np.where(labels == 1, 1.0, -1.0)[:, None]  # Playground's ±1 labels",
-        "binary_sigmoid": "labels[:, None]",
-        "softmax": f"keras.utils.to_categorical(labels, {head.n_outputs})",
-        "regression": "labels[:, None]",
+        "binary_tanh": ("np.where(labels == 1, 1.0, -1.0)[:, None]",
+                        "Playground's labels: +1 for class 1, -1 for class 0 (tanh output)."),
+        "binary_sigmoid": ("labels[:, None]", "Labels 0/1 for the sigmoid output."),
+        "softmax": (f"keras.utils.to_categorical(labels, {head.n_outputs})",
+                    "One column per class for the softmax output."),
+        "regression": ("labels[:, None]", "Regression targets as they are."),
     }[head.kind]
 
 
@@ -535,11 +552,13 @@ def keras_code(r: PlaygroundRun) -> str:
                          f"patience={EARLY_STOPPING_PATIENCE})")
     loss, metrics = _loss_and_metric_code(head)
     feature_lines = ", ".join(_FEATURE_CODE[n] for n in p.feature_names)
+    targets, targets_comment = _target_code(head)
     center, scale = r.plane.center, r.plane.scale
     return _CODE_TEMPLATE.format(
         dataset=DATASET_LABELS[p.dataset], n_train=len(r.train), data_file=DATA_FILE,
         model_file=MODEL_FILE, cx=center[0], cy=center[1], scale=scale,
-        features=feature_lines, targets=_target_code(head), kernel_init=kernel_init,
+        features=feature_lines, targets=targets, targets_comment=targets_comment,
+        kernel_init=kernel_init,
         bias_init=bias_init, regularizer=regularizer, seed=p.seed,
         n_features=len(p.feature_names), layers="\n".join(layers),
         optimizer=optimizers.get(p.optimizer).code(p.learning_rate), loss=loss,
@@ -573,6 +592,7 @@ points, labels = data[:, :2], data[:, 2].astype("{label_dtype}")
 x1 = (points[:, 0] - {cx!r}) * {scale!r}
 x2 = (points[:, 1] - {cy!r}) * {scale!r}
 inputs = np.column_stack([{features}]).astype("float32")
+# {targets_comment}
 targets = ({targets}).astype("float32")
 x_train, y_train = inputs[:{n_train}], targets[:{n_train}]
 x_test, y_test = inputs[{n_train}:], targets[{n_train}:]
@@ -671,21 +691,23 @@ class Exercise:
     steps: tuple[Step, ...]
     questions: tuple[str, ...]
     answer: str
-    notice: Sequence[str] = field(default_factory=tuple)
 
 
 _XOR = PlaygroundParams(dataset="xor", hidden_units=(4,), activation="relu")
 _SPIRAL = PlaygroundParams(dataset="spiral", hidden_units=(8, 8), activation="tanh",
-                           sin_x1=True, sin_x2=True, epochs=1000)
-_OVERFIT = PlaygroundParams(dataset="xor", noise=50, train_ratio=30,
-                            hidden_units=(8, 8, 8, 8, 8, 8), activation="relu",
-                            learning_rate=0.01, epochs=1000)
+                           sin_x1=True, sin_x2=True)
+_SPIRAL_BARE = PlaygroundParams(dataset="spiral", hidden_units=(8, 8, 8), activation="relu",
+                                optimizer="adam", learning_rate=0.01)
+_OVERFIT = PlaygroundParams(dataset="xor", noise=50, train_ratio=20,
+                            hidden_units=(8, 8, 8, 8, 8, 8), activation="relu", epochs=1000)
 
 EXERCISES: tuple[Exercise, ...] = (
     Exercise(
         "checkerboard", "1 · Checkerboard (XOR data)",
         (Step("one layer, 4 ReLU", _XOR),
          Step("same with tanh", _XOR.replace(activation="tanh")),
+         Step("linear activation (fails)", _XOR.replace(hidden_units=(4, 2),
+                                                         activation="linear")),
          Step("two layers (4, 2) tanh", _XOR.replace(hidden_units=(4, 2), activation="tanh")),
          Step("x₁x₂ only, no hidden layer", _XOR.replace(x1=False, x2=False, x1x2=True,
                                                          hidden_units=()))),
@@ -697,44 +719,49 @@ EXERCISES: tuple[Exercise, ...] = (
         "shapes but slower training (its gradient is at most ¼), and linear cannot solve it at "
         "all: stacked linear layers stay one linear function, one straight line. Every "
         "first-layer neuron is a half-plane split by one line; second-layer neurons combine "
-        "those lines into corners and stripes. One hidden layer of 4 ReLU units is enough "
-        "(|x₁+x₂| − |x₁−x₂| needs four ReLUs; with fewer, gradient descent rarely gets all four "
-        "quadrants). The most useful feature is x₁x₂: its sign is the class, so a network "
-        "without any hidden layer solves the data with it alone.",
+        "those lines into corners and stripes. One hidden layer of 4 ReLU units is enough and "
+        "trains reliably (|x₁+x₂| − |x₁−x₂| is four ReLUs); 3 units succeed only from lucky "
+        "starting points (try a few seeds), 2 get about three quadrants. The most useful "
+        "feature is x₁x₂: its sign is the class, so a network without any hidden layer "
+        "solves the data with it alone.",
     ),
     Exercise(
         "spiral", "2 · Spiral",
         (Step("sin features, two layers of 8", _SPIRAL),
-         Step("bonus: only x₁, x₂", _SPIRAL.replace(
-             sin_x1=False, sin_x2=False, hidden_units=(8, 8, 8, 8), activation="tanh",
-             optimizer="adam", learning_rate=0.01, epochs=1500))),
+         Step("bonus: x₁, x₂ only (ReLU, Adam)", _SPIRAL_BARE),
+         Step("bonus with Playground's SGD", _SPIRAL_BARE.replace(
+             hidden_units=(8, 8, 8, 8), activation="tanh", optimizer="sgd",
+             learning_rate=0.03, epochs=1000))),
         ("Find any architecture and features that separate the two arms.",
          "Bonus: solve it with x₁ and x₂ only (no extra features)."),
         "With sin(x₁) and sin(x₂) as extra inputs two layers of 8 tanh neurons separate the "
-        "arms: the sines already wind like the spiral. With x₁, x₂ only the network has to "
-        "build the winding itself: it needs depth (four layers of 8 here), hundreds of epochs "
-        "and patience, or a faster optimiser such as Adam. Noise makes both harder.",
+        "arms within a few hundred epochs: the sines already wind like the spiral. With x₁, x₂ "
+        "only, the network has to build the winding itself from straight cuts: it needs depth "
+        "(three layers of 8 ReLU units with Adam solve it in 500 epochs; with Playground's "
+        "plain SGD four layers of 8 tanh units need about 1000 epochs and still miss a few "
+        "test points). Noise makes both harder.",
     ),
     Exercise(
         "overtraining", "3 · Overtraining",
-        (Step("deep ReLU net, 50 % noise", _OVERFIT),
-         Step("L2, low rate 0.003", _OVERFIT.replace(regularization="l2",
-                                                      regularization_rate=0.003)),
+        (Step("deep ReLU net, 50 % noise, 20 % training data", _OVERFIT),
+         Step("L2, low rate 0.01", _OVERFIT.replace(regularization="l2",
+                                                     regularization_rate=0.01)),
          Step("L2, high rate 0.1", _OVERFIT.replace(regularization="l2",
                                                     regularization_rate=0.1)),
-         Step("L1, rate 0.003", _OVERFIT.replace(regularization="l1",
-                                                 regularization_rate=0.003))),
+         Step("L1, rate 0.01", _OVERFIT.replace(regularization="l1",
+                                                regularization_rate=0.01))),
         ("Train the deep net for 1000 epochs on the noisy data: what happens to the training "
          "and the test loss?",
          "Add L2 regularisation with a low and with a high rate: what changes?",
          "Compare L1 with L2: what happens to the weights in the network diagram?"),
-        "The training loss keeps falling while the test loss stops falling and rises: the "
-        "network learns the noise (overtraining), its boundary bends around single mislabelled "
-        "points. A low L2 rate keeps the weights small and the boundary smooth, and the test "
-        "loss stays close to the training loss; a high rate shrinks every weight so much that "
-        "the network underfits (in the end it predicts nearly a constant). L1 drives many "
-        "weights to zero, so whole lines of the diagram vanish and only a few paths remain "
-        "(a sparse network); L2 keeps all weights, just small.",
+        "The training loss keeps falling while the test loss reaches its minimum after a few "
+        "hundred epochs and then rises: the network learns the noise (overtraining), its "
+        "boundary bends around single mislabelled points. A small training set (20 % here) "
+        "makes it show sooner. A low L2 rate keeps the weights small and the boundary "
+        "smooth, and the test loss stays closer to the training loss; a high rate shrinks "
+        "every weight so much that the network underfits (it predicts nearly a constant). L1 "
+        "drives most weights to (nearly) zero, so most lines of the diagram vanish and only a "
+        "few paths remain (a sparse network); L2 keeps all weights, just small.",
     ),
 )
 
@@ -746,3 +773,12 @@ def exercise(name: str) -> Exercise:
             return ex
     raise ValueError(f"exercise must be one of {', '.join(e.name for e in EXERCISES)}, "
                      f"got {name!r}")
+
+
+def warm_up() -> None:
+    """Compile the trainers of the defaults and of every exercise (once, at server start), so
+    neither the first visitor nor a click on a preset waits for TensorFlow to trace."""
+    run(PlaygroundParams())
+    for ex in EXERCISES:
+        for step in ex.steps:
+            run(step.params.replace(epochs=1), frames=1)

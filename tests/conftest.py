@@ -14,6 +14,23 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 
 
+def _route_every_run_through_app_py() -> None:
+    """AppTest starts every run as if the server had just started, when Streamlit still
+    serves files of the pages/ folder on their own (its legacy multipage mode); a page then
+    reruns itself through app.py (ui.layout.require_router), and that rerun drops a button's
+    click. A real server does this once per process, for its first request (covered by the
+    browser test); here app.py runs directly, as it does on a server after that request."""
+    import runpy
+
+    from streamlit.runtime.scriptrunner import script_runner
+
+    script_runner._mpa_v1 = lambda main_script_path: runpy.run_path(  # noqa: SLF001
+        main_script_path, run_name="__main__")
+
+
+_route_every_run_through_app_py()
+
+
 def open_page(path: str, query: dict[str, str] | None = None, timeout: float = 120):
     """Run app.py on page ``path`` (e.g. "pages/xor.py") with a URL query, as a browser would."""
     from streamlit.testing.v1 import AppTest

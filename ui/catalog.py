@@ -24,9 +24,27 @@ class PageInfo:
 
 
 PAGES: tuple[PageInfo, ...] = (
+    PageInfo("pages/gradient_descent.py", "Gradient descent", ":material/trending_down:",
+             "Learning from data", "Regression, gradient descent, learning rate, SGD",
+             "A line fitted to data by gradient descent, replayed step by step on the data and "
+             "on the loss surface: the learning rate that crawls, arrives, zig-zags or "
+             "diverges (with the Hessian's limit 2/λ_max), mini-batch SGD, and the same fit "
+             "in Keras.", warm_up="core.gradient_descent:warm_up"),
     PageInfo("pages/xor.py", "XOR", ":material/join_inner:", "Why networks need depth",
              "Non-linear network models, XOR example",
              "Why no line separates XOR, the lecture's hand-set ReLU network step by step "
              "(editable), trained networks replayed epoch by epoch, and how many hidden units "
              "it takes.", warm_up="core.xor:warm_up"),
+    PageInfo("pages/optimisers.py", "Optimisers", ":material/route:", "Training in practice",
+             "Optimisers: momentum, NAG, Adagrad, Adadelta, RMSprop, Adam",
+             "The lecture's optimisers as real Keras optimizers, racing from one start point "
+             "across Beale, Rosenbrock, a saddle, Himmelblau and an ill-conditioned valley: "
+             "paths replayed step by step, f per step, divergence when the rate is pushed, "
+             "and the quadratic theory of which rates converge.",
+             warm_up="core.optimiser_paths:warm_up"),
+    PageInfo("pages/playground.py", "Playground", ":material/scatter_plot:", "Hands-on",
+             "Hands-on with TensorFlow Playground",
+             "TensorFlow Playground on Keras: its data, features, networks and pictures, plus "
+             "your own data, more optimisers, accuracy and R², exports, and the lecture's three "
+             "exercises as one-click presets.", warm_up="core.playground:warm_up"),
 )

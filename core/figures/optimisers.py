@@ -1,0 +1,246 @@
+"""Figures of optimiser paths: the surface's contours with every optimiser's path replayed
+step by step, f along each path, and the convergence factor of the quadratic theory.
+
+Each optimiser keeps one colour and one marker shape on every figure. The replay is built as
+a plain dict and turned into a figure once (like ``training.output_replay``): constructing
+graph objects frame by frame would validate every array again and cost ten times more.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from core import optimiser_paths, optimizers, surfaces
+from core.figures import style
+from core.optimiser_paths import PathsResult
+
+#: One colour per optimiser, from the dashboard's colour-blind-safe palette; plain SGD, the
+#: baseline every other one is compared with, in black.
+OPTIMIZER_COLORS = {"sgd": "#1A1A1A", "momentum": style.BLUE, "nesterov": style.SKY,
+                    "adagrad": style.GREEN, "adadelta": style.PINK, "rmsprop": style.ORANGE,
+                    "adam": style.VERMILLION}
+#: A marker shape per optimiser, so the paths' heads also read in black and white.
+OPTIMIZER_SYMBOLS = {"sgd": "circle", "momentum": "square", "nesterov": "diamond",
+                     "adagrad": "triangle-up", "adadelta": "triangle-down",
+                     "rmsprop": "pentagon", "adam": "star"}
+#: Contour fill: pale greys (darker = lower), so the coloured paths stand out on a projector.
+SURFACE_COLORSCALE = [[0.0, "#BFBFBF"], [1.0, "#FFFFFF"]]
+#: f below this is drawn at this value on log axes: the path has converged to rounding.
+LOG_FLOOR = 1e-16
+MAX_FRAMES = 40
+#: Frames repeat each path up to their step, so long runs of many optimisers get fewer frames:
+#: the points in all frames together stay below this (what is sent to the browser).
+MAX_FRAME_POINTS = 60_000
+#: The theory chart's ceiling: factors above it are drawn on it.
+FACTOR_TOP = 1.1
+
+
+def color(optimizer: str) -> str:
+    return OPTIMIZER_COLORS.get(optimizer, style.GREY)
+
+
+def plot_ranges(surface: surfaces.Surface, start: tuple[float, float]
+                ) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The surface's picture, widened to include a start point chosen outside it."""
+    (x0, x1), (y0, y1) = surface.x_range, surface.y_range
+    margin = 0.05 * max(x1 - x0, y1 - y0)
+    return ((min(x0, start[0] - margin), max(x1, start[0] + margin)),
+            (min(y0, start[1] - margin), max(y1, start[1] + margin)))
+
+
+def _contour(surface: surfaces.Surface, x_range, y_range, size: int = 121) -> dict:
+    xs, ys = np.linspace(*x_range, size), np.linspace(*y_range, size)
+    z = np.asarray(surface.fn(*np.meshgrid(xs, ys)), dtype=float)
+    if surface.log_levels:
+        lowest = surface.minimum_value or 0.0
+        z = np.log10(np.maximum(z - lowest, 0.0) + 1e-3)
+        hover = "log₁₀ f %{z:.2f}"
+    else:
+        hover = "f %{z:.2f}"
+    return {"type": "contour", "x": xs, "y": ys, "z": z.astype(np.float32), "ncontours": 24,
+            "colorscale": SURFACE_COLORSCALE, "line": {"color": "#8C8C8C", "width": 1},
+            "showscale": False,
+            "hovertemplate": "x %{x:.2f}<br>y %{y:.2f}<br>" + hover + "<extra></extra>",
+            "name": "f(x, y)", "showlegend": False}
+
+
+def _points(points, name: str, symbol: str, size: int, fill: str) -> dict:
+    arr = np.array(points, dtype=float).reshape(-1, 2)
+    return {"type": "scatter", "x": arr[:, 0], "y": arr[:, 1], "mode": "markers", "name": name,
+            "marker": {"symbol": symbol, "size": size, "color": fill,
+                       "line": {"color": "#1A1A1A", "width": 2}},
+            "hovertemplate": f"{name}<br>" + "(%{x:.3f}, %{y:.3f})<extra></extra>"}
+
+
+def _line_at(path: optimiser_paths.OptimizerPath, k: int) -> dict:
+    """The line of ``path`` up to step ``k`` (x and y only: frames that carry more, such as
+    a marker, cost several times more to build)."""
+    xy = path.xy[: min(k, path.steps_run) + 1].astype(np.float32)  # half the bytes to send
+    return {"x": xy[:, 0], "y": xy[:, 1]}
+
+
+def _heads_at(paths, k: int) -> dict:
+    """Every path's head at step ``k``, in one trace: the first len(paths) points are the
+    heads still moving, the next ones the crosses of paths stopped because they diverged
+    (a point not drawn is NaN)."""
+    xy = np.full((2 * len(paths), 2), np.nan)
+    for i, path in enumerate(paths):
+        stopped = path.diverged_at is not None and k >= path.steps_run
+        xy[i + len(paths) * stopped] = path.xy[min(k, path.steps_run)]
+    xy = xy.astype(np.float32)
+    return {"x": xy[:, 0], "y": xy[:, 1]}
+
+
+def frame_steps(steps: int, paths: int = 1) -> list[int]:
+    """The steps the replay shows, evenly spread, 0 and the last included: up to
+    :data:`MAX_FRAMES` of them, fewer when ``paths`` paths of ``steps`` steps would exceed
+    :data:`MAX_FRAME_POINTS` (never fewer than 10)."""
+    frames = min(MAX_FRAMES, max(10, MAX_FRAME_POINTS // (max(paths, 1) * (steps // 2 + 1))))
+    return sorted({int(round(k)) for k in np.linspace(0, steps, min(frames, steps) + 1)})
+
+
+def paths_replay(result: PathsResult, *, frame_ms: int = 100) -> go.Figure:
+    """Every path on the surface's contours, opening on the whole walk; "▶ replay" runs them
+    all together from the start point, each frame showing every path up to one step."""
+    surface = surfaces.get(result.params.surface)
+    x_range, y_range = plot_ranges(surface, result.start)
+    data = [_contour(surface, x_range, y_range)]
+    if surface.minima:
+        data.append(_points(surface.minima, "minimum", "star", style.MARKER_SIZE + 8, "white"))
+    if surface.saddles:
+        data.append(_points(surface.saddles, "saddle point", "x", style.MARKER_SIZE + 4,
+                            "white"))
+    data.append(_points([result.start], "start", "circle-open", style.MARKER_SIZE + 6,
+                        "#1A1A1A"))
+    first, paths, last = len(data), result.paths, result.params.steps
+    for path in paths:
+        data.append({
+            "type": "scatter", "mode": "lines", **_line_at(path, last), "name": path.label,
+            "line": {"color": color(path.optimizer), "width": style.LINE_WIDTH},
+            "hovertemplate": f"{path.label} (α = {path.learning_rate:g})<br>"
+                             "(%{x:.3f}, %{y:.3f})<extra></extra>"})
+    colors = [color(p.optimizer) for p in paths]
+    data.append({
+        "type": "scatter", "mode": "markers", **_heads_at(paths, last), "showlegend": False,
+        "hoverinfo": "skip", "name": "heads",
+        "marker": {"color": colors * 2,
+                   "symbol": [OPTIMIZER_SYMBOLS.get(p.optimizer, "circle") for p in paths]
+                   + ["x"] * len(paths),
+                   "size": [style.MARKER_SIZE] * len(paths) + [style.MARKER_SIZE + 8] * len(paths),
+                   "line": {"color": "white", "width": 1.5}}})
+    layout = {
+        "title": {"text": f"{surface.label}: {len(paths)} optimisers, {last} steps"},
+        "height": 640, "margin": {"b": 120},
+        "xaxis": {"range": list(x_range), "title": {"text": "x"}, "constrain": "domain"},
+        "yaxis": {"range": list(y_range), "title": {"text": "y"}, "scaleanchor": "x",
+                  "scaleratio": 1, "constrain": "domain"},
+        "legend": {"x": 1.02, "xanchor": "left", "y": 1.0, "yanchor": "top"},
+    }
+    if not paths:
+        return go.Figure({"data": data, "layout": layout})
+    ks = frame_steps(last, len(paths))
+    layout.update(_player([str(k) for k in ks], frame_ms))
+    frames = [{"name": str(k), "traces": list(range(first, first + len(paths) + 1)),
+               "data": [*(_line_at(p, k) for p in paths), _heads_at(paths, k)]} for k in ks]
+    return go.Figure({"data": data, "layout": layout, "frames": frames})
+
+
+def _player(names: list[str], frame_ms: int) -> dict:
+    """Play/pause buttons and a step slider driving the frames (opening on the last).
+
+    Every frame redraws: without it Plotly's fast path animates the scatter traces but
+    blanks the contour underneath.
+    """
+    play = {"frame": {"duration": frame_ms, "redraw": True}, "fromcurrent": False,
+            "transition": {"duration": 0}, "mode": "immediate"}
+    pause = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate",
+             "transition": {"duration": 0}}
+    jump = {"mode": "immediate", "frame": {"duration": 0, "redraw": True},
+            "transition": {"duration": 0}}
+    return {
+        "updatemenus": [{"type": "buttons", "direction": "left", "x": 0.0, "y": -0.1,
+                         "xanchor": "left", "yanchor": "top", "showactive": False,
+                         "pad": {"t": 0, "r": 10},
+                         "buttons": [{"label": "▶ replay", "method": "animate",
+                                      "args": [names, play]},
+                                     {"label": "❚❚ pause", "method": "animate",
+                                      "args": [[None], pause]}]}],
+        "sliders": [{"active": len(names) - 1, "x": 0.3, "len": 0.7, "y": -0.06,
+                     "yanchor": "top",
+                     "currentvalue": {"prefix": "step ", "xanchor": "right",
+                                      "font": {"size": style.FONT_SIZE}},
+                     "steps": [{"label": n, "method": "animate", "args": [[n], jump]}
+                               for n in names]}],
+    }
+
+
+def loss_per_step(result: PathsResult) -> go.Figure:
+    """f along each path, step by step: on a log axis (f − f_min) where the surface has a
+    minimum, on a linear axis cut to the picture's values where it has none (the saddle)."""
+    surface = surfaces.get(result.params.surface)
+    log = surface.minimum_value is not None
+    fig = style.figure("f along each path", height=420)
+    for path in result.paths:
+        steps = np.arange(len(path.loss))
+        y = path.loss - surface.minimum_value if log else path.loss
+        y = np.maximum(y, LOG_FLOOR) if log else y
+        fig.add_trace(go.Scatter(
+            x=steps, y=y, mode="lines", name=path.label, legendgroup=path.optimizer,
+            line=dict(color=color(path.optimizer)),
+            hovertemplate=f"{path.label}<br>step %{{x}}<br>f %{{y:.3g}}<extra></extra>"))
+        if path.diverged_at is not None and len(path.loss):
+            fig.add_trace(go.Scatter(
+                x=steps[-1:], y=y[-1:], mode="markers", showlegend=False,
+                legendgroup=path.optimizer, hoverinfo="skip",
+                marker=dict(symbol="x", size=style.MARKER_SIZE + 4,
+                            color=color(path.optimizer))))
+    fig.update_xaxes(title=dict(text="step t"), range=[0, result.params.steps])
+    if log:
+        shown = [np.log10(np.maximum(p.loss - surface.minimum_value, LOG_FLOOR))
+                 for p in result.paths if len(p.loss)]
+        decades = float(np.ptp(np.concatenate(shown))) if shown else 1.0
+        # A labelled tick per decade, or per few decades when the range is wide.
+        fig.update_yaxes(type="log", title=dict(text="f(xₜ, yₜ) − f*"),
+                         exponentformat="power", dtick=max(1, int(np.ceil(decades / 7))))
+    else:
+        _, _, z = surface.grid(41)
+        fig.update_yaxes(title=dict(text="f(xₜ, yₜ)"),
+                         range=[1.05 * float(z.min()), 1.05 * float(z.max())])
+    fig.update_layout(legend=dict(orientation="h", x=0.0, y=-0.22, yanchor="top"),
+                      margin=dict(b=110))
+    return fig
+
+
+def convergence_factors(curvatures: tuple[float, ...], chosen: dict[str, float],
+                        names: tuple[str, ...] = ("sgd", "momentum", "nesterov")) -> go.Figure:
+    """The quadratic theory: how much the error shrinks per step against the learning rate,
+    for gradient descent and (Nesterov) momentum; above 1 the optimiser diverges. ``chosen``
+    maps optimiser → the learning rate it runs with now (marked on its curve)."""
+    lam = max(curvatures)
+    limits = [optimiser_paths.stability_limit(n, lam) for n in names]
+    top = 1.3 * max([*(x for x in limits if x), *chosen.values()])
+    rates = np.linspace(top / 400, top, 400)
+    fig = style.figure("Error factor per step (theory)", height=400)
+    fig.add_hline(y=1.0, line=dict(color=style.GREY, dash="dash"),
+                  annotation_text="above 1: diverges", annotation_position="top left")
+    for name in names:
+        rho = optimiser_paths.convergence_factor(name, rates, curvatures)
+        label = optimizers.get(name).label
+        fig.add_trace(go.Scatter(x=rates, y=np.minimum(rho, FACTOR_TOP), mode="lines", name=label,
+                                 line=dict(color=color(name)),
+                                 hovertemplate=f"{label}<br>α %{{x:.4f}}<br>factor %{{y:.3f}}"
+                                               "<extra></extra>"))
+        if name in chosen:
+            alpha = chosen[name]
+            value = float(optimiser_paths.convergence_factor(name, alpha, curvatures)[0])
+            fig.add_trace(go.Scatter(
+                x=[alpha], y=[min(value, FACTOR_TOP)], mode="markers", showlegend=False,
+                marker=dict(symbol=OPTIMIZER_SYMBOLS[name], color=color(name),
+                            size=style.MARKER_SIZE + 4, line=dict(color="white", width=1.5)),
+                hovertemplate=f"{label}: α = {alpha:g}, factor {value:.3f}<extra></extra>"))
+    fig.update_xaxes(title=dict(text="learning rate α"), range=[0, top])
+    # Near 1 is where the story is: 0.98 (slow) against 0.95 (fast) against 1.02 (diverges).
+    fig.update_yaxes(title=dict(text="error factor per step"), range=[0.9, FACTOR_TOP + 0.005])
+    fig.update_layout(legend=dict(x=1.02, xanchor="left", y=1.0, yanchor="top"))
+    return fig

@@ -1,0 +1,327 @@
+"""Playground: TensorFlow Playground inside the dashboard, trained with Keras, plus what its
+users keep asking for (own data, more optimisers, exports, metrics)."""
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core import activations, datasets, initializers, optimizers
+from core import playground as pg
+from core.figures import playground as fig_pg
+from ui import layout, state, widgets
+
+PAGE = pg.PAGE
+P = pg.PlaygroundParams
+#: Session key of the table of own points (x1, x2, label). Tests put a DataFrame here.
+USER_FRAME = f"{PAGE}.user_frame"
+TRAIN_MORE = 250
+REGULARIZATION_LABELS = {"none": "none", "l1": "L1 (lasso)", "l2": "L2 (weight decay)"}
+
+train = layout.cached(pg.run, max_entries=48)
+
+
+def key(name: str) -> str:
+    return state.widget_key(PAGE, name)
+
+
+def hidden(name: str) -> bool:
+    return name in state.hidden_controls()
+
+
+def control(name: str, where, **kwargs):
+    return widgets.control(P, name, PAGE, container=where, **kwargs)
+
+
+# -- callbacks (run before the next script run draws the widgets) ------------------------
+
+
+def load_preset(params: pg.PlaygroundParams) -> None:
+    state.reset(P, PAGE, params)
+    st.session_state.pop(f"{PAGE}.epochs_base", None)
+
+
+def problem_changed() -> None:
+    if st.session_state[key("dataset")] != pg.USER_DATA:
+        kind = st.session_state[key("problem")]
+        st.session_state[key("dataset")] = next(
+            n for n, d in datasets.DATASETS.items() if d.kind == kind)
+
+
+def add_epochs() -> None:
+    # The engine is deterministic: epochs 1..N of an (N+M)-epoch run are exactly the N-epoch
+    # run, so "train more" is "train N+M epochs from the same seed". The cache and the speed
+    # of the engine make that as quick as continuing would be.
+    st.session_state.setdefault(f"{PAGE}.epochs_base", st.session_state[key("epochs")])
+    st.session_state[key("epochs")] = min(st.session_state[key("epochs")] + TRAIN_MORE,
+                                          pg.MAX_EPOCHS)
+
+
+def restart(new_seed: bool = False, new_data: bool = False) -> None:
+    if f"{PAGE}.epochs_base" in st.session_state:
+        st.session_state[key("epochs")] = st.session_state.pop(f"{PAGE}.epochs_base")
+    if new_seed:
+        st.session_state[key("seed")] = (st.session_state[key("seed")] + 1) % 100_000
+    if new_data:
+        st.session_state[key("data_seed")] = (st.session_state[key("data_seed")] + 1) % 100_000
+
+
+# -- controls ------------------------------------------------------------------------------
+
+
+def data_controls(where) -> None:
+    if not hidden("problem"):
+        where.radio("problem type", datasets.KINDS, key=key("problem"), horizontal=True,
+                    on_change=problem_changed)
+    kind = st.session_state[key("problem")]
+    if not hidden("dataset"):
+        options = [n for n in pg.DATASET_NAMES
+                   if n == pg.USER_DATA or datasets.DATASETS[n].kind == kind]
+        where.selectbox("data set", options, key=key("dataset"),
+                        format_func=pg.DATASET_LABELS.get)
+    control("noise", where)
+    control("train_ratio", where)
+    control("show_test", where)
+    control("discretize", where, help="Show the output as its sign (the predicted class).")
+    control("data_seed", where, as_input=True)
+
+
+def network_controls(where) -> None:
+    where.caption("input features")
+    left, right = where.columns(2)
+    for i, name in enumerate(pg.FEATURE_NAMES):
+        control(name, left if i % 2 == 0 else right)
+    layers_control(where)
+    control("activation", where, labels={k: a.label for k, a in activations.ACTIVATIONS.items()})
+    control("dropout", where, help="Drop probability after every hidden layer while "
+                                   "training; off at test time.")
+    control("initializer", where,
+            labels={k: i.label for k, i in initializers.INITIALIZERS.items()})
+
+
+def layers_control(where) -> None:
+    """Number of hidden layers, then the neurons of each (a width per layer)."""
+    field = key("hidden_units")
+    if hidden("hidden_units"):
+        return
+    units = list(st.session_state[field])
+    st.session_state.setdefault(f"{field}.n", len(units))
+    n = where.number_input("hidden layers", 0, pg.MAX_LAYERS, step=1, key=f"{field}.n",
+                           help=pg.LIMITS_HELP)
+    cols = where.columns(2)
+    values = []
+    for i in range(n):
+        st.session_state.setdefault(f"{field}.{i}", units[i] if i < len(units) else
+                                    (units[-1] if units else 4))
+        values.append(cols[i % 2].number_input(f"neurons in layer {i + 1}", 1, pg.MAX_NEURONS,
+                                               step=1, key=f"{field}.{i}"))
+    st.session_state[field] = tuple(int(v) for v in values)
+
+
+def training_controls(where) -> None:
+    if st.session_state[key("problem")] == "classification":
+        control("loss", where, labels=pg.LOSSES)
+    control("optimizer", where, labels={k: o.label for k, o in optimizers.OPTIMIZERS.items()})
+    control("learning_rate", where)
+    control("regularization", where, labels=REGULARIZATION_LABELS)
+    control("regularization_rate", where)
+    control("batch_size", where)
+    control("epochs", where, help=pg.LIMITS_HELP)
+    control("lr_schedule", where, help=f"Halve the learning rate when the test loss has not "
+                                       f"improved for {pg.PLATEAU_PATIENCE} epochs.")
+    control("early_stopping", where, help=f"Stop when the test loss has not improved for "
+                                          f"{pg.EARLY_STOPPING_PATIENCE} epochs (Playground "
+                                          "has no validation set, so its test set is watched).")
+    control("seed", where, as_input=True)
+
+
+def run_buttons(where) -> None:
+    """Playground's buttons next to the epoch counter: continue, restart, reseed, new data."""
+    where.button(f"{TRAIN_MORE} more epochs", icon=":material/fast_forward:",
+                 on_click=add_epochs, width="stretch", disabled=hidden("epochs"),
+                 help="Train more: continue from where training stopped.")
+    where.button("reset", icon=":material/restart_alt:", on_click=restart, width="stretch",
+                 help="The epochs before 'train more', same seed: the same run from epoch 0.")
+    where.button("new seed", icon=":material/casino:", on_click=restart,
+                 kwargs={"new_seed": True}, width="stretch", disabled=hidden("seed"),
+                 help="Other initial weights and shuffles.")
+    where.button("regenerate data", icon=":material/refresh:", on_click=restart,
+                 kwargs={"new_data": True}, width="stretch", disabled=hidden("data_seed"),
+                 help="New random data (a new data seed).")
+
+
+def example_frame() -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    x = np.round(rng.uniform(-5, 5, (40, 2)), 1)
+    return pd.DataFrame({"x1": x[:, 0], "x2": x[:, 1], "label": (x[:, 0] * x[:, 1] >= 0) * 1})
+
+
+def own_data(kind: str) -> datasets.Dataset | None:
+    """Upload (→ loaded into the table) or edit the table; the table is the data."""
+    st.markdown(f"**Your own data** ({kind}): columns `x1`, `x2`, `label`, at most "
+                f"{datasets.MAX_USER_POINTS} rows. An upload replaces the table; edit, add or "
+                "delete rows below.")
+    upload = st.file_uploader("CSV file", type=["csv", "txt"], key=f"{PAGE}.upload")
+    if upload is not None:
+        try:
+            loaded = datasets.dataset_from_csv(upload.getvalue(), kind)
+        except ValueError as err:
+            st.error(f"{upload.name}: {err}")
+        else:
+            signature = (upload.name, upload.size, kind)
+            if st.session_state.get(f"{PAGE}.upload_signature") != signature:
+                st.session_state[f"{PAGE}.upload_signature"] = signature
+                st.session_state[USER_FRAME] = pd.DataFrame(
+                    {"x1": loaded.x[:, 0], "x2": loaded.x[:, 1], "label": loaded.y})
+                st.session_state.pop(f"{PAGE}.table", None)
+    frame = st.session_state.setdefault(USER_FRAME, example_frame())
+    edited = st.data_editor(frame, num_rows="dynamic", key=f"{PAGE}.table", height=260)
+    try:
+        return datasets.dataset_from_frame(edited, kind)
+    except ValueError as err:
+        st.error(f"The table: {err}")
+        return None
+
+
+# -- results -------------------------------------------------------------------------------
+
+
+def status(run: pg.PlaygroundRun) -> None:
+    res, m = run.result, run.metrics
+    for note in run.notes:
+        st.info(note)
+    if res.diverged:
+        st.error(f"diverged at epoch {res.diverged_at}: lower the learning rate")
+    elif res.stopped_early_at is not None:
+        st.info(f"Early stopping ended training at epoch {res.stopped_early_at}: the test loss "
+                f"had not improved for {pg.EARLY_STOPPING_PATIENCE} epochs.")
+    cols = st.columns([1, 1, 1, 1, 1, 1.3])
+    cols[0].metric("epoch", res.epochs_run)
+    run_buttons(cols[5])
+    if res.diverged:
+        return
+    cols[1].metric("training loss", f"{m.train_loss:.4f}")
+    cols[2].metric("test loss", f"{m.test_loss:.4f}")
+    if m.test_accuracy is not None:
+        cols[3].metric("test accuracy", f"{m.test_accuracy:.1%}",
+                       help=f"training accuracy {m.train_accuracy:.1%}")
+    elif m.test_r2 is not None:
+        cols[3].metric("test R²", f"{m.test_r2:.3f}", help=f"training R² {m.train_r2:.3f}")
+    rate = res.history["learning_rate"]
+    cols[4].metric("learning rate now", f"{rate[-1]:.2g}" if len(rate) else "–")
+
+
+def inside(run: pg.PlaygroundRun) -> None:
+    st.subheader("Inside the network")
+    epochs = [s.epoch for s in run.result.snapshots]
+    # Keys carry the options, so a new run with other epochs or nodes starts afresh.
+    epoch = st.select_slider("epoch to inspect", epochs, value=epochs[-1],
+                             key=f"{PAGE}.inspect.{len(epochs)}.{epochs[-1]}")
+    snapshot = epochs.index(epoch)
+    maps = pg.neuron_maps(run, snapshot)
+    layout.chart(fig_pg.network_diagram(run, maps), f"{PAGE}.chart.diagram")
+    st.caption("Every node shows what it computes over the input plane (orange positive, "
+               "blue negative, white 0; each on its own scale). Lines are weights: thickness "
+               "∝ |w|, orange positive, blue negative. The small square at a node's lower left "
+               "is its bias. Hover for the numbers.")
+    names = fig_pg.node_names(run)
+    nodes = [(c, j) for c, col in enumerate(names) for j in range(len(col))]
+    first_neuron = len(names[0]) if len(names) > 2 else 0
+    shape = "-".join(str(len(col)) for col in names)
+    c, j = st.selectbox("look at one node", nodes, index=first_neuron,
+                        format_func=lambda n: names[n[0]][n[1]], key=f"{PAGE}.node.{shape}")
+    big = pg.neuron_maps(run, snapshot, size=pg.GRID_SIZE)
+    left, right = st.columns([3, 2])
+    layout.chart(fig_pg.node_figure(run, big, c, j), f"{PAGE}.chart.node", left)
+    right.latex(fig_pg.node_formula(run, big, c, j))
+    right.markdown("A first-layer neuron splits the plane along one line (where its weighted "
+                   "sum is 0); deeper neurons combine those splits into corners, bands and "
+                   "islands. The output combines the last layer into the decision.")
+
+
+def downloads(run: pg.PlaygroundRun) -> None:
+    st.subheader("Export")
+    cols = st.columns(3)
+    cols[0].download_button("Keras code (.py)", pg.keras_code(run), "playground_model.py",
+                            "text/x-python", key=f"{PAGE}.dl_code", on_click="ignore")
+    cols[1].download_button("trained model (.keras)", lambda: pg.model_bytes(run),
+                            pg.MODEL_FILE, "application/octet-stream", key=f"{PAGE}.dl_model",
+                            on_click="ignore", disabled=run.result.diverged)
+    cols[2].download_button("data (.csv)", pg.data_csv(run), pg.DATA_FILE, "text/csv",
+                            key=f"{PAGE}.dl_data", on_click="ignore")
+    st.caption("The code reads the data file: download both. Training rows come first.")
+
+
+def exercises() -> None:
+    with st.expander("Lecture exercises (one click loads the configuration)"):
+        for ex, col in zip(pg.EXERCISES, st.columns(len(pg.EXERCISES))):
+            col.markdown(f"**{ex.title}**")
+            col.markdown("\n".join(f"- {q}" for q in ex.questions))
+            for i, step in enumerate(ex.steps):
+                col.button(step.label, key=f"{PAGE}.preset.{ex.name}.{i}", on_click=load_preset,
+                           args=(step.params,), width="stretch")
+            with col.expander("Answer"):
+                st.markdown(ex.answer)
+
+
+def classroom_link(params: pg.PlaygroundParams) -> None:
+    with st.expander("Classroom link: hide controls"):
+        chosen = st.multiselect("controls to hide", P.field_names(), key=f"{PAGE}.hide_pick",
+                                default=sorted(state.hidden_controls() & set(P.field_names())))
+        base = (st.context.url or "").split("?")[0]
+        st.code(pg.hide_link(params, chosen, base), language=None, wrap_lines=True)
+
+
+# -- the page ------------------------------------------------------------------------------
+
+layout.header(
+    "Playground: a neural network on 2-D data",
+    "TensorFlow Playground's experiments, trained live with Keras: pick data, features and "
+    "a network, and watch what every neuron learns. Playground's loss and defaults are the "
+    "starting point; much more is one control away.",
+    r"J(\theta) = \frac{1}{N}\sum_i \tfrac12\big(y_m(x_i,\theta) - y_i\big)^2,\quad "
+    r"y_i = \pm 1,\qquad \theta \leftarrow \theta - \alpha\,\frac{dJ}{d\theta}",
+)
+state.load(P, PAGE)
+state.show_notes(PAGE)
+exercises()
+with st.sidebar:
+    data_controls(st.expander("Data", expanded=True))
+    network_controls(st.expander("Network", expanded=True))
+    training_controls(st.expander("Training", expanded=True))
+    st.caption(pg.LIMITS_HELP)
+user = (own_data(st.session_state[key("problem")])
+        if st.session_state[key("dataset")] == pg.USER_DATA else None)
+params = state.current(P, PAGE)
+
+run = None
+if params.dataset == pg.USER_DATA and user is None:
+    st.warning("Fix your data above to train.")
+else:
+    try:
+        run = train(params.training_key(), user)
+    except ValueError as err:
+        st.error(str(err))
+
+if run is not None:
+    status(run)
+    left, right = st.columns([3, 2])
+    layout.chart(fig_pg.output_replay(run, discretize=params.discretize,
+                                      show_test=params.show_test),
+                 f"{PAGE}.chart.replay", left)
+    layout.chart(fig_pg.loss_figure(run), f"{PAGE}.chart.loss", right)
+    if run.head.kind == "regression" and not run.result.diverged:
+        layout.chart(fig_pg.regression_fit(run), f"{PAGE}.chart.fit", right)
+    elif run.head.kind != "regression":
+        layout.chart(fig_pg.accuracy_figure(run), f"{PAGE}.chart.acc", right)
+        if run.metrics.confusion is not None:
+            layout.chart(fig_pg.confusion_figure(run.metrics.confusion),
+                         f"{PAGE}.chart.confusion", right)
+    boundary = ("the black line where it changes class" if run.head.kind != "regression"
+                else "orange high, blue low, like the points' targets")
+    st.caption(f"What to notice: the background is the network's output, {boundary}. ▶ replays "
+               "training from epoch 0; the slider steps through it. A test loss that rises "
+               "while the training loss falls is overtraining.")
+    inside(run)
+    downloads(run)
+classroom_link(params)
+state.write_url(params)

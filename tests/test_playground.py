@@ -1,0 +1,462 @@
+"""Tests for core.playground and its figures: Playground's semantics against hand-written
+NumPy, the lecture's exercises qualitatively, exports that run, and figures Plotly accepts.
+
+The data-set generators themselves are checked against Playground's formulas in
+tests/test_datasets.py.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import runpy
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from core import datasets, features
+from core import playground as pg
+from core.datasets import Dataset
+from core.figures import playground as fig_pg
+from core.initializers import initial_weights
+
+P = pg.PlaygroundParams
+
+
+@pytest.fixture(scope="module")
+def default_run() -> pg.PlaygroundRun:
+    return pg.run(P())
+
+
+@pytest.fixture(scope="module")
+def blobs_run() -> pg.PlaygroundRun:
+    return pg.run(P(dataset="three_blobs", noise=20, hidden_units=(4,), epochs=200))
+
+
+@pytest.fixture(scope="module")
+def plane_run() -> pg.PlaygroundRun:
+    return pg.run(P(dataset="plane", hidden_units=(), epochs=100))
+
+
+def small_data(kind: str = "classification") -> Dataset:
+    x = np.array([[1.0, 2.0], [-1.0, 0.5], [2.0, -1.0], [-2.0, -2.0], [0.5, 1.5], [1.5, -0.5],
+                  [-0.5, -1.0], [3.0, 1.0]])
+    if kind == "regression":
+        return Dataset(x, x.sum(axis=1) / 10, "regression", 0)
+    return Dataset(x, np.array([1, 0, 1, 0, 1, 1, 0, 1], np.int64), "classification", 2)
+
+
+# ----------------------------------------------------------------------------------------
+# Parameters and links
+# ----------------------------------------------------------------------------------------
+
+
+def test_defaults_are_playgrounds() -> None:
+    p = P()
+    assert (p.dataset, p.problem, p.noise, p.train_ratio) == ("circle", "classification", 0, 50)
+    assert p.feature_names == ("x1", "x2")
+    assert (p.hidden_units, p.activation, p.learning_rate) == ((4, 2), "tanh", 0.03)
+    assert (p.regularization, p.regularization_rate, p.batch_size) == ("none", 0.0, 10)
+    assert (p.loss, p.optimizer, p.initializer, p.dropout) == ("playground", "sgd",
+                                                               "playground", 0.0)
+    assert p.epochs == 500 and not (p.lr_schedule or p.early_stopping or p.discretize)
+
+
+def test_the_data_set_decides_the_problem_type_so_a_short_link_works() -> None:
+    p, notes = P.from_query({"dataset": "plane"})
+    assert p.problem == "regression" and not notes
+    assert P(dataset="circle", problem="regression").problem == "classification"
+    assert P(dataset="user", problem="regression").problem == "regression"
+
+
+def test_links_round_trip() -> None:
+    p = P(dataset="spiral", noise=25, hidden_units=(8, 3, 1), sin_x1=True, x2=False,
+          learning_rate=0.1, regularization="l1", regularization_rate=0.003, lr_schedule=True)
+    back, notes = P.from_query(p.to_query())
+    assert back == p and not notes
+
+
+def test_bad_link_values_are_ignored_and_named() -> None:
+    p, notes = P.from_query({"dataset": "nope", "learning_rate": "abc",
+                             "hidden_units": "4,99", "batch_size": "1000"})
+    assert p == P()
+    text = " ".join(notes)
+    for name in ("dataset", "learning_rate", "hidden_units", "batch_size"):
+        assert name in text
+
+
+def test_server_limits_are_enforced() -> None:
+    for bad in ({"hidden_units": (4,) * (pg.MAX_LAYERS + 1)},
+                {"hidden_units": (pg.MAX_NEURONS + 1,)}, {"epochs": pg.MAX_EPOCHS + 1},
+                {"batch_size": pg.MAX_BATCH + 1}):
+        with pytest.raises(ValueError, match=next(iter(bad))):
+            P(**bad)
+
+
+def test_epoch_budget_caps_the_steps_and_says_why() -> None:
+    assert pg.epoch_budget(500, 250, 10) == (500, "")
+    epochs, note = pg.epoch_budget(2000, 450, 1)
+    assert epochs == pg.MAX_STEPS // 450 and epochs * 450 <= pg.MAX_STEPS
+    assert "2000" in note and "450 steps" in note and f"{pg.MAX_STEPS:,}" in note
+
+
+def test_training_key_ignores_display_only_fields() -> None:
+    assert P(discretize=True, show_test=True).training_key() == P()
+
+
+# ----------------------------------------------------------------------------------------
+# Data and targets
+# ----------------------------------------------------------------------------------------
+
+
+def test_generated_data_is_playgrounds_500_points_cut_at_the_ratio() -> None:
+    train, test, plane = pg.make_data(P(train_ratio=30))
+    assert (len(train), len(test)) == (150, 350)
+    assert plane.is_identity
+    assert np.abs(np.concatenate([train.x, test.x])).max() <= datasets.POINT_BOUND
+    again, _, _ = pg.make_data(P(train_ratio=30))
+    other, _, _ = pg.make_data(P(train_ratio=30, data_seed=2))
+    assert np.array_equal(train.x, again.x) and not np.array_equal(train.x, other.x)
+
+
+@pytest.mark.parametrize(("p", "n_classes", "expected"), [
+    (P(), 2, [[1.0], [-1.0]]),
+    (P(loss="cross_entropy"), 2, [[1.0], [0.0]]),
+    (P(dataset="three_blobs"), 3, [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]]),
+])
+def test_targets_follow_the_loss_convention(p, n_classes: int, expected) -> None:
+    head = pg.Head.of(p, n_classes)
+    data = Dataset(np.zeros((2, 2)), np.array([1, 0], np.int64), "classification", n_classes)
+    assert np.array_equal(head.targets(data), np.array(expected, np.float32))
+    assert head.output_activation == {"binary_tanh": "tanh", "binary_sigmoid": "sigmoid",
+                                      "softmax": "softmax"}[head.kind]
+
+
+@pytest.mark.parametrize(("regularization", "rate"), [("none", 0.0), ("l2", 0.3), ("l1", 0.3)])
+def test_one_full_batch_step_is_playgrounds_update(regularization: str, rate: float) -> None:
+    """Playground: w ← w − α·mean(dE/dw) − α·λ·R'(w) with E = ½(o − t)², o = tanh, t = ±1,
+    R = ½w² (L2) or |w| (L1), biases not regularised. Computed by hand in NumPy."""
+    alpha, seed = 0.1, 3
+    p = P(dataset="user", hidden_units=(), batch_size=4, epochs=1, learning_rate=alpha,
+          regularization=regularization, regularization_rate=rate, seed=seed)
+    r = pg.run(p, small_data(), frames=1)
+    assert len(r.train) == 4 and r.plane.is_identity
+    (w0, b0), = initial_weights((2, 1), "playground", seed)
+    w0, b0 = w0[:, 0].astype(float), float(b0[0])
+    x, t = r.train.x, np.where(r.train.y == 1, 1.0, -1.0)
+    out = np.tanh(x @ w0 + b0)
+    dz = (out - t) * (1 - out**2)
+    penalty = {"none": 0 * w0, "l2": w0, "l1": np.sign(w0)}[regularization]
+    w1 = w0 - alpha * (x.T @ dz) / 4 - alpha * rate * penalty
+    b1 = b0 - alpha * dz.mean()
+    kernel, bias = r.result.final.weights[0]
+    np.testing.assert_allclose(kernel[:, 0], w1, atol=2e-6)
+    np.testing.assert_allclose(bias[0], b1, atol=2e-6)
+    out1 = np.tanh(x @ w1 + b1)
+    np.testing.assert_allclose(r.metrics.train_loss, np.mean(0.5 * (out1 - t) ** 2), rtol=1e-4)
+
+
+# ----------------------------------------------------------------------------------------
+# Runs: the default, the lecture's exercises, and what goes wrong
+# ----------------------------------------------------------------------------------------
+
+
+def test_default_run_solves_the_circle_and_records_a_replay(default_run) -> None:
+    r = default_run
+    assert not r.result.diverged and r.result.epochs_run == 500
+    epochs = [s.epoch for s in r.result.snapshots]
+    assert epochs[0] == 0 and epochs[-1] == 500 and 20 <= len(epochs) <= 30
+    assert len(r.grid_outputs) == len(epochs)
+    assert r.grid_outputs[-1].shape == (pg.GRID_SIZE**2, 1)
+    assert np.all(np.abs(r.grid_outputs[-1]) <= 1.0)  # tanh output
+    m = r.metrics
+    assert m.test_accuracy >= 0.97 and m.train_accuracy >= 0.97
+    assert m.confusion.sum() == len(r.test) and np.trace(m.confusion) == round(
+        m.test_accuracy * len(r.test))
+    assert m.train_loss == pytest.approx(r.result.history["loss"][-1])
+    # The metrics agree with the engine's own accuracy (different code, same network).
+    assert m.train_accuracy == pytest.approx(r.result.history["accuracy"][-1])
+
+
+def test_grid_outputs_match_the_engines_own_prediction(default_run) -> None:
+    r = default_run
+    grid = r.inputs(r.plane.grid(pg.GRID_SIZE))
+    mid = len(r.result.snapshots) // 2
+    expected = r.predict(r.plane.grid(pg.GRID_SIZE), mid)
+    np.testing.assert_allclose(r.grid_outputs[mid], expected, atol=1e-5)
+    assert grid.shape == (pg.GRID_SIZE**2, 2)
+
+
+def test_exercise_xor_is_solved_by_one_layer_of_four_relu_units() -> None:
+    r = pg.run(P(dataset="xor", hidden_units=(4,), activation="relu"))
+    assert r.metrics.test_loss < 0.02 and r.metrics.test_accuracy >= 0.98
+
+
+def test_exercise_spiral_is_solvable_with_sin_features() -> None:
+    r = pg.run(pg.exercise("spiral").steps[0].params)
+    assert {"sin_x1", "sin_x2"} <= set(r.feature_names)
+    assert r.metrics.test_accuracy >= 0.95
+
+
+def test_exercise_overtraining_test_loss_ends_clearly_above_training_loss() -> None:
+    p = pg.exercise("overtraining").steps[0].params
+    assert p.noise == 50 and len(p.hidden_units) >= 4 and p.activation == "relu"
+    r = pg.run(p)
+    history = r.result.history
+    assert r.metrics.test_loss > 1.5 * r.metrics.train_loss
+    # The test loss went through a minimum and rose again: overtraining.
+    assert history["val_loss"][-1] > 1.1 * history["val_loss"].min()
+
+
+def test_train_more_continues_exactly_where_training_stopped() -> None:
+    short = pg.run(P(epochs=60), frames=4)
+    longer = pg.run(P(epochs=90), frames=4)
+    np.testing.assert_array_equal(longer.result.history["loss"][:60],
+                                  short.result.history["loss"])
+
+
+def test_divergence_is_reported_with_its_epoch_and_still_draws() -> None:
+    r = pg.run(P(dataset="plane", learning_rate=10.0, epochs=50))
+    assert r.result.diverged and 1 <= r.result.diverged_at <= 50
+    assert all(np.all(np.isfinite(o)) for o in r.grid_outputs)
+    fig_pg.output_replay(r)
+    fig_pg.loss_figure(r)
+    fig_pg.network_diagram(r, pg.neuron_maps(r))
+
+
+def test_three_classes_use_softmax_and_get_a_confusion_matrix(blobs_run) -> None:
+    r = blobs_run
+    assert r.head.kind == "softmax" and r.head.n_outputs == 3
+    assert any("softmax" in n for n in r.notes)
+    assert r.metrics.confusion.shape == (3, 3) and r.metrics.confusion.sum() == len(r.test)
+    assert r.metrics.test_accuracy > 0.8
+
+
+def test_regression_reports_r_squared(plane_run) -> None:
+    r = plane_run
+    assert r.head.kind == "regression" and r.metrics.test_accuracy is None
+    assert r.metrics.test_r2 > 0.99 and r.metrics.train_r2 > 0.99
+
+
+def test_own_data_far_from_the_origin_is_scaled_into_playgrounds_plane() -> None:
+    base = small_data()
+    data = Dataset(base.x * 50 + 1000, base.y, base.kind, base.n_classes)
+    r = pg.run(P(dataset="user", hidden_units=(), epochs=20), data, frames=2)
+    assert not r.plane.is_identity
+    inputs = r.plane.to_network(np.concatenate([r.train.x, r.test.x]))
+    assert np.abs(inputs).max() <= pg.HALF_WIDTH
+    ax1, ax2 = r.grid_axes
+    assert ax1[0] <= data.x[:, 0].min() and ax1[-1] >= data.x[:, 0].max()
+    assert ax2[0] <= data.x[:, 1].min() and ax2[-1] >= data.x[:, 1].max()
+
+
+def test_unusable_configurations_raise_a_message_for_the_user() -> None:
+    with pytest.raises(ValueError, match="at least one input feature"):
+        pg.run(P(x1=False, x2=False))
+    with pytest.raises(ValueError, match="upload a CSV"):
+        pg.run(P(dataset="user"))
+    with pytest.raises(ValueError, match="problem type"):
+        pg.run(P(dataset="user", problem="regression"), small_data("classification"))
+
+
+# ----------------------------------------------------------------------------------------
+# Looking inside
+# ----------------------------------------------------------------------------------------
+
+
+def test_neuron_maps_are_what_each_node_computes(default_run) -> None:
+    r = default_run
+    maps = pg.neuron_maps(r, size=10)
+    grid = r.plane.grid(10)
+    (w1, b1), (w2, b2), _ = r.result.final.weights
+    h1 = np.tanh(grid @ w1 + b1)
+    h2 = np.tanh(h1 @ w2 + b2)
+    np.testing.assert_allclose(maps.features[0], grid[:, 0].reshape(10, 10), atol=1e-5)
+    np.testing.assert_allclose(maps.hidden[0][2], h1[:, 2].reshape(10, 10), atol=1e-5)
+    np.testing.assert_allclose(maps.hidden[1][1], h2[:, 1].reshape(10, 10), atol=1e-5)
+    assert maps.output.shape == (1, 10, 10) and maps.epoch == 500
+
+
+def test_node_formula_shows_the_weights(default_run) -> None:
+    r = default_run
+    maps = pg.neuron_maps(r)
+    (w1, b1) = maps.weights[0]
+    text = fig_pg.node_formula(r, maps, 1, 0)
+    assert text.startswith("h^{(1)}_{1} = \\mathrm{tanh}")
+    assert f"{abs(w1[0, 0]):.2f}" in text and f"{abs(b1[0]):.2f}" in text
+    assert fig_pg.node_formula(r, maps, 0, 1) == "x_2"
+    assert fig_pg.node_formula(r, maps, 3, 0).startswith("y = \\mathrm{tanh}")
+
+
+# ----------------------------------------------------------------------------------------
+# Exports
+# ----------------------------------------------------------------------------------------
+
+
+def test_data_csv_holds_training_then_test_points(default_run) -> None:
+    r = default_run
+    back = datasets.dataset_from_csv(pg.data_csv(r), "classification")
+    np.testing.assert_array_equal(back.x[: len(r.train)], r.train.x)
+    np.testing.assert_array_equal(back.y[len(r.train):], r.test.y)
+
+
+def test_exported_keras_code_runs_and_trains(tmp_path, monkeypatch, capsys) -> None:
+    r = pg.run(P(epochs=3, regularization="l2", regularization_rate=0.01, lr_schedule=True,
+                 early_stopping=True, x1x2=True), frames=2)
+    code = pg.keras_code(r)
+    assert "keras.Sequential" in code and "keras.layers.Dense(4" in code
+    assert "keras.regularizers.L2(0.005)" in code and "keras.optimizers.SGD" in code
+    (tmp_path / pg.DATA_FILE).write_bytes(pg.data_csv(r))
+    (tmp_path / "model.py").write_text(code)
+    monkeypatch.chdir(tmp_path)
+    runpy.run_path(str(tmp_path / "model.py"), run_name="__main__")
+    assert "test loss" in capsys.readouterr().out
+    assert (tmp_path / pg.MODEL_FILE).stat().st_size > 1000
+
+
+@pytest.mark.parametrize(("p", "n_classes"), [
+    (P(dataset="three_blobs", dropout=0.2, optimizer="adam"), 3),
+    (P(dataset="multi_gaussian", hidden_units=(), regularization="l1",
+       regularization_rate=0.01), 0),
+    (P(loss="cross_entropy", activation="swish", initializer="he_normal", sin_x2=True), 2),
+])
+def test_exported_code_matches_other_configurations(default_run, p, n_classes: int) -> None:
+    # The code depends on the parameters, the head, the split and the plane only: no need
+    # to train each configuration.
+    head = pg.Head.of(p, n_classes)
+    code = pg.keras_code(dataclasses.replace(default_run, params=p, head=head))
+    compile(code, "playground_model.py", "exec")
+    assert f"activation={head.output_activation!r}" in code
+    assert f"Input(shape=({len(p.feature_names)},))" in code
+    if p.dropout:
+        assert "keras.layers.Dropout(0.2" in code and "to_categorical(labels, 3)" in code
+    if p.regularization == "l1":
+        assert "keras.regularizers.L1(0.01)" in code and "half_squared_error" in code
+    if p.loss == "cross_entropy":
+        assert '"binary_crossentropy"' in code and "'silu'" in code and "HeNormal" in code
+
+
+def test_trained_model_file_predicts_like_the_page(default_run) -> None:
+    import keras
+
+    r = default_run
+    data = pg.model_bytes(r)
+    assert data[:2] == b"PK"  # a .keras file is a zip archive
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "m.keras"
+        path.write_bytes(data)
+        model = keras.models.load_model(path)
+    x = r.test.x[:20]
+    np.testing.assert_allclose(model.predict(r.inputs(x), verbose=0), r.predict(x), atol=1e-5)
+
+
+# ----------------------------------------------------------------------------------------
+# Classroom
+# ----------------------------------------------------------------------------------------
+
+
+def test_hide_link_pins_the_configuration_and_hides_controls() -> None:
+    p = P(dataset="xor", learning_rate=0.1)
+    link = pg.hide_link(p, ["learning_rate", "seed"], "https://x.example/playground")
+    assert link.startswith("https://x.example/playground?") and "hide=learning_rate,seed" in link
+    from urllib.parse import parse_qsl, urlsplit
+
+    query = dict(parse_qsl(urlsplit(link).query))
+    assert query.pop("hide") == "learning_rate,seed"
+    assert P.from_query(query) == (p, [])
+    with pytest.raises(ValueError, match="learning_rat"):
+        pg.hide_link(p, ["learning_rat"])
+
+
+def test_exercises_have_questions_answers_and_valid_presets() -> None:
+    assert [e.name for e in pg.EXERCISES] == ["checkerboard", "spiral", "overtraining"]
+    for ex in pg.EXERCISES:
+        assert ex.questions and len(ex.answer) > 100 and ex.steps
+        for step in ex.steps:
+            assert isinstance(step.params, P) and step.params.feature_names
+    assert pg.exercise("spiral").steps[0].params.dataset == "spiral"
+    with pytest.raises(ValueError, match="exercise"):
+        pg.exercise("nope")
+
+
+# ----------------------------------------------------------------------------------------
+# Figures
+# ----------------------------------------------------------------------------------------
+
+
+def _valid(fig: go.Figure) -> dict:
+    """The figure's dict, after Plotly's full validation (the builders skip it for speed)."""
+    return go.Figure(fig.to_dict()).to_dict()
+
+
+def test_replay_shows_the_end_and_replays_every_snapshot(default_run) -> None:
+    r = default_run
+    spec = _valid(fig_pg.output_replay(r, show_test=True))
+    assert len(spec["frames"]) == len(r.result.snapshots)
+    assert spec["layout"]["sliders"][0]["active"] == len(r.result.snapshots) - 1
+    assert spec["data"][0]["type"] == "contour"  # coloured like a heatmap, boundary drawn
+    assert spec["data"][0]["contours"]["coloring"] == "heatmap"
+    assert all(f["traces"] == [0] for f in spec["frames"])
+    names = [t.get("name", "") for t in spec["data"]]
+    assert "class 0 (test)" in names and "class 1" in names
+    assert spec["layout"]["title"]["text"].startswith("Output after epoch 500")
+
+
+def test_discretized_output_has_two_values(default_run) -> None:
+    z = fig_pg.output_values(default_run, default_run.grid_outputs[-1], discretize=True)
+    assert set(np.unique(z)) <= {-1.0, 1.0} and z.shape == (pg.GRID_SIZE, pg.GRID_SIZE)
+
+
+def test_three_class_map_encodes_class_and_confidence(blobs_run) -> None:
+    probabilities = np.array([[0.9, 0.05, 0.05], [1 / 3, 1 / 3, 1 / 3], [0.0, 0.0, 1.0]])
+    z = fig_pg.encode_classes(probabilities)
+    assert np.floor(z).tolist() == [0, 0, 2] and z[1] == pytest.approx(0.0)
+    assert 0.8 < z[0] - 0 < 0.9 and z[2] == pytest.approx(2.999)
+    spec = _valid(fig_pg.output_replay(blobs_run, show_test=True))
+    assert spec["data"][0]["zmax"] == 3 and spec["data"][1]["type"] == "scatter"
+
+
+def test_regression_figures(plane_run) -> None:
+    spec = _valid(fig_pg.output_replay(plane_run))
+    assert spec["data"][0]["colorbar"]["title"]["text"] == "prediction"
+    assert "R²" in _valid(fig_pg.regression_fit(plane_run))["layout"]["title"]["text"]
+
+
+def test_network_diagram_draws_every_node_weight_and_bias(default_run) -> None:
+    r = default_run
+    spec = _valid(fig_pg.network_diagram(r, pg.neuron_maps(r)))
+    heatmaps = [t for t in spec["data"] if t["type"] == "heatmap"]
+    assert len(heatmaps) == 2 + 4 + 2 + 1  # features, layer 1, layer 2, output
+    hover = " ".join(" ".join(t.get("text", [])) for t in spec["data"]
+                     if isinstance(t.get("text"), (list, tuple)))
+    assert hover.count("w = ") == 2 * 4 + 4 * 2 + 2 * 1
+    assert sum("bias " in t["hovertemplate"] for t in heatmaps) == 4 + 2 + 1
+    bias_squares = [s for s in spec["layout"]["shapes"] if "fillcolor" in s]
+    assert len(bias_squares) == 4 + 2 + 1
+
+
+def test_curves_and_confusion_matrix(default_run) -> None:
+    r = default_run
+    loss = _valid(fig_pg.loss_figure(r))
+    assert [t["name"] for t in loss["data"]] == ["training", "test"]
+    assert [t["name"] for t in _valid(fig_pg.accuracy_figure(r))["data"]] == ["training", "test"]
+    cm = fig_pg.confusion_figure(r.metrics.confusion)
+    _valid(cm)
+    assert np.asarray(cm.data[0].z).sum() == len(r.test)
+    node = _valid(fig_pg.node_figure(r, pg.neuron_maps(r), 2, 1))
+    assert "layer 2 · neuron 2" in node["layout"]["title"]["text"]
+
+
+def test_feature_thumbnails_cover_all_features() -> None:
+    p = P(**{name: True for name in pg.FEATURE_NAMES}, hidden_units=(2,), epochs=5)
+    r = pg.run(p, frames=2)
+    maps = pg.neuron_maps(r, size=8)
+    grid = r.plane.grid(8)
+    expected = features.feature_matrix(grid, pg.FEATURE_NAMES)
+    np.testing.assert_allclose(maps.features.reshape(7, -1).T, expected, atol=1e-5)
+    assert dataclasses.asdict(r.metrics)["test_accuracy"] is not None
+    assert io.BytesIO(pg.data_csv(r)).read(11) == b"x1,x2,label"

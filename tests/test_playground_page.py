@@ -1,0 +1,143 @@
+"""The Playground page through AppTest (app.py, as a browser would open it): the default run,
+links (hidden controls, bad values), presets, own data (upload and table), divergence and
+the buttons that continue or restart training."""
+
+from __future__ import annotations
+
+import pandas as pd
+from conftest import open_page, problems
+
+PAGE = "pages/playground.py"
+
+
+def _metric(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def _errors(at) -> str:
+    return " ".join(e.value for e in at.error)
+
+
+def _button(at, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_default_page_trains_and_draws_everything():
+    at = open_page(PAGE)
+    assert not problems(at) and not at.error
+    assert len(at.get("plotly_chart")) >= 3  # replay, loss, accuracy, confusion, diagram, node
+    assert _metric(at, "epoch") == "500"
+    assert float(_metric(at, "test accuracy").rstrip("%")) >= 95
+    assert len(at.get("download_button")) == 3
+    assert at.latex  # Playground's loss
+    assert str(at.query_params["dataset"]) in ("circle", "['circle']")
+
+
+def test_a_classroom_link_hides_controls_and_keeps_their_values():
+    at = open_page(PAGE, {"hide": "learning_rate,hidden_units,problem",
+                          "learning_rate": "0.1", "hidden_units": "3"})
+    assert not problems(at)
+    assert not [w for w in at.select_slider if w.key == "playground.learning_rate"]
+    assert not [w for w in at.number_input if w.key.startswith("playground.hidden_units")]
+    assert not [w for w in at.radio if w.key == "playground.problem"]
+    assert "0.1" in str(at.query_params["learning_rate"])
+    assert "learning_rate,hidden_units,problem" in str(at.query_params["hide"])
+    spec = " ".join(c.proto.spec for c in at.get("plotly_chart"))
+    assert "layer 1 · neuron 3" in spec and "layer 2" not in spec
+
+
+def test_a_bad_link_loads_the_page_and_names_what_was_ignored():
+    at = open_page(PAGE, {"dataset": "nope", "learning_rate": "abc"})
+    assert not problems(at)
+    notes = " ".join(w.value for w in at.warning)
+    assert "dataset" in notes and "learning_rate" in notes
+    assert len(at.get("plotly_chart")) >= 3
+
+
+def test_a_preset_loads_the_exercise_with_its_question_and_answer():
+    at = open_page(PAGE)
+    _button(at, "one layer, 4 ReLU").click().run()
+    assert not problems(at)
+    assert at.session_state["playground.activation"] == "relu"
+    assert at.session_state["playground.dataset"] == "xor"
+    assert str(at.query_params["hidden_units"]) in ("4", "['4']")
+    text = " ".join(m.value for m in at.markdown)
+    assert "how few layers and neurons" in text  # the exercise's questions
+    assert any(e.label == "Answer" for e in at.expander)
+
+
+def test_divergence_is_a_message_not_a_broken_plot():
+    at = open_page(PAGE, {"dataset": "plane", "learning_rate": "10", "epochs": "50"})
+    assert not problems(at)
+    assert "lower the learning rate" in _errors(at) and "diverged at epoch" in _errors(at)
+    assert len(at.get("plotly_chart")) >= 2
+
+
+def test_train_more_reset_and_new_seed():
+    at = open_page(PAGE, {"epochs": "100"})
+    _button(at, "250 more epochs").click().run()
+    assert not problems(at) and _metric(at, "epoch") == "350"
+    assert "350" in str(at.query_params["epochs"])
+    _button(at, "reset").click().run()
+    assert _metric(at, "epoch") == "100"
+    _button(at, "new seed").click().run()
+    assert at.session_state["playground.seed"] == 2
+    _button(at, "regenerate data").click().run()
+    assert at.session_state["playground.data_seed"] == 2 and not problems(at)
+
+
+def test_switching_to_regression_picks_a_regression_data_set():
+    at = open_page(PAGE, {"epochs": "50"})
+    next(r for r in at.radio if r.key == "playground.problem").set_value("regression").run()
+    assert not problems(at)
+    assert at.session_state["playground.dataset"] == "plane"
+    assert any(m.label == "test R²" for m in at.metric)
+
+
+def _own_data_page():
+    return open_page(PAGE, {"dataset": "user", "epochs": "30"})
+
+
+def test_own_data_starts_from_an_editable_example_table():
+    at = _own_data_page()
+    assert not problems(at) and not at.error
+    assert at.get("arrow_data_frame") or at.data_editor
+    assert _metric(at, "epoch") == "30"
+
+
+def test_bad_uploads_show_the_reason_and_the_page_goes_on():
+    at = _own_data_page()
+    cases = [
+        (b"a,b,c\n1,2,3\n", "Missing column"),
+        (b"x1,x2,label\n1,2,1\n3,oops,0\n1,1,0\n2,2,1\n", "Non-numeric value 'oops'"),
+        (b"x1,x2,label\n1,2,1\n3,NaN,0\n1,1,0\n2,2,1\n", "NaN"),
+        (b"x1,x2,label\n1,2,1\n3,4,1\n1,1,1\n2,2,1\n", "at least two classes"),
+        (b"x1,x2,label\n" + b"1,2,1\n" * 2001, "Too many rows"),
+    ]
+    for content, reason in cases:
+        at.file_uploader[0].set_value(("points.csv", content, "text/csv")).run()
+        assert not problems(at)
+        assert reason in _errors(at) and "points.csv" in _errors(at)
+        assert _metric(at, "epoch") == "30"  # still trained on the table
+
+
+def test_a_good_upload_replaces_the_table_and_trains_on_it():
+    at = _own_data_page()
+    rows = "\n".join(f"{x},{y},{int(x > 0)}" for x in range(-5, 6) for y in (-3, 0, 3))
+    at.file_uploader[0].set_value(("mine.csv", f"x1,x2,label\n{rows}\n".encode(),
+                                   "text/csv")).run()
+    assert not problems(at) and not at.error
+    assert len(at.session_state["playground.user_frame"]) == 33
+    assert _metric(at, "epoch") == "30"
+
+
+def test_the_table_hook_feeds_the_page_and_its_errors_are_messages():
+    at = open_page(PAGE, {"dataset": "user", "epochs": "30"}, timeout=120)
+    at.session_state["playground.user_frame"] = pd.DataFrame(
+        {"x1": [1.0, 2.0, 3.0, 4.0], "x2": [0.0, 1.0, 0.0, 1.0], "label": [1, 1, 1, 1]})
+    if "playground.table" in at.session_state:
+        del at.session_state["playground.table"]  # the editor's edits belong to the old table
+    at.run()
+    assert not problems(at)
+    assert "The table" in _errors(at) and "at least two classes" in _errors(at)
+    assert any("Fix your data" in w.value for w in at.warning)
