@@ -14,7 +14,7 @@ Why it is built the way it is (measurements in ``benchmarks/``):
 * Memory and latency. Tracing such a function takes about a second, a compiled trainer
   holds ~7 MB, and TensorFlow never frees all of it (~1.3 MB stays after it is dropped).
   So compiled trainers are kept and reused across parameter sets: hidden layers are padded
-  to a width bucket (8, 16, 32, 64) with the unused units held at exactly zero, and the
+  to a width bucket (16, 32, 64) with the unused units held at exactly zero, and the
   learning rate, regularisation rates, initial weights, shuffles and batch size are inputs
   or variables, not constants. Changing a width, a rate or the seed reuses a compiled
   trainer; only a new depth, activation, loss or optimizer compiles a new one (kept in a
@@ -262,8 +262,12 @@ def snapshot_epochs(epochs: int, frames: int) -> tuple[int, ...]:
 
 
 def _bucket(width: int) -> int:
-    """The padded width a hidden layer of ``width`` units is compiled with."""
-    return max(8, 1 << (width - 1).bit_length())
+    """The padded width a hidden layer of ``width`` units is compiled with.
+
+    At least 16: one trainer then serves every Playground-sized width (fewer compiled
+    trainers, less memory, fewer waits for tracing), and on matrices this small the extra
+    padded units cost less than the per-op overhead (benchmarks.training_speed)."""
+    return max(16, 1 << (width - 1).bit_length())
 
 
 @dataclass(frozen=True)
@@ -328,6 +332,8 @@ class _Trainer:
         self.stopped = tf.Variable(False, trainable=False)
         self.dense = [layer for layer in self.model.layers if isinstance(layer, keras.layers.Dense)]
         self.masks = [layer for layer in self.model.layers if isinstance(layer, _unit_mask_class())]
+        self._kernel_positions = [i for i, v in enumerate(self.model.trainable_variables)
+                                  if any(v is layer.kernel for layer in self.dense)]
         self.dropouts = [layer for layer in self.model.layers
                          if isinstance(layer, keras.layers.Dropout)]
         spec = tf.TensorSpec
@@ -408,14 +414,6 @@ class _Trainer:
             return ops.mean(keras.losses.binary_crossentropy(y, p))
         return ops.mean(keras.losses.categorical_crossentropy(y, p))
 
-    def _penalty(self):
-        tf = _tf()
-        total = tf.constant(0.0)
-        for layer in self.dense:
-            total += self.l1 * tf.reduce_sum(tf.abs(layer.kernel))
-            total += self.l2 * tf.reduce_sum(tf.square(layer.kernel))
-        return total
-
     def _accuracy(self, y, p):
         tf = _tf()
         if self.s.output_activation == "softmax":
@@ -426,18 +424,18 @@ class _Trainer:
             hit = tf.equal(p[:, 0] >= 0.5, y[:, 0] >= 0.5)
         return tf.reduce_mean(tf.cast(hit, tf.float32))
 
-    def _evaluate(self, x, y):
-        p = self.model(x, training=False)
-        return self._data_loss(y, p), self._accuracy(y, p)
-
     def _step(self, xb, yb):
         tf = _tf()
         with tf.GradientTape() as tape:
-            # The penalty is always in the graph (a zero rate adds exactly zero), so a change
-            # of regularisation never needs a new compiled trainer.
-            loss = self._data_loss(yb, self.model(xb, training=True)) + self._penalty()
+            loss = self._data_loss(yb, self.model(xb, training=True))
         variables = self.model.trainable_variables
         grads = tape.gradient(loss, variables)
+        # L1/L2 on the kernels (not the biases), added to the gradient in closed form:
+        # d/dW (λ₁‖W‖₁ + λ₂‖W‖²) = λ₁ sign W + 2λ₂ W. Always in the graph, since a zero rate
+        # adds exactly zero, so changing the regularisation never needs a new trainer; and
+        # cheaper than differentiating a penalty term through the tape.
+        for i in self._kernel_positions:
+            grads[i] = grads[i] + self.l1 * tf.sign(variables[i]) + (2.0 * self.l2) * variables[i]
         # Keras's own update rule, without ``optimizer.apply``'s distribution-strategy wrapper:
         # that wrapper leaves ~4 MB behind per traced trainer (benchmarks.memory_soak) and
         # does nothing on one CPU. Order as in ``apply``: update, then count the iteration.

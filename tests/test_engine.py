@@ -126,7 +126,7 @@ def differs(a, b) -> bool:
 # Shared data and networks
 # ----------------------------------------------------------------------------------------
 
-# The network most tests use: 2 → 3 tanh → 1 linear (compiled with a padded width of 8).
+# The network most tests use: 2 → 3 tanh → 1 linear (compiled with a padded width of 16).
 NET = Network(n_inputs=2, hidden_units=(3,), activation="tanh", n_outputs=1,
               output_activation="linear")
 
@@ -425,7 +425,7 @@ def test_other_width_in_between_does_not_change_a_run() -> None:
     fit_a = Training(loss="mse", optimizer="adam", learning_rate=0.02, batch_size=4,
                      epochs=15, seed=1)
     a1 = train(NET, fit_a, data, eval_x=GRID)
-    # Same compiled trainer (width 5 is padded to 8 like width 3), every setting different.
+    # Same compiled trainer (width 5 is padded to 16 like width 3), every setting different.
     net_b = dataclasses.replace(NET, hidden_units=(5,))
     fit_b = Training(loss="mse", optimizer="adam", learning_rate=0.3, batch_size=3,
                      epochs=7, seed=9, l1_rate=0.01, l2_rate=0.02)

@@ -22,9 +22,13 @@ def hidden_space(h: np.ndarray, labels: np.ndarray, *, w_out: np.ndarray, b_out:
     hidden layer folds the plane.
     """
     fig = style.figure(title, height=520)
-    for line in warped:
-        fig.add_trace(go.Scatter(x=line[:, 0], y=line[:, 1], mode="lines", hoverinfo="skip",
-                                 line=dict(color="#C8C8C8", width=1.5), showlegend=False))
+    if len(warped):
+        # All grid lines as one trace, separated by gaps: one trace builds ~20x faster.
+        gap = np.full((1, 2), np.nan)
+        joined = np.concatenate([part for line in warped for part in (line, gap)])
+        fig.add_trace(go.Scatter(x=joined[:, 0], y=joined[:, 1], mode="lines",
+                                 hoverinfo="skip", line=dict(color="#C8C8C8", width=1.5),
+                                 showlegend=False, connectgaps=False))
     pts = h[:, :2] if h.shape[1] >= 2 else np.column_stack([h[:, 0], np.zeros(len(h))])
     lo = float(min(pts.min(), 0.0)) - 0.6
     hi = float(max(pts.max(), 1.0)) + 0.6
