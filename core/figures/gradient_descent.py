@@ -16,6 +16,7 @@ from plotly.colors import sample_colorscale
 
 from core import gradient_descent as gd
 from core.figures import style
+from core.figures.training import player
 
 PATH_COLOR, OPTIMUM_COLOR, DATA_COLOR, TRUTH_COLOR = (style.VERMILLION, style.GREEN, style.BLUE,
                                                       style.GREY)
@@ -158,40 +159,14 @@ def descent_replay(r: gd.GradientDescentRun, *, frames: Sequence[int],
         # Equal scales: only then do the steps cross the contours at right angles.
         yaxis2=dict(range=list(window[1]), anchor="x2", title=dict(text="b (intercept)"),
                     zeroline=False, scaleanchor="x2", scaleratio=1, constrain="domain"),
-        **_player([str(k) for k in frames], [_step_caption(r, k) for k in frames], frame_ms),
+        **player([str(k) for k in frames], frame_ms,
+                  captions=[_step_caption(r, k) for k in frames], buttons_y=-0.2,
+                  slider_y=-0.15),
     )
     spec = {"data": data, "layout": layout, "frames": [
         {"name": str(k), "traces": [3, path], "data": [model_line(k), path_upto(k)]}
         for k in frames]}
     return go.Figure(spec)
-
-
-def _player(names: list[str], captions: list[str], frame_ms: int) -> dict:
-    """Layout entries for play/pause buttons and a slider over the frames ``names``.
-
-    The slider's current value shows the frame's caption (the step's W, b and J): cheaper
-    than a title per frame, which makes every frame carry a layout. Its tick labels would
-    be the same long captions, so they are transparent.
-    """
-    play = dict(frame=dict(duration=frame_ms, redraw=True), fromcurrent=False,
-                transition=dict(duration=0), mode="immediate")
-    pause = dict(frame=dict(duration=0, redraw=False), mode="immediate",
-                 transition=dict(duration=0))
-    jump = dict(mode="immediate", frame=dict(duration=0, redraw=True),
-                transition=dict(duration=0))
-    return dict(
-        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.2, xanchor="left",
-                          yanchor="top", showactive=False, pad=dict(t=0, r=10),
-                          buttons=[dict(label="▶ replay", method="animate", args=[names, play]),
-                                   dict(label="❚❚ pause", method="animate",
-                                        args=[[None], pause])])],
-        sliders=[dict(active=len(names) - 1, x=0.22, len=0.78, y=-0.15, yanchor="top",
-                      currentvalue=dict(xanchor="right",
-                                        font=dict(size=style.FONT_SIZE, color="#1A1A1A")),
-                      font=dict(color="rgba(0,0,0,0)"),
-                      steps=[dict(label=caption, method="animate", args=[[name], jump])
-                             for name, caption in zip(names, captions)])],
-    )
 
 
 def loss_per_step(r: gd.GradientDescentRun) -> go.Figure:

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from core import optimiser_paths, optimizers, surfaces
 from core.figures import style
+from core.figures.training import player
 from core.optimiser_paths import PathsResult
 
 #: One colour per optimiser, from the dashboard's colour-blind-safe palette; plain SGD, the
@@ -140,39 +141,11 @@ def paths_replay(result: PathsResult, *, frame_ms: int = 100) -> go.Figure:
     if not paths:
         return go.Figure({"data": data, "layout": layout})
     ks = frame_steps(last, len(paths))
-    layout.update(_player([str(k) for k in ks], frame_ms))
+    layout.update(player([str(k) for k in ks], frame_ms, prefix="step ", buttons_y=-0.1,
+                         slider_y=-0.06, slider_x=0.3))
     frames = [{"name": str(k), "traces": list(range(first, first + len(paths) + 1)),
                "data": [*(_line_at(p, k) for p in paths), _heads_at(paths, k)]} for k in ks]
     return go.Figure({"data": data, "layout": layout, "frames": frames})
-
-
-def _player(names: list[str], frame_ms: int) -> dict:
-    """Play/pause buttons and a step slider driving the frames (opening on the last).
-
-    Every frame redraws: without it Plotly's fast path animates the scatter traces but
-    blanks the contour underneath.
-    """
-    play = {"frame": {"duration": frame_ms, "redraw": True}, "fromcurrent": False,
-            "transition": {"duration": 0}, "mode": "immediate"}
-    pause = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate",
-             "transition": {"duration": 0}}
-    jump = {"mode": "immediate", "frame": {"duration": 0, "redraw": True},
-            "transition": {"duration": 0}}
-    return {
-        "updatemenus": [{"type": "buttons", "direction": "left", "x": 0.0, "y": -0.1,
-                         "xanchor": "left", "yanchor": "top", "showactive": False,
-                         "pad": {"t": 0, "r": 10},
-                         "buttons": [{"label": "▶ replay", "method": "animate",
-                                      "args": [names, play]},
-                                     {"label": "❚❚ pause", "method": "animate",
-                                      "args": [[None], pause]}]}],
-        "sliders": [{"active": len(names) - 1, "x": 0.3, "len": 0.7, "y": -0.06,
-                     "yanchor": "top",
-                     "currentvalue": {"prefix": "step ", "xanchor": "right",
-                                      "font": {"size": style.FONT_SIZE}},
-                     "steps": [{"label": n, "method": "animate", "args": [[n], jump]}
-                               for n in names]}],
-    }
 
 
 def loss_per_step(result: PathsResult) -> go.Figure:

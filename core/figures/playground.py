@@ -170,33 +170,12 @@ def output_replay(r: pg.PlaygroundRun, *, discretize: bool = False, show_test: b
                     font=dict(size=style.FONT_SIZE - 4)),
     )
     names = [str(epoch) for epoch, _ in frames]
-    layout.update(_player(names, frame_ms))
+    layout.update(fig_training.player(names, frame_ms, replay_label="▶ replay from epoch 0",
+                                      buttons_y=-0.16, slider_y=-0.24, slider_x=0.0))
     kind = data[0]["type"]
     spec = dict(data=data, layout=layout, frames=[
         dict(name=str(epoch), traces=[0], data=[dict(type=kind, z=z)]) for epoch, z in frames])
     return _figure(spec)
-
-
-def _player(names: list[str], frame_ms: int) -> dict:
-    """Replay/pause buttons and an epoch slider that starts at the last frame."""
-    play = dict(frame=dict(duration=frame_ms, redraw=True), fromcurrent=False,
-                mode="immediate", transition=dict(duration=0))
-    pause = dict(frame=dict(duration=0, redraw=False), mode="immediate",
-                 transition=dict(duration=0))
-    step = dict(mode="immediate", frame=dict(duration=0, redraw=True), transition=dict(duration=0))
-    return dict(
-        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.16, xanchor="left",
-                          yanchor="top", showactive=False, pad=dict(t=0, r=10),
-                          buttons=[dict(label="▶ replay from epoch 0", method="animate",
-                                        args=[names, play]),
-                                   dict(label="❚❚ pause", method="animate",
-                                        args=[[None], pause])])],
-        sliders=[dict(active=len(names) - 1, x=0.0, len=1.0, y=-0.24, yanchor="top",
-                      pad=dict(t=10), currentvalue=dict(prefix="epoch ", xanchor="right",
-                                                        font=dict(size=style.FONT_SIZE)),
-                      steps=[dict(label=name, method="animate", args=[[name], step])
-                             for name in names])],
-    )
 
 
 # ----------------------------------------------------------------------------------------

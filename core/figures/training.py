@@ -112,7 +112,7 @@ def output_replay(axis: np.ndarray, frames: Sequence[tuple[int, np.ndarray]], x:
     # The figure opens on the trained state; "replay" runs from the first frame.
     last_epoch, last = frames[-1]
     fig = output_map(axis, last, x, labels, title=caption(last_epoch), zrange=zrange)
-    _add_player(fig, [str(epoch) for epoch, _ in frames], frame_ms)
+    fig.update_layout(**player([str(epoch) for epoch, _ in frames], frame_ms))
     fig.update_layout(height=600, margin=dict(b=120))
     # Frames as plain dicts carrying only what changes (the grid values): building them as
     # graph objects validates every array and costs ten times more.
@@ -126,23 +126,39 @@ def output_replay(axis: np.ndarray, frames: Sequence[tuple[int, np.ndarray]], x:
     return go.Figure(spec)
 
 
-def _add_player(fig: go.Figure, names: list[str], frame_ms: int) -> None:
-    """Play/pause buttons and an epoch slider driving the figure's frames."""
+def player(names: list[str], frame_ms: int, *, prefix: str = "epoch ",
+           captions: list[str] | None = None, replay_label: str = "▶ replay",
+           buttons_y: float = -0.12, slider_y: float = -0.08, slider_x: float = 0.22
+           ) -> dict:
+    """Layout entries for replay/pause buttons and a slider over the frames ``names``,
+    opening on the last frame. Every page's animations share it.
+
+    Frames always redraw: Plotly's fast path moves scatter traces but blanks heatmaps and
+    contours. ``captions`` (one per frame) replace the slider's tick labels, shown only as
+    the current value (long captions would crowd the ticks).
+    """
     play = dict(frame=dict(duration=frame_ms, redraw=True), fromcurrent=False,
-                transition=dict(duration=0), mode="immediate")
+                mode="immediate", transition=dict(duration=0))
     pause = dict(frame=dict(duration=0, redraw=False), mode="immediate",
                  transition=dict(duration=0))
-    fig.update_layout(
-        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.12, xanchor="left",
-                          yanchor="top", showactive=False, pad=dict(t=0, r=10),
-                          buttons=[dict(label="▶ replay", method="animate", args=[names, play]),
+    jump = dict(mode="immediate", frame=dict(duration=0, redraw=True),
+                transition=dict(duration=0))
+    labels = captions or names
+    slider = dict(active=len(names) - 1, x=slider_x, len=1.0 - slider_x, y=slider_y,
+                  yanchor="top",
+                  currentvalue=dict(prefix="" if captions else prefix, xanchor="right",
+                                    font=dict(size=style.FONT_SIZE, color="#1A1A1A")),
+                  steps=[dict(label=label, method="animate", args=[[name], jump])
+                         for name, label in zip(names, labels)])
+    if captions:
+        slider["font"] = dict(color="rgba(0,0,0,0)")
+    return dict(
+        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=buttons_y,
+                          xanchor="left", yanchor="top", showactive=False,
+                          pad=dict(t=0, r=10),
+                          buttons=[dict(label=replay_label, method="animate",
+                                        args=[names, play]),
                                    dict(label="❚❚ pause", method="animate",
                                         args=[[None], pause])])],
-        sliders=[dict(active=len(names) - 1, x=0.22, len=0.78, y=-0.08, yanchor="top",
-                      currentvalue=dict(prefix="epoch ", xanchor="right",
-                                        font=dict(size=style.FONT_SIZE)),
-                      steps=[dict(label=name, method="animate",
-                                  args=[[name], dict(mode="immediate", frame=dict(
-                                      duration=0, redraw=True), transition=dict(duration=0))])
-                             for name in names])],
+        sliders=[slider],
     )
