@@ -290,6 +290,14 @@ class _Structure:
                    net.n_outputs, net.output_activation, net.dropout, fit.loss, fit.optimizer)
 
 
+def tensorflow():
+    """TensorFlow, configured for this workload (one thread per op pool) on first use.
+
+    Every module that runs TensorFlow ops gets it from here, so whichever page starts
+    first, the process-wide thread settings are the same."""
+    return _tf()
+
+
 @functools.cache
 def _tf():
     """TensorFlow, configured once for this workload on first use."""

@@ -230,9 +230,9 @@ class _Stepper:
     """One Keras optimizer and its position variable, with the step loop compiled once."""
 
     def __init__(self, optimizer: str) -> None:
-        from core.engine import _tf  # TensorFlow configured as for every other page
+        from core.engine import tensorflow  # configured as for every other page
 
-        tf = _tf()
+        tf = tensorflow()
         import keras
 
         self.lock = threading.Lock()
