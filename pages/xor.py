@@ -29,8 +29,6 @@ state.load(X.HandParams, PAGE, others=[X.XorParams])
 state.load(X.XorParams, PAGE, others=[X.HandParams])
 state.show_notes(PAGE)
 
-linear_tab, hand_tab, train_tab, sweep_tab = st.tabs(
-    ["1 · A line fails", "2 · The hand-set network", "3 · Train it", "4 · How many units?"])
 
 
 def points_table(rows: np.ndarray, names: list[str]) -> pd.DataFrame:
@@ -38,7 +36,8 @@ def points_table(rows: np.ndarray, names: list[str]) -> pd.DataFrame:
     return pd.DataFrame(np.atleast_2d(rows).T, index=POINT_NAMES, columns=names)
 
 
-with linear_tab:
+def linear_view() -> None:
+    """Tab 1: every straight line fails, and logistic regression learns not to decide."""
     run = train_linear()
     outputs = X.linear_outputs(run)
     left, right = st.columns(2)
@@ -64,61 +63,61 @@ with linear_tab:
             f"threshold ½ ({run.result.history['accuracy'][-1]:.0%} here) only reflects "
             "which side of ½ rounding put each answer, and means nothing.")
 
-with hand_tab:
-    @st.fragment
-    def hand_set_network() -> None:
-        """The editable weights and what they do: a fragment, so an edit redraws only
-        this tab."""
-        left, right = st.columns([2, 3])
-        with left:
-            cols = st.columns([2, 1, 1, 1])
-            for col, (name, title, width) in zip(cols, [
-                    ("W1", "**W⁽¹⁾**", 2), ("b1", "**b⁽¹⁾**", 1), ("W2", "**W⁽²⁾**", 1),
-                    ("b2", "**b⁽²⁾**", 1)]):
-                col.markdown(title)
-                widgets.control(X.HandParams, name, PAGE, container=col, columns=width,
-                                as_input=True)
-            hand = state.current(X.HandParams, PAGE)
-            state.update_url(hand)
-            steps = X.hand_steps(hand)
-            verdict = ("solves XOR" if steps.solved
-                       else f"gets {steps.accuracy:.0%} of the points right")
-            (st.success if steps.solved else st.warning)(f"These weights: {verdict}.")
-            st.button("Lecture's weights", on_click=state.reset, args=(X.HandParams, PAGE),
-                      help="Put back W⁽¹⁾ = [[1,1],[1,1]], b⁽¹⁾ = (0,−1), W⁽²⁾ = (1,−2), "
-                           "b⁽²⁾ = 0")
-        layout.chart(fig_xor.hidden_space(
-            steps.h.T, LABELS, w_out=np.array(hand.W2), b_out=hand.b2, threshold=0.5,
-            title="Hidden space h = ReLU(W⁽¹⁾x + b⁽¹⁾)", warped=X.warped_grid(hand),
-            point_names=POINT_NAMES), "xor.hand", right)
-        st.caption(landing_caption(steps.h.T))
-        step_cols = st.columns(4)
-        for col, (title, rows, names) in zip(step_cols, [
-                ("W⁽¹⁾x", steps.wx, ["row 1", "row 2"]),
-                ("W⁽¹⁾x + b⁽¹⁾", steps.wx_b, ["row 1", "row 2"]),
-                ("h = ReLU(·)", steps.h, ["h₁", "h₂"]),
-                ("y = W⁽²⁾h + b⁽²⁾", steps.y, ["y"])]):
-            col.markdown(f"**{title}**")
-            col.dataframe(points_table(rows, names), width="stretch")
 
-    def landing_caption(h: np.ndarray) -> str:
-        """What the hidden layer does to the four points with the weights as they are now."""
-        places = X.landing_places(h, POINT_NAMES)
-        shared = [(at, names) for at, names in places.items() if len(names) > 1]
-        grey = "The grey lines are the input grid, folded by the hidden layer. "
-        if not shared:
-            return grey + "Each input lands on its own point of hidden space."
-        together = "; ".join(f"{' and '.join(names)} both land on h = "
-                             f"({', '.join(f'{v:g}' for v in at)})" for at, names in shared)
-        same_class = all(len({LABELS[POINT_NAMES.index(n)] for n in names}) == 1
-                         for _, names in shared)
-        ending = (": in hidden space one line can separate the classes." if same_class else
-                  ", although their classes differ: no line can separate them now.")
-        return grey + together + ending
+@st.fragment
+def hand_set_network() -> None:
+    """The editable weights and what they do: a fragment, so an edit redraws only
+    this tab."""
+    left, right = st.columns([2, 3])
+    with left:
+        cols = st.columns([2, 1, 1, 1])
+        for col, (name, title, width) in zip(cols, [
+                ("W1", "**W⁽¹⁾**", 2), ("b1", "**b⁽¹⁾**", 1), ("W2", "**W⁽²⁾**", 1),
+                ("b2", "**b⁽²⁾**", 1)]):
+            col.markdown(title)
+            widgets.control(X.HandParams, name, PAGE, container=col, columns=width,
+                            as_input=True)
+        hand = state.current(X.HandParams, PAGE)
+        state.update_url(hand)
+        steps = X.hand_steps(hand)
+        verdict = ("solves XOR" if steps.solved
+                   else f"gets {steps.accuracy:.0%} of the points right")
+        (st.success if steps.solved else st.warning)(f"These weights: {verdict}.")
+        st.button("Lecture's weights", on_click=state.reset, args=(X.HandParams, PAGE),
+                  help="Put back W⁽¹⁾ = [[1,1],[1,1]], b⁽¹⁾ = (0,−1), W⁽²⁾ = (1,−2), "
+                       "b⁽²⁾ = 0")
+    layout.chart(fig_xor.hidden_space(
+        steps.h.T, LABELS, w_out=np.array(hand.W2), b_out=hand.b2, threshold=0.5,
+        title="Hidden space h = ReLU(W⁽¹⁾x + b⁽¹⁾)", warped=X.warped_grid(hand),
+        point_names=POINT_NAMES), "xor.hand", right)
+    st.caption(landing_caption(steps.h.T))
+    step_cols = st.columns(4)
+    for col, (title, rows, names) in zip(step_cols, [
+            ("W⁽¹⁾x", steps.wx, ["row 1", "row 2"]),
+            ("W⁽¹⁾x + b⁽¹⁾", steps.wx_b, ["row 1", "row 2"]),
+            ("h = ReLU(·)", steps.h, ["h₁", "h₂"]),
+            ("y = W⁽²⁾h + b⁽²⁾", steps.y, ["y"])]):
+        col.markdown(f"**{title}**")
+        col.dataframe(points_table(rows, names), width="stretch")
 
-    hand_set_network()
+def landing_caption(h: np.ndarray) -> str:
+    """What the hidden layer does to the four points with the weights as they are now."""
+    places = X.landing_places(h, POINT_NAMES)
+    shared = [(at, names) for at, names in places.items() if len(names) > 1]
+    grey = "The grey lines are the input grid, folded by the hidden layer. "
+    if not shared:
+        return grey + "Each input lands on its own point of hidden space."
+    together = "; ".join(f"{' and '.join(names)} both land on h = "
+                         f"({', '.join(f'{v:g}' for v in at)})" for at, names in shared)
+    same_class = all(len({LABELS[POINT_NAMES.index(n)] for n in names}) == 1
+                     for _, names in shared)
+    ending = (": in hidden space one line can separate the classes." if same_class else
+              ", although their classes differ: no line can separate them now.")
+    return grey + together + ending
 
-with train_tab:
+
+def train_view() -> None:
+    """Tab 3: a network trained on the four points, replayed epoch by epoch."""
     c = st.columns([1, 1.2, 1.2, 1.3, 1.3, 0.9])
     widgets.control(X.XorParams, "hidden_units", PAGE, container=c[0], as_input=True)
     widgets.control(X.XorParams, "activation", PAGE, container=c[1],
@@ -164,7 +163,9 @@ with train_tab:
                            file_name="xor-history.csv", mime="text/csv", key="xor.download",
                            help="Download the loss and accuracy of every epoch as CSV")
 
-with sweep_tab:
+def sweep_view() -> None:
+    """Tab 4: how many hidden units it takes, over widths and seeds."""
+    trained = state.current(X.XorParams, PAGE)
     activation = activations.get(trained.activation).label
     st.markdown(f"**The lecture's question:** how many hidden {activation} units does it "
                 f"take to solve XOR? Each width is trained from {SWEEP_SEEDS} seeds with the "
@@ -189,4 +190,6 @@ with sweep_tab:
         with st.expander("Answer"):
             st.markdown(X.sweep_answer(SWEEP_UNITS, rates, activation))
 
-state.write_url(state.current(X.HandParams, PAGE), trained)
+layout.tabs(PAGE, {"1 · A line fails": linear_view, "2 · The hand-set network": hand_set_network,
+                   "3 · Train it": train_view, "4 · How many units?": sweep_view})
+state.write_url(state.current(X.HandParams, PAGE), state.current(X.XorParams, PAGE))
