@@ -8,8 +8,10 @@ trainers are traced only a handful of times.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -234,6 +236,52 @@ def test_mini_batches_per_epoch(batch_size: int, epochs: int, steps: int) -> Non
         np.testing.assert_allclose(g, e, rtol=1e-5, atol=1e-6)
 
 
+# Distinct points: the order of the batches now changes the result, so the order each
+# epoch used can be read back from the weights, by trying every possible order in NumPy.
+X_DISTINCT = np.array([[0.5, -1.0], [-1.2, 0.3], [0.9, 0.8], [-0.4, -1.5], [1.5, -0.2]])
+Y_DISTINCT = np.array([[2.0], [-1.0], [0.5], [1.5], [-0.7]])
+
+
+def _batches_used(before, after, batch_size: int) -> tuple[tuple[int, ...], ...]:
+    """The one sequence of batches (as sets of point indices) that turns the weights
+    ``before`` into ``after`` with SGD; fails unless exactly one sequence fits."""
+    n = len(X_DISTINCT)
+    errors: dict[tuple[tuple[int, ...], ...], float] = {}
+    for order in itertools.permutations(range(n)):
+        batches = tuple(tuple(sorted(order[i:i + batch_size])) for i in range(0, n, batch_size))
+        if batches in errors:
+            continue
+        theta = flat(before)
+        for b in batches:
+            theta = reference_steps("sgd", theta, X_DISTINCT[list(b)], Y_DISTINCT[list(b)],
+                                    0.1, 1)
+        errors[batches] = max(float(np.abs(t - a).max()) for t, a in zip(theta, flat(after)))
+    ranked = sorted(errors, key=errors.get)
+    assert errors[ranked[0]] < 2e-6 and errors[ranked[1]] > 1e-4
+    return ranked[0]
+
+
+@pytest.mark.parametrize("batch_size", [1, 2])
+def test_points_are_reshuffled_every_epoch_deterministically(batch_size: int) -> None:
+    def orders(seed: int):
+        fit = Training(loss="mse", optimizer="sgd", learning_rate=0.1,
+                       batch_size=batch_size, epochs=3, seed=seed)
+        result = train(NET, fit, Data(X_DISTINCT, Y_DISTINCT), snapshots_at=(0, 1, 2, 3))
+        snaps = result.snapshots
+        return [_batches_used(a.weights, b.weights, batch_size)
+                for a, b in zip(snaps, snaps[1:])]
+
+    first = orders(seed=4)
+    # Every point once per epoch, in batches of batch_size and a smaller last one.
+    for batches in first:
+        assert sorted(i for b in batches for i in b) == list(range(5))
+        assert [len(b) for b in batches] == [batch_size] * (5 // batch_size) + (
+            [5 % batch_size] if 5 % batch_size else [])
+    assert len(set(first)) > 1  # the order changes from epoch to epoch
+    assert orders(seed=4) == first  # ... the same way for the same seed
+    assert orders(seed=5) != first  # ... and another way for another seed
+
+
 # ----------------------------------------------------------------------------------------
 # Losses and accuracy recorded in the history
 # ----------------------------------------------------------------------------------------
@@ -388,22 +436,59 @@ def test_snapshot_epochs() -> None:
 # ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("units", [3, 5])
-def test_padded_units_do_not_leak(units: int) -> None:
+def _dact(hidden: str, h: np.ndarray) -> np.ndarray:
+    return 1.0 - h**2 if hidden == "tanh" else h * (1.0 - h)
+
+
+def mlp_sgd(weights, x, y, hidden: str, lr: float, steps: int) -> list[np.ndarray]:
+    """Full-batch SGD on mean((p − y)²) for any depth, hidden tanh or sigmoid, linear out."""
+    layers = [(np.asarray(k, F64).copy(), np.asarray(b, F64).copy()) for k, b in weights]
+    x, y = np.asarray(x, F64), np.asarray(y, F64)
+    for _ in range(steps):
+        hs = [x]
+        for k, b in layers[:-1]:
+            hs.append(HIDDEN[hidden](hs[-1] @ k + b))
+        p = hs[-1] @ layers[-1][0] + layers[-1][1]
+        dz = 2.0 * (p - y) / p.size
+        grads = []
+        for i in range(len(layers) - 1, -1, -1):
+            grads.append((hs[i].T @ dz, dz.sum(axis=0)))
+            if i:
+                dz = (dz @ layers[i][0].T) * _dact(hidden, hs[i])
+        layers = [(k - lr * gk, b - lr * gb)
+                  for (k, b), (gk, gb) in zip(layers, reversed(grads))]
+    return [a for pair in layers for a in pair]
+
+
+@pytest.mark.parametrize(("units", "activation"), [
+    ((3,), "sigmoid"),  # sigmoid(0) = 0.5: padded units need the unit mask
+    ((3, 5), "sigmoid"),
+    ((6, 2, 4), "tanh"),
+    ((100,), "tanh"),
+    ((128,), "tanh"),  # the widest bucket, exactly full
+])
+def test_padded_units_do_not_leak(units: tuple[int, ...], activation: str) -> None:
     data = reg_data(24, seed=2)
     x, y, _, _ = data.arrays()
-    for activation in ("tanh", "sigmoid"):  # sigmoid(0) = 0.5: needs the unit mask
-        net = Network(n_inputs=2, hidden_units=(units,), activation=activation)
-        fit = Training(loss="mse", optimizer="adam", learning_rate=0.05, batch_size=6,
-                       epochs=25, seed=6)
-        result = train(net, fit, data, eval_x=GRID)
-        assert [w.shape for w in flat(result.final.weights)] == [(2, units), (units,),
-                                                                 (units, 1), (1,)]
-        p = forward(result.final.weights, x, activation)
-        assert float(result.history["loss"][-1]) == pytest.approx(np_loss("mse", p, y),
-                                                                  rel=1e-4)
-        np.testing.assert_allclose(result.final.outputs, forward(result.final.weights, GRID,
-                                                                 activation), atol=1e-5)
+    net = Network(n_inputs=2, hidden_units=units, activation=activation,
+                  initializer="glorot_normal")
+    fit = Training(loss="mse", optimizer="sgd", learning_rate=0.2, batch_size=24,
+                   epochs=4, seed=6)
+    result = train(net, fit, data, eval_x=GRID)
+    sizes = (2, *units, 1)
+    assert [w.shape for w in flat(result.final.weights)] == [
+        shape for i in range(len(sizes) - 1) for shape in ((sizes[i], sizes[i + 1]),
+                                                            (sizes[i + 1],))]
+    # If any padded unit leaked into the computation, the steps would differ from NumPy's.
+    start = initial_weights(net.sizes, net.initializer, fit.seed)
+    expected = mlp_sgd(start, x, y, activation, 0.2, 4)
+    for got, want, first in zip(flat(result.final.weights), expected, flat(start)):
+        np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
+        assert not np.allclose(want, first, atol=1e-4)  # and training moved every array
+    p = forward(result.final.weights, x, activation)
+    assert float(result.history["loss"][-1]) == pytest.approx(np_loss("mse", p, y), rel=1e-4)
+    np.testing.assert_allclose(result.final.outputs, forward(result.final.weights, GRID,
+                                                             activation), atol=1e-5)
 
 
 # ----------------------------------------------------------------------------------------
@@ -913,3 +998,138 @@ def test_cross_entropy_needs_its_output_layer(loss, n_outputs, output, name) -> 
 
 def test_width_128_is_allowed() -> None:
     assert Network(hidden_units=(128, 1)).hidden_units == (128, 1)
+
+
+# ----------------------------------------------------------------------------------------
+# Recorded loss = minimised loss (from logits)
+# ----------------------------------------------------------------------------------------
+
+
+def test_a_confidently_wrong_output_records_its_true_cross_entropy() -> None:
+    # One sigmoid unit, no hidden layer, its start weight w₀ < 0: at x = −40/w₀ the logit is
+    # −40 for a point of class 1, whose cross-entropy is ln(1 + e⁴⁰) ≈ 40. Probabilities
+    # clipped at 1e-7 would record −ln(1e-7) ≈ 16.1 instead.
+    net = Network(n_inputs=1, hidden_units=(), activation=(), output_activation="sigmoid")
+    seed = next(s for s in range(50)
+                if initial_weights(net.sizes, net.initializer, s)[0][0][0, 0] < -0.5)
+    w0 = float(initial_weights(net.sizes, net.initializer, seed)[0][0][0, 0])
+    x = np.array([[-40.0 / w0]])
+    fit = Training(loss="binary_crossentropy", learning_rate=1e-6, batch_size=1, epochs=1,
+                   seed=seed)
+    result = train(net, fit, Data(x, np.ones((1, 1))), eval_x=x)
+    (k, b), = result.final.weights
+    z = float(x[0, 0]) * float(k[0, 0]) + float(b[0])
+    assert z == pytest.approx(-40.0, rel=1e-3)
+    assert float(result.history["loss"][0]) == pytest.approx(np.logaddexp(0.0, -z), rel=1e-5)
+    # The outputs are still probabilities (the sigmoid applied where outputs are shown).
+    assert float(result.final.outputs[0, 0]) == pytest.approx(1 / (1 + np.exp(-z)), rel=1e-3)
+
+
+def test_softmax_cross_entropy_from_logits_is_not_capped() -> None:
+    net = Network(n_inputs=1, hidden_units=(), activation=(), n_outputs=2,
+                  output_activation="softmax", initializer="large")
+    fit = Training(loss="categorical_crossentropy", learning_rate=1e-6, batch_size=2,
+                   epochs=1, seed=3)
+    start = initial_weights(net.sizes, net.initializer, 3)
+    gap = float(np.abs(start[0][0][0, 0] - start[0][0][0, 1]))
+    x = np.array([[40.0 / gap], [-40.0 / gap]])  # logits 40 apart
+    z = x @ start[0][0].astype(F64)
+    wrong = np.eye(2)[np.argmin(z, axis=1)]  # every point labelled with its least likely class
+    result = train(net, fit, Data(x, wrong))
+    zf = x @ result.final.weights[0][0].astype(F64) + result.final.weights[0][1]
+    expected = float(np.mean(np.logaddexp.reduce(zf, axis=1) - np.sum(wrong * zf, axis=1)))
+    assert expected > 30.0  # far beyond the 16.1 of clipped probabilities
+    assert float(result.history["loss"][0]) == pytest.approx(expected, rel=1e-4)
+
+
+# ----------------------------------------------------------------------------------------
+# One build per structure, one update helper, one seed stream per dropout layer
+# ----------------------------------------------------------------------------------------
+
+
+def test_a_new_structure_is_compiled_once_when_two_threads_ask_at_once() -> None:
+    # A structure no other test uses (elu, three layers, width bucket 64, rmsprop).
+    net = Network(n_inputs=2, hidden_units=(40, 3, 3), activation="elu")
+    fit = Training(loss="mse", optimizer="rmsprop", learning_rate=0.01, epochs=3, seed=1)
+    other = dataclasses.replace(fit, seed=2, learning_rate=0.02)
+    data = reg_data(20, seed=3)
+    builds = engine.TRAINERS.builds
+    together = run_in_threads([(net, fit, data, {}), (net, other, data, {})])
+    assert engine.TRAINERS.builds == builds + 1
+    assert_same_run(together[0], train(net, fit, data))
+    assert_same_run(together[1], train(net, other, data))
+    assert engine.TRAINERS.builds == builds + 1
+
+
+def test_build_once_under_contention_failure_and_eviction() -> None:
+    calls: list[str] = []
+
+    def slow_build(key: str) -> object:
+        calls.append(key)
+        time.sleep(0.2)
+        if key == "broken" and calls.count("broken") == 1:
+            raise RuntimeError("first build fails")
+        return object()
+
+    cache = engine.BuildOnce(slow_build, max_size=2)
+    got: list = []
+    barrier = threading.Barrier(4)
+
+    def ask() -> None:
+        barrier.wait()
+        got.append(cache.get("a"))
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert calls == ["a"] and cache.builds == 1 and all(v is got[0] for v in got)
+    with pytest.raises(RuntimeError):
+        cache.get("broken")
+    assert cache.get("broken") is not None and calls.count("broken") == 2  # tried again
+    cache.get("b")  # three keys, room for two: "a" (least recently used) goes
+    assert "a" not in cache and "broken" in cache and "b" in cache and len(cache) == 2
+
+
+@pytest.mark.parametrize(("option", "value"), [
+    ("clipnorm", 1.0), ("clipvalue", 0.5), ("global_clipnorm", 1.0), ("weight_decay", 0.01),
+    ("use_ema", True),
+])
+def test_update_helper_refuses_options_it_would_ignore(option: str, value) -> None:
+    import keras
+
+    tf = engine.tensorflow()
+    var = tf.Variable([1.0, -2.0])
+    refused = keras.optimizers.SGD(learning_rate=0.1, **{option: value})
+    refused.build([var])
+    with pytest.raises(ValueError, match=option):
+        engine.apply_updates(refused, [tf.constant([0.5, 0.5])], [var])
+    np.testing.assert_array_equal(var.numpy(), [1.0, -2.0])
+    # Without the option: the plain SGD step, and the iteration counted.
+    plain = keras.optimizers.SGD(learning_rate=0.1)
+    plain.build([var])
+    engine.apply_updates(plain, [tf.constant([0.5, 0.5])], [var])
+    np.testing.assert_allclose(var.numpy(), [0.95, -2.05], rtol=1e-6)
+    assert int(plain.iterations.numpy()) == 1
+
+
+def test_dropout_layers_get_independent_streams() -> None:
+    import keras
+
+    from core.engine.trainer import dropout_states
+
+    states = dropout_states(7, 8)
+    keys = [int(s[0]) for s in states]
+    assert len(set(keys)) == 8 and all(int(s[1]) == 0 for s in states)
+    assert all(0 <= k < 2**63 for k in keys)
+    assert [s.tolist() for s in dropout_states(7, 8)] == [s.tolist() for s in states]
+    assert int(dropout_states(8, 1)[0][0]) != keys[0]
+    # Two layers after many draws still draw different masks (a fixed counter offset
+    # between layers, as before, made layer 1 repeat layer 2's masks after 7919 steps).
+    masks = []
+    for state in states[:2]:
+        layer = keras.layers.Dropout(0.5, seed=0)
+        layer.seed_generator.state.assign(state + np.array([0, 10_000]))
+        masks.append(keras.ops.convert_to_numpy(layer(np.ones((1, 64)), training=True)))
+    assert not np.array_equal(masks[0], masks[1])
