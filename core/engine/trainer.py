@@ -94,11 +94,13 @@ class Trainer:
         self.dropouts = [layer for layer in self.model.layers
                          if isinstance(layer, keras.layers.Dropout)]
         spec = tf.TensorSpec
-        self.run = tf.function(self._run_epochs, input_signature=[
+        # A partial gives each trainer its own identity in TensorFlow's retracing detector,
+        # which otherwise warns that "_run_epochs" retraces when it is one trace per trainer.
+        self.run = tf.function(functools.partial(self._run_epochs), input_signature=[
             spec([None, s.n_inputs], tf.float32), spec([None, s.n_outputs], tf.float32),
             spec([None, s.n_inputs], tf.float32), spec([None, s.n_outputs], tf.float32),
             spec([None, None], tf.int32), spec([], tf.int32)])
-        self.predict = tf.function(self._outputs, input_signature=[
+        self.predict = tf.function(functools.partial(self._outputs), input_signature=[
             spec([None, s.n_inputs], tf.float32)])
 
     @staticmethod
