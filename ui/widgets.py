@@ -47,6 +47,8 @@ def control(cls: type[Params], name: str, page: str, *, container: Any = None,
                                       step=1 if is_int else None)
         return where.slider(label, min_value=lo, max_value=hi, key=key, help=help,
                             step=1 if is_int else None)
+    if kind == "text":
+        return where.text_input(label, key=key, help=help, max_chars=meta["max_len"])
     raise ValueError(f"{name}: no widget for a field of kind {kind!r}")
 
 
