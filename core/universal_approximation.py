@@ -88,8 +88,9 @@ class ApproxParams(Params):
     noise: float = number(0.0, 0.0, 0.5, options=(0.0, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5),
                           label="noise", help="Standard deviation of the noise added to the "
                                               "training points, as a share of f's spread.")
-    hidden_layers: int = number(1, 1, 4, label="hidden layers")
-    hidden_units: int = number(16, 1, MAX_WIDTH, label="units per layer")
+    hidden_layers: int = number(1, 1, 4, label="layers", help="Hidden layers (1–4).")
+    hidden_units: int = number(16, 1, MAX_WIDTH, label="units",
+                               help="Units in each hidden layer.")
     activation: str = choice("relu", tuple(activations.ACTIVATIONS), label="activation")
     optimizer: str = choice("adam", tuple(optimizers.OPTIMIZERS), label="optimizer")
     learning_rate: float = number(0.01, 0.001, 0.1, options=LEARNING_RATES,
@@ -176,6 +177,11 @@ class Fit:
     truth: np.ndarray  # f on the grid (NaN where f is undefined outside the range)
     result: engine.TrainResult
 
+    def weights(self, index: int = -1) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The weights at a snapshot as functions of x itself (the network was trained on
+        x scaled to [−1, 1]: the scaling is folded into the first layer, exactly)."""
+        return in_x(self.result.snapshots[index].weights, input_scale(self.params))
+
     def outputs(self, index: int = -1) -> np.ndarray:
         """The network's output on the grid at a snapshot (the last by default)."""
         return self.result.snapshots[index].outputs[:, 0].astype(np.float64)
@@ -194,6 +200,23 @@ def fit_errors(truth: np.ndarray, fitted: np.ndarray) -> tuple[float, float]:
     return float(np.max(np.abs(diff))), float(np.sqrt(np.mean(diff ** 2)))
 
 
+def input_scale(p: ApproxParams) -> tuple[float, float]:
+    """(centre, half-width) of the training range: the network sees z = (x − centre)/half.
+
+    Scaled inputs keep every range (a built-in's ±2π or a user's [0, 20]) equally easy to
+    train: the initial units then sit across the data, not all bunched at one end."""
+    lo, hi = x_range(p)
+    return (lo + hi) / 2, (hi - lo) / 2
+
+
+def in_x(weights: network.Weights, scale: tuple[float, float]) -> list:
+    """First-layer weights rewritten for x: w·(x − c)/h + b = (w/h)·x + (b − w·c/h)."""
+    centre, half = scale
+    (k1, b1), *rest = [(np.asarray(k, np.float64), np.asarray(b, np.float64))
+                       for k, b in weights]
+    return [(k1 / half, b1 - (k1 * centre / half).sum(axis=0)), *rest]
+
+
 def train_fit(p: ApproxParams, frames: int = FRAMES,
               on_progress: Callable[[int, int], None] | None = None) -> Fit:
     """Train ``p``'s network on samples of f, recording ``frames`` snapshots on the wide grid.
@@ -207,8 +230,9 @@ def train_fit(p: ApproxParams, frames: int = FRAMES,
     extra = {}
     if on_progress is not None and "on_progress" in inspect.signature(engine.train).parameters:
         extra["on_progress"] = on_progress
-    result = engine.train(p.network(), p.training(), engine.Data(x, y),
-                          eval_x=grid[:, None],
+    centre, half = input_scale(p)
+    result = engine.train(p.network(), p.training(), engine.Data((x - centre) / half, y),
+                          eval_x=((grid - centre) / half)[:, None],
                           snapshots_at=engine.snapshot_epochs(p.epochs, frames), **extra)
     return Fit(p, x, y, grid, inside, truth, result)
 

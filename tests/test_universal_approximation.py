@@ -66,8 +66,21 @@ def test_a_relu_units_kink_sits_at_its_position():
 def test_trained_contributions_add_up_to_the_engines_output():
     p = U.ApproxParams(target="gaussian", hidden_units=8, epochs=100, points=64)
     run = U.train_fit(p, frames=2)
-    dec = U.decompose(run.result.final.weights, p.activation, run.grid)
+    dec = U.decompose(run.weights(), p.activation, run.grid)
     np.testing.assert_allclose(dec.total, run.outputs(), atol=1e-4)
+
+
+def test_the_input_scaling_folds_exactly_into_the_first_layer():
+    rng = np.random.default_rng(1)
+    weights = [(rng.normal(size=(1, 5)), rng.normal(size=5)),
+               (rng.normal(size=(5, 1)), rng.normal(size=1))]
+    x = np.linspace(-3, 7, 50)
+    centre, half = 2.0, 5.0
+    scaled = network.predict(weights, ["tanh"], "linear", ((x - centre) / half)[:, None])
+    direct = network.predict(U.in_x(weights, (centre, half)), ["tanh"], "linear", x[:, None])
+    np.testing.assert_allclose(direct, scaled, atol=1e-12)
+    p = U.ApproxParams(target=U.CUSTOM, x_min=-3.0, x_max=7.0)
+    assert U.input_scale(p) == (2.0, 5.0)
 
 
 def test_parameter_counts_match_the_weight_shapes():
