@@ -10,17 +10,16 @@ can be built by hand; and width and depth are compared at equal parameter counts
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from core import activations, engine, network, optimizers
+from core import activations, engine, limits, network, optimizers
 from core import expression as E
 from core.params import Params, choice, number, numbers, text
 
-MAX_WIDTH = min(128, engine.MAX_UNITS)
+MAX_WIDTH = limits.MAX_UNITS
 SWEEP_WIDTHS = tuple(w for w in (1, 2, 4, 8, 16, 32, 64, 128) if w <= MAX_WIDTH)
 LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1)
 EPOCHS = (100, 200, 400, 600, 1000, 1500, 2000, 3000, 5000)
@@ -91,7 +90,7 @@ class ApproxParams(Params):
     hidden_layers: int = number(1, 1, 4, label="layers", help="Hidden layers (1–4).")
     hidden_units: int = number(16, 1, MAX_WIDTH, label="units",
                                help="Units in each hidden layer.")
-    activation: str = choice("relu", tuple(activations.ACTIVATIONS), label="activation")
+    activation: str = choice("tanh", tuple(activations.ACTIVATIONS), label="activation")
     optimizer: str = choice("adam", tuple(optimizers.OPTIMIZERS), label="optimizer")
     learning_rate: float = number(0.01, 0.001, 0.1, options=LEARNING_RATES,
                                   label="learning rate α")
@@ -227,13 +226,11 @@ def train_fit(p: ApproxParams, frames: int = FRAMES,
     x, y = make_data(p)
     grid, inside = wide_grid(p)
     truth = target_function(p)(grid)
-    extra = {}
-    if on_progress is not None and "on_progress" in inspect.signature(engine.train).parameters:
-        extra["on_progress"] = on_progress
     centre, half = input_scale(p)
     result = engine.train(p.network(), p.training(), engine.Data((x - centre) / half, y),
                           eval_x=((grid - centre) / half)[:, None],
-                          snapshots_at=engine.snapshot_epochs(p.epochs, frames), **extra)
+                          snapshots_at=engine.snapshot_epochs(p.epochs, frames),
+                          on_progress=on_progress)
     return Fit(p, x, y, grid, inside, truth, result)
 
 

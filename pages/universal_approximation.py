@@ -24,11 +24,6 @@ def key(name: str) -> str:
     return state.widget_key(PAGE, name)
 
 
-def plain(text: str) -> str:
-    """Text safe to show inside Markdown: every Markdown/LaTeX character escaped."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|$<>~])", r"\\\1", text)
-
-
 def _train(p: U.ApproxParams, frames: int = U.FRAMES) -> U.Fit:
     # The bar is made inside the cached function, so a cache hit replays it (and its
     # removal) instead of touching an element from another run.
@@ -71,16 +66,8 @@ def load_hand(h: U.HandParams) -> None:
 # -- parts of the page ---------------------------------------------------------------------
 
 
-def show_notes() -> None:
-    """The link's ignored values, escaped: they may quote what the link held."""
-    notes = list(dict.fromkeys(st.session_state.pop(f"{PAGE}.notes", [])))
-    if notes:
-        st.warning("This link had values the page could not use:\n\n"
-                   + "\n".join(f"- {plain(n)}" for n in notes))
-
-
 def show_expression_error(typed: str, err: Exception, what: str) -> None:
-    st.error(f"{what}: {plain(str(err))}")
+    st.error(f"{what}: {state.plain(str(err))}")
     column = re.search(r"column (\d+)", str(err))
     caret = "\n" + " " * (int(column.group(1)) - 1) + "^" if column else ""
     st.code(typed[:E.MAX_LENGTH] + caret, language=None)
@@ -149,25 +136,26 @@ def fit_view(p: U.ApproxParams, run: U.Fit) -> None:
 
 
 def notice_tab(p: U.ApproxParams, run: U.Fit) -> None:
-    st.markdown(
+    layout.explain(
         "- **The theorem promises that weights exist; training has to find them.** One hidden "
-        "layer of 16 ReLU units leaves visible errors on the default target; the lecture's "
-        "2 × 30 tanh network (button) follows it closely. Wider layers help, but only as far "
-        "as the optimiser gets (tab *Width*).\n"
+        "layer of 16 tanh units (the default) leaves visible errors on the bumpy target; the "
+        "lecture's 2 × 30 network (button) follows it closely. Tab *Width* shows how far "
+        "more units of one layer get within the same epochs.\n"
         "- **Outside the shaded training range the network does not extrapolate.** A ReLU "
         "network continues as a straight line, a tanh or sigmoid network flattens to a "
         "constant: nothing in the data tells it what f does there.\n"
         "- **One hidden layer is a sum of simple pieces** (tab *Unit by unit*): ReLU units are "
-        "hinges, sigmoid units are steps, each placed at x = −b/w. Tab *By hand* builds the "
-        "same kind of sum without training.\n"
-        "- **Noise** (more settings) is fitted too when the network is large and trains long: "
-        "the error is measured against f, not against the noisy points.")
-    st.caption(f"f(x) = {target_text(p)} on [{U.x_range(p)[0]:.3g}, {U.x_range(p)[1]:.3g}]; "
-               f"{p.points} training points, mini-batches of {U.BATCH_SIZE}.")
+        "hinges, sigmoid and tanh units are steps, each placed at x = −b/w. Tab *By hand* "
+        "builds the same kind of sum without any training.\n"
+        "- The errors are measured against f on the shaded range, not against the (possibly "
+        "noisy) training points.")
+    lo, hi = U.x_range(p)
+    st.caption(f"f(x) = {target_text(p)} on \\[{lo:.3g}, {hi:.3g}\\]; {p.points} training "
+               f"points, mini-batches of {U.BATCH_SIZE}, inputs scaled to \\[−1, 1\\].")
 
 
 def target_text(p: U.ApproxParams) -> str:
-    return plain(U.target_formula(p))
+    return state.plain(U.target_formula(p))
 
 
 def units_tab(p: U.ApproxParams, run: U.Fit) -> None:
@@ -211,7 +199,7 @@ def hand_tab(p: U.ApproxParams, run: U.Fit, h: U.HandParams) -> U.HandParams:
         h = h.replace(hand_positions=tuple(float(v) for v in rows["position"]),
                       hand_heights=tuple(float(v) for v in rows["height"]))
     except ValueError as err:
-        table.warning(f"Table not used: {plain(str(err))}")
+        table.warning(f"Table not used: {state.plain(str(err))}")
     for name in ("hand_positions", "hand_heights"):
         st.session_state[key(name)] = getattr(h, name)
     h = state.current(H, PAGE)
@@ -247,8 +235,19 @@ def width_tab(p: U.ApproxParams) -> None:
         errors = np.array(results[sweep_key])
         layout.chart(fig_ua.width_sweep(U.SWEEP_WIDTHS, errors[:, 0], errors[:, 1]),
                      f"{PAGE}.sweep")
-        st.caption("The error falls as the width grows, as the theorem suggests, but not "
-                   "for free: wide layers need more epochs to use their units.")
+        st.caption(sweep_verdict(errors[:, 1]))
+
+
+def sweep_verdict(rms: np.ndarray) -> str:
+    """What this sweep shows, read off its numbers (so the text is true for every target)."""
+    widths = U.SWEEP_WIDTHS
+    text = (f"RMS error {rms[0]:.3g} with {widths[0]} unit, {rms[-1]:.3g} with {widths[-1]}. ")
+    rises = [w for w, a, b in zip(widths[1:], rms[:-1], rms[1:]) if b > a]
+    if not rises:
+        return text + "It falls with every doubling of the width, as the theorem suggests."
+    return text + ("It does not fall at every step (it rises at " + ", ".join(map(str, rises))
+                   + " units): the width allows a better fit, training within "
+                   "these epochs does not always find it.")
 
 
 def compare_tab(p: U.ApproxParams) -> U.CompareParams:
@@ -259,16 +258,24 @@ def compare_tab(p: U.ApproxParams) -> U.CompareParams:
     shallow, deep = c.pair(p)
     cols[2].caption(f"Same target, data, activation ({p.activation}) and {p.epochs} epochs. "
                     "The shallow network's width is chosen to match the parameter count.")
+    rms_of = []
     for col, q in zip(st.columns(2), (shallow, deep)):
         run = train(q)
         count = U.parameter_count(q.hidden_layers, q.hidden_units)
         max_err, rms = run.errors
+        rms_of.append(rms)
         layout.chart(fig_ua.fit_figure(
             run.grid, run.truth, run.outputs(), train_range=U.x_range(q),
             title=f"{q.hidden_layers} × {q.hidden_units}: {count} parameters",
             x_train=run.x_train, y_train=run.y_train),
             f"{PAGE}.compare.{q.hidden_layers}", col)
         col.caption(f"max error {max_err:.3f}, RMS {rms:.3f}")
+    ratio = rms_of[0] / max(rms_of[1], 1e-12)
+    better = ("the deep network's" if ratio > 1 else "the shallow network's")
+    layout.explain(f"Here {better} RMS error is {max(ratio, 1 / ratio):.1f}× smaller with about "
+                   "the same number of parameters. The theorem is about one hidden layer; it "
+                   "says nothing about how many units it needs or how easily training finds "
+                   "them.")
     return c
 
 
@@ -282,7 +289,7 @@ formula.latex(r"y(x) = \textstyle\sum_i w^{(2)}_i\, \sigma(w^{(1)}_i x + b^{(1)}
 params = state.load(P, PAGE, others=[H, C])
 hand = state.load(H, PAGE, others=[P, C])
 compare = state.load(C, PAGE, others=[P, H])
-show_notes()
+state.show_notes(PAGE)
 main_controls()
 params = current_params(params)
 try:

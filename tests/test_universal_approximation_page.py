@@ -63,8 +63,8 @@ def test_a_mangled_link_keeps_the_page_going():
     at = _open({"hidden_units": "abc", "target": "nope", "epochs": "1e9",
                           "hand_heights": "1,2", "nonsense": "1"})
     assert not problems(at)
-    notes = " ".join(w.value for w in at.warning)
-    assert "could not use" in notes and "nonsense" in notes and "hidden\\_units" in notes
+    notes = " ".join(w.value for w in at.warning).replace("\\", "")
+    assert "could not use" in notes and "nonsense" in notes and "hidden_units" in notes
     assert any(t.startswith("Fit at epoch") for t in _titles(at))
 
 
@@ -99,13 +99,14 @@ def test_an_expression_undefined_on_the_range_says_where():
     at = _open({"target": "custom", "expression": "sqrt(x)", "x_min": "-1",
                           "x_max": "1"})
     assert not problems(at)
-    assert any("not finite" in e.value and "x in \\[\\-1, " in e.value for e in at.error)
+    assert any("not finite" in e.value and "x in [-1, " in e.value.replace("\\", "")
+               for e in at.error)
 
 
 def test_the_unit_tab_takes_one_hidden_layer_apart():
     at = _open_tab(_open(), "Unit by unit")
     assert not problems(at)
-    assert "The fit as a sum of 16 ReLU hinges" in _titles(at)
+    assert "The fit as a sum of 16 tanh steps" in _titles(at)
 
 
 def test_the_hand_tab_builds_a_sum_and_places_pieces_evenly():
