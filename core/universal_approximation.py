@@ -57,7 +57,7 @@ def _sawtooth(x: np.ndarray) -> np.ndarray:
 TARGETS: dict[str, Target] = {
     t.name: t
     for t in (
-        Target("bumpy", "complicated (bumpy)",
+        Target("bumpy", "complicated",
                "sin(2x) + 0.5 cos(5x) + 1.2 exp(-8 (x-1)^2) - 0.3 x", _bumpy, (-3.0, 3.0)),
         Target("sin", "sin x", "sin(x)", np.sin, (-2 * np.pi, 2 * np.pi)),
         Target("step", "step", "0 for x < 0, 1 for x >= 0",
@@ -317,7 +317,7 @@ class HandParams(Params):
     A step's height is the jump it makes; a hinge's height is the change of slope.
     """
 
-    hand_kind: str = choice("hinge", tuple(HAND_KINDS), label="pieces")
+    hand_kind: str = choice("hinge", tuple(HAND_KINDS), label="kind")
     hand_positions: tuple[float, ...] = numbers((-2.0, -1.0, 0.0, 1.0, 2.0), -20, 20,
                                                 min_len=1, max_len=MAX_PIECES,
                                                 label="positions")
@@ -326,7 +326,7 @@ class HandParams(Params):
     hand_offset: float = number(0.0, -100, 100, label="offset")
     hand_steepness: float = number(20.0, 1, 100, label="steepness k",
                                    help="Weight w of a sigmoid step σ(w(x − s)).")
-    hand_count: int = number(8, 1, MAX_PIECES, label="pieces",
+    hand_count: int = number(8, 1, MAX_PIECES, label="how many",
                              help="How many pieces 'Place evenly' puts on the range.")
 
     def check(self) -> None:

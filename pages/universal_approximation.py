@@ -10,7 +10,6 @@ import streamlit as st
 from core import activations, optimizers
 from core import expression as E
 from core import universal_approximation as U
-from core.figures import training as fig_training
 from core.figures import universal_approximation as fig_ua
 from ui import layout, state, widgets
 
@@ -74,7 +73,7 @@ def show_expression_error(typed: str, err: Exception, what: str) -> None:
 
 
 def main_controls() -> None:
-    cols = st.columns([2.2, 0.9, 1.4, 1.3, 1.4, 0.9, 0.9], vertical_alignment="bottom")
+    cols = st.columns([1.8, 0.9, 1.4, 1.3, 1.4, 1.0, 1.1], vertical_alignment="bottom")
     widgets.control(P, "target", PAGE, container=cols[0], labels=U.TARGET_LABELS)
     widgets.control(P, "hidden_layers", PAGE, container=cols[1], as_input=True)
     widgets.control(P, "hidden_units", PAGE, container=cols[2])
@@ -130,9 +129,8 @@ def fit_view(p: U.ApproxParams, run: U.Fit) -> None:
                                                     "training range")
     m[1].metric("RMS error", f"{rms:.3f}", help="root mean square of f − fit over the range")
     m[2].metric("parameters", U.parameter_count(p.hidden_layers, p.hidden_units))
-    fig = fig_training.loss_curve(res.history, diverged_at=res.diverged_at)
-    fig.update_layout(height=330, title=dict(text="Loss (MSE) per epoch"))
-    layout.chart(fig, f"{PAGE}.loss", right)
+    layout.chart(fig_ua.loss_figure(res.history, diverged_at=res.diverged_at), f"{PAGE}.loss",
+                 right)
 
 
 def notice_tab(p: U.ApproxParams, run: U.Fit) -> None:
@@ -185,7 +183,7 @@ def hand_tab(p: U.ApproxParams, run: U.Fit, h: U.HandParams) -> U.HandParams:
     cols[4].button("Place evenly", on_click=lambda: load_hand(U.place_evenly(p, h)),
                    help="Put the pieces evenly on the range, heights read off f: the "
                         "constructive proof of the theorem.", width="stretch")
-    table, picture = st.columns([1, 3])
+    table, picture = st.columns([1.4, 3])
     base = st.session_state.setdefault(f"{TABLE}.base", pd.DataFrame(
         {"position": h.hand_positions, "height": h.hand_heights}))
     limits = {n: H.meta(f"hand_{n}s") for n in ("position", "height")}

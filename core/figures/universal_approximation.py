@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from core.figures import style
-from core.figures.training import player
+from core.figures.training import loss_curve, player
 
 TRUTH_COLOR, FIT_COLOR, DATA_COLOR = "#1A1A1A", style.VERMILLION, style.SKY
 #: Legend above the plot area, right-aligned: clear of the title (left) and the data.
@@ -73,9 +73,10 @@ def fit_replay(grid: np.ndarray, truth: np.ndarray, frames: Sequence[tuple[int, 
 
     last_epoch, last = frames[-1]
     fig = fit_figure(grid, truth, last, train_range=train_range, title=caption(last_epoch),
-                     x_train=x_train, y_train=y_train, height=470)
-    fig.update_layout(**player([str(e) for e, _ in frames], frame_ms, buttons_y=-0.2,
-                               slider_y=-0.16), margin=dict(b=130))
+                     x_train=x_train, y_train=y_train, height=440)
+    # The player sits below the x-axis title: a plot area of ~245 px puts it ~75 px down.
+    fig.update_layout(**player([str(e) for e, _ in frames], frame_ms, buttons_y=-0.31,
+                               slider_y=-0.27), margin=dict(t=70, b=125))
     fitted_trace = len(fig.data) - 1
     spec = fig.to_dict()
     spec["frames"] = [{"name": str(e), "traces": [fitted_trace],
@@ -83,6 +84,22 @@ def fit_replay(grid: np.ndarray, truth: np.ndarray, frames: Sequence[tuple[int, 
                        "data": [{"type": "scatter", "y": np.round(out, 4)}]}
                       for e, out in frames]
     return go.Figure(spec)
+
+
+def loss_figure(history: dict[str, np.ndarray], *, diverged_at: int | None) -> go.Figure:
+    """The shared loss curve, small enough to sit beside the fit, with 1-2-5 ticks written
+    out in full (a small log axis otherwise labels 0.5 as a bare "5")."""
+    fig = loss_curve(history, title="Loss (MSE) per epoch", diverged_at=diverged_at)
+    fig.update_layout(height=330)
+    values = np.asarray(history["loss"], np.float64)
+    values = values[np.isfinite(values) & (values > 0)]
+    if len(values):
+        ticks = [m * 10.0 ** k for k in range(int(np.floor(np.log10(values.min()))),
+                                               int(np.ceil(np.log10(values.max()))) + 1)
+                 for m in (1, 2, 5)]
+        ticks = [t for t in ticks if values.min() / 1.5 <= t <= values.max() * 1.5]
+        fig.update_yaxes(tickvals=ticks, ticktext=[f"{t:g}" for t in ticks])
+    return fig
 
 
 def decomposition(grid: np.ndarray, truth: np.ndarray, contributions: np.ndarray,
