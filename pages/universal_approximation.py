@@ -82,7 +82,7 @@ def main_controls() -> None:
     widgets.control(P, "epochs", PAGE, container=cols[4])
     cols[5].button("2 × 30", on_click=lecture_preset, width="stretch",
                    help="The lecture's network: 2 hidden layers of 30 tanh units, "
-                        "1500 epochs.")
+                        "1500 epochs on 200 points.")
     with cols[6].popover("More", width="stretch",
                          help="Optimizer, learning rate, data and seed"):
         widgets.control(P, "optimizer", PAGE,

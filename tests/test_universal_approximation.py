@@ -147,7 +147,7 @@ def test_the_network_does_not_extrapolate():
 
 
 def test_the_lectures_two_by_thirty_fits_far_better_than_the_default_one_layer():
-    """What to notice: weights exist, but one layer of 16 units trained 600 epochs leaves
+    """What to notice: weights exist, but one layer of 16 units trained 400 epochs leaves
     visible errors where the lecture's 2 × 30 network follows f closely."""
     default = U.train_fit(U.ApproxParams(), frames=1).errors
     lecture = _lecture_fit().errors

@@ -36,7 +36,7 @@ def test_defaults_show_the_fit_and_the_loss():
     at = _open()
     assert not problems(at)
     titles = _titles(at)
-    assert any(t.startswith("Fit at epoch 600") for t in titles)
+    assert any(t.startswith("Fit at epoch 400") for t in titles)
     assert "Loss (MSE) per epoch" in titles
     assert {m.label for m in at.metric} >= {"max error", "RMS error", "parameters"}
     assert _query(at, "target") == "bumpy" and _query(at, "hidden_units") == "16"
