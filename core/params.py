@@ -23,6 +23,7 @@ _CHOICE = "choice"
 _CHOICES = "choices"
 _FLAG = "flag"
 _NUMBERS = "numbers"
+_TEXT = "text"
 #: How a link spells "off" for an optional number (the first is what links are written with).
 _OFF = ("off", "none", "")
 #: Longest piece of a link's own text repeated in a note: a 10 kB value makes a short note.
@@ -129,6 +130,15 @@ def numbers(
     return dataclasses.field(default=tuple(default), metadata=meta)
 
 
+def text(default: str, *, max_len: int, validator: Callable[[str], Any] | None = None,
+         label: str = "", help: str = "") -> Any:
+    """A free-text field of at most ``max_len`` characters (e.g. a formula), accepted only if
+    ``validator(value)`` does not raise ValueError; its message names what is wrong."""
+    meta = {"kind": _TEXT, "max_len": max_len, "validator": validator, "label": label,
+            "help": help}
+    return dataclasses.field(default=default, metadata=meta)
+
+
 @functools.cache
 def element_type(cls: type, name: str) -> type:
     """The Python type of a field, or of a tuple field's elements (int or float or str...),
@@ -182,6 +192,22 @@ def check_field(cls: type, name: str, value: Any) -> None:
                              f"entries, got {len(value)}")
         for v in value:
             _check_number(name, v, meta, element_type(cls, name))
+    elif kind == _TEXT:
+        _check_text(name, value, meta)
+
+
+def _check_text(name: str, value: Any, meta: Mapping[str, Any]) -> None:
+    # The length first, so a huge value costs nothing more; messages never quote the text.
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be text")
+    if len(value) > meta["max_len"]:
+        raise ValueError(f"{name} must be at most {meta['max_len']} characters, got "
+                         f"{len(value)}")
+    if meta.get("validator") is not None:
+        try:
+            meta["validator"](value)
+        except ValueError as err:
+            raise ValueError(f"{name}: {err}") from None
 
 
 def _check_choices(name: str, value: Any, meta: Mapping[str, Any]) -> None:
@@ -235,7 +261,7 @@ def _parse(cls: type, name: str, text: str) -> Any:
         if lowered in ("0", "false", "no", "off"):
             return False
         raise ValueError(f"{name}: {_shown(text)} is not true/false")
-    if kind == _CHOICE:
+    if kind in (_CHOICE, _TEXT):
         return text
     if kind == _CHOICES:
         return tuple(p.strip() for p in text.split(",") if p.strip())
@@ -357,7 +383,10 @@ class Params:
                 # the link's values together (not against the other fields' defaults).
                 check_field(cls, key, value)
             except ValueError as err:
-                notes.append(f"ignored {key}={_shown(text)} ({_reason(err)}); "
+                # Free text is not repeated (it may be long, or be Markdown): only its size.
+                shown = (f"{key} ({len(text)} characters)" if cls.meta(key)["kind"] == _TEXT
+                         else f"{key}={_shown(text)}")
+                notes.append(f"ignored {shown} ({_reason(err)}); "
                              f"using the default {_format(getattr(defaults, key))}")
                 continue
             accepted[key] = value

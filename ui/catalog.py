@@ -35,6 +35,14 @@ PAGES: tuple[PageInfo, ...] = (
              "Why no line separates XOR, the lecture's hand-set ReLU network step by step "
              "(editable), trained networks replayed epoch by epoch, and how many hidden units "
              "it takes.", warm_up="core.xor:warm_up"),
+    PageInfo("pages/universal_approximation.py", "Universal approximation",
+             ":material/show_chart:", "Why networks need depth",
+             "Universal approximation theorem, fitting a complicated 1-D function",
+             "A network fitted to a 1-D function (built in, or one you type) and replayed over "
+             "epochs: one hidden layer taken apart into steps and hinges, the same sum built by "
+             "hand, error against width, shallow vs deep at equal parameters, and no "
+             "extrapolation outside the data.",
+             warm_up="core.universal_approximation:warm_up"),
     PageInfo("pages/optimisers.py", "Optimisers", ":material/route:", "Training in practice",
              "Optimisers: momentum, NAG, Adagrad, Adadelta, RMSprop, Adam",
              "The lecture's optimisers as real Keras optimizers, racing from one start point "

@@ -119,7 +119,11 @@ def _bounds(cls: type[Params], name: str, meta: Mapping[str, Any]):
     return float(meta["lo"]), float(meta["hi"]), meta.get("step")
 
 
+def _text(where, cls, name, label, meta, common, **_) -> str:
+    return where.text_input(label, max_chars=meta["max_len"], **common)
+
+
 _DRAWERS: dict[str, Callable[..., Any]] = {
     "choice": _choice, "choices": _choices, "flag": _flag, "number": _number,
-    "optional_number": _optional, "numbers": _numbers,
+    "optional_number": _optional, "numbers": _numbers, "text": _text,
 }
