@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core import gradient_descent as GD
+from core import quadratic as quad
 from core.figures import gradient_descent as fig_gd
 from ui import layout, state, widgets
 
@@ -39,7 +40,8 @@ q, d = r.quadratic, r.descent
 with st.container(border=True):
     top = st.columns([4, 1, 1, 1], vertical_alignment="bottom")
     widgets.control(P, "learning_rate", PAGE, container=top[0])
-    presets = {} if "learning_rate" in state.hidden_controls() else GD.preset_rates(q)
+    presets = {} if "learning_rate" in state.hidden_controls() else quad.preset_rates(
+        q, GD.LEARNING_RATES, params.epochs_run * params.steps_per_epoch)
     for col, (name, rate) in zip(top[1:], presets.items()):
         col.button(f"{name} ({rate:g})", on_click=set_learning_rate, args=(rate,),
                    key=f"{PAGE}.preset.{name}", width="stretch")

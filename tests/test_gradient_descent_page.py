@@ -47,7 +47,7 @@ def test_a_diverging_rate_is_a_message_not_a_broken_page():
 def test_the_preset_buttons_set_the_learning_rate():
     at = open_page(PATH)
     [b for b in at.button if b.label.startswith("too small")][0].click().run()
-    assert at.select_slider(key=RATE).value == 0.01
+    assert at.select_slider(key=RATE).value == 0.02
     assert "Too small" in _texts(at.info)
     [b for b in at.button if b.label.startswith("too large")][0].click().run()
     assert "Diverged at step" in _texts(at.error)

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from core import gradient_descent as gd
+from core import quadratic as quad
 from core.figures import style
 from core.figures.training import player
 
@@ -44,20 +45,20 @@ def _step_caption(r: gd.GradientDescentRun, k: int) -> str:
     return f"Step {k}{epoch}: W = {w:.3g}, b = {b:.3g}, J = {d.losses[k]:.4g}{blown}"
 
 
-def _surface(q: gd.Quadratic, window) -> list[dict]:
+def _surface(q: quad.Quadratic, window) -> list[dict]:
     """The loss surface as filled contour ellipses (outermost first, darker towards the
     minimum) and their J values written across the valley.
 
     Scatter traces, not a Plotly contour: an animation of the path on the same axes makes
     plotly.js remove a contour trace's layer, and the ellipses are exact anyway.
     """
-    levels = gd.contour_levels(q, window)
+    levels = quad.contour_levels(q, window)
     logs = np.log10(np.array(levels) - q.j_min)
     height = (logs - logs.min()) / max(float(np.ptp(logs)), 1e-12)  # 0 innermost, 1 outermost
     colors = sample_colorscale(SURFACE_SCALE, height.tolist())
     traces = []
     for level, color in sorted(zip(levels, colors), reverse=True):
-        ring = gd.contour_ellipse(q, level)
+        ring = quad.contour_ellipse(q, level)
         traces.append(dict(type="scatter", x=ring[:, 0].tolist(), y=ring[:, 1].tolist(),
                            mode="lines", fill="toself", fillcolor=color, xaxis="x2",
                            yaxis="y2", line=dict(color="white", width=1), hoverinfo="skip",
@@ -92,7 +93,7 @@ def descent_replay(r: gd.GradientDescentRun, *, frames: Sequence[int],
     Built as one dict and one ``go.Figure`` call: graph objects validate every frame.
     """
     x, y, q, d = r.x, r.y, r.quadratic, r.descent
-    window = gd.surface_window(q, r.params.theta0)
+    window = quad.surface_window(q, r.params.theta0)
     surface = _surface(q, window)
     x_lo, x_hi = float(x.min()), float(x.max())
     pad = 0.08 * (x_hi - x_lo)
