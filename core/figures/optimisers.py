@@ -217,3 +217,33 @@ def convergence_factors(curvatures: tuple[float, ...], chosen: dict[str, float],
     fig.update_yaxes(title=dict(text="error factor per step"), range=[0.9, FACTOR_TOP + 0.005])
     fig.update_layout(legend=dict(x=1.02, xanchor="left", y=1.0, yanchor="top"))
     return fig
+
+
+def network_curves(runs, metric: str = "loss") -> go.Figure:
+    """Each optimizer's training loss (log axis) or accuracy per epoch on the real network,
+    in its colour, a cross where a run diverged."""
+    is_loss = metric == "loss"
+    fig = style.figure("Training loss per epoch" if is_loss else "Training accuracy",
+                       height=420)
+    for run in runs:
+        values = run.loss if is_loss else run.accuracy
+        epochs = np.arange(1, len(values) + 1)
+        fig.add_trace(go.Scatter(
+            x=epochs, y=np.where(np.isfinite(values), values, np.nan), mode="lines",
+            name=f"{run.label} (α = {run.learning_rate:g})", legendgroup=run.optimizer,
+            line=dict(color=color(run.optimizer)),
+            hovertemplate=f"{run.label}<br>epoch %{{x}}<br>{metric} %{{y:.3g}}<extra></extra>"))
+        if run.diverged_at is not None:
+            fig.add_trace(go.Scatter(x=[run.diverged_at], y=[values[0]], mode="markers",
+                                     showlegend=False, hoverinfo="skip",
+                                     marker=dict(symbol="x", size=style.MARKER_SIZE + 4,
+                                                 color=color(run.optimizer))))
+    fig.update_xaxes(title=dict(text="epoch"))
+    if is_loss:
+        fig.update_yaxes(title=dict(text="binary cross-entropy"), type="log",
+                         exponentformat="power")
+    else:
+        fig.update_yaxes(title=dict(text="accuracy"), range=[0.4, 1.02], tickformat=".0%")
+    fig.update_layout(legend=dict(orientation="h", x=0.0, y=-0.22, yanchor="top",
+                                  font=dict(size=style.FONT_SIZE - 4)), margin=dict(b=130))
+    return fig
