@@ -43,7 +43,8 @@ class MomentumParams(Params):
     learning_rate: float = number(0.01, 0.001, 0.04, options=LEARNING_RATES,
                                   label="learning rate α")
     momentum: float = number(0.9, 0.0, 0.99, options=MOMENTA, label="momentum β")
-    steps: int = number(100, 10, 300, label="steps")
+    iterations: int = number(100, 10, 300, label="steps",
+                             help="Steps of the heavy ball (its own, not the paths' steps).")
 
 
 def curvatures() -> tuple[float, float]:
@@ -171,14 +172,14 @@ ESCAPE = 1e6
 
 
 def run(p: MomentumParams) -> MomentumRun:
-    """``p.steps`` heavy-ball steps v ← βv − α∇f, θ ← θ + v from the surface's start point."""
+    """``p.iterations`` heavy-ball steps v ← βv − α∇f, θ ← θ + v from the surface's start point."""
     surface = surfaces.get("quadratic")
     theta = np.array(surface.start, float)
     limit = ESCAPE * float(np.linalg.norm(theta))
     v = np.zeros(2)
     path = [theta.copy()]
     diverged_at = None
-    for k in range(1, p.steps + 1):
+    for k in range(1, p.iterations + 1):
         v = p.momentum * v - p.learning_rate * (surfaces.QUADRATIC_MATRIX @ theta)
         theta = theta + v
         if not np.linalg.norm(theta) <= limit:

@@ -71,10 +71,10 @@ def test_critical_damping_is_where_the_roots_meet():
 
 
 def test_the_path_is_the_heavy_ball_iteration():
-    p = M.MomentumParams(learning_rate=0.02, momentum=0.8, steps=60)
+    p = M.MomentumParams(learning_rate=0.02, momentum=0.8, iterations=60)
     r = M.run(p)
     theta = [np.array(surfaces.get("quadratic").start)] * 2
-    for _ in range(p.steps):  # θₖ₊₁ = θₖ − αAθₖ + β(θₖ − θₖ₋₁), with θ₋₁ = θ₀
+    for _ in range(p.iterations):  # θₖ₊₁ = θₖ − αAθₖ + β(θₖ − θₖ₋₁), with θ₋₁ = θ₀
         theta.append(theta[-1] - p.learning_rate * A @ theta[-1]
                      + p.momentum * (theta[-1] - theta[-2]))
     np.testing.assert_allclose(r.xy, theta[1:], rtol=1e-10, atol=1e-13)
@@ -82,28 +82,28 @@ def test_the_path_is_the_heavy_ball_iteration():
 
 
 def test_the_path_shrinks_at_the_spectral_radius():
-    p = M.MomentumParams(learning_rate=0.03, momentum=0.9, steps=300)
+    p = M.MomentumParams(learning_rate=0.03, momentum=0.9, iterations=300)
     r = M.run(p)
     # the linear iteration on (θ, θ_prev) as one 4×4 matrix: its power is the closed form
     step = np.block([[np.eye(2) * (1 + p.momentum) - p.learning_rate * A,
                       -p.momentum * np.eye(2)], [np.eye(2), np.zeros((2, 2))]])
     start = np.array([*surfaces.get("quadratic").start] * 2)
-    end = np.linalg.matrix_power(step, p.steps) @ start
+    end = np.linalg.matrix_power(step, p.iterations) @ start
     np.testing.assert_allclose(r.xy[-1], end[:2], rtol=1e-8, atol=1e-14)
     assert r.rho == pytest.approx(max(abs(np.linalg.eigvals(step))))
     assert r.rho == pytest.approx(math.sqrt(0.9))  # both directions oscillate
 
 
 def test_outside_the_stable_region_the_path_diverges_and_is_cut():
-    r = M.run(M.MomentumParams(learning_rate=0.04, momentum=0.9, steps=300))
+    r = M.run(M.MomentumParams(learning_rate=0.04, momentum=0.9, iterations=300))
     assert r.rho > 1 and r.diverged_at is not None
     assert len(r.xy) == r.diverged_at and np.all(np.isfinite(r.loss))
-    inside = M.run(M.MomentumParams(learning_rate=0.037, momentum=0.9, steps=300))
+    inside = M.run(M.MomentumParams(learning_rate=0.037, momentum=0.9, iterations=300))
     assert inside.rho < 1 and inside.diverged_at is None
 
 
 @pytest.mark.parametrize("field, value", [("learning_rate", 0.0123), ("momentum", 1.0),
-                                          ("steps", 5)])
+                                          ("iterations", 5)])
 def test_bad_parameters_raise_naming_the_parameter(field, value):
     with pytest.raises(ValueError, match=field):
         M.MomentumParams(**{field: value})

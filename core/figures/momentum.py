@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from core import momentum as mom
 from core import surfaces
 from core.figures import style
-from core.figures.optimisers import _contour, color
+from core.figures.optimisers import _contour, color, legend_below
 
 #: Fast (small ρ) dark, slow (ρ near 1) light; diverging cells are left empty (grey).
 RATE_SCALE = [[0.0, "#0B3C5D"], [0.5, style.SKY], [1.0, "#F7F7F7"]]
@@ -45,8 +45,8 @@ def path(r: mom.MomentumRun, gd_run: mom.MomentumRun | None = None) -> go.Figure
                                          line=dict(color="#1A1A1A", width=2))))
     stop = f", diverged at step {r.diverged_at}" if r.diverged_at else ""
     fig.update_layout(
-        title=dict(text=f"α = {p.learning_rate:g}, β = {p.momentum:g}: {p.steps} steps{stop}"),
-        legend=dict(orientation="h", x=0.0, y=-0.16, yanchor="top"), margin=dict(b=90))
+        title=dict(text=f"α = {p.learning_rate:g}, β = {p.momentum:g}: {p.iterations} steps{stop}"),
+        **legend_below(4))
     fig.update_xaxes(range=list(X_RANGE), title=dict(text="x"), constrain="domain")
     fig.update_yaxes(range=list(Y_RANGE), title=dict(text="y"), scaleanchor="x",
                      scaleratio=1, constrain="domain")
@@ -66,32 +66,31 @@ def rate_map(m: mom.RateMap, chosen: tuple[float, float]) -> go.Figure:
         hovertemplate="α %{x:.4f}<br>β %{y:.2f}<br>ρ %{z:.3f}<extra></extra>"))
     betas = np.linspace(0, m.betas[-1], 100)
     limit = mom.stable_limit(betas, m.lam_max)
-    fig.add_trace(go.Scatter(x=limit, y=betas, mode="lines", name="limit (2 + 2β)/λₘₐₓ",
+    fig.add_trace(go.Scatter(x=limit, y=betas, mode="lines", name="limit",
                              line=dict(color="#1A1A1A", width=3), hoverinfo="name"))
-    for lam, dash, which in ((m.lam_max, "dash", "λₘₐₓ"), (m.lam_min, "dot", "λₘᵢₙ")):
+    for lam, line_color, which in ((m.lam_max, style.ORANGE, "λₘₐₓ"),
+                                   (m.lam_min, style.PINK, "λₘᵢₙ")):
         low, high = mom.critical_rates(betas, lam)
         for k, alphas in enumerate((low, high)):
             inside = alphas <= m.rates[-1]
             fig.add_trace(go.Scatter(
                 x=alphas[inside], y=betas[inside], mode="lines",
-                name=f"critically damped ({which})", showlegend=k == 0,
-                legendgroup=which, line=dict(color="white", width=2.5, dash=dash),
+                name=f"critical ({which})", showlegend=k == 0,
+                legendgroup=which, line=dict(color=line_color, width=3, dash="dash"),
                 hoverinfo="name"))
     fig.add_trace(go.Scatter(x=[alpha_star], y=[beta_star], mode="markers",
-                             name=f"optimum ρ* = {rho_star:.3f}",
+                             name="optimum",
                              marker=dict(symbol="star", size=20, color=style.GREEN,
                                          line=dict(color="#1A1A1A", width=1.5)),
                              hovertemplate=f"α* = {alpha_star:.4f}<br>β* = {beta_star:.3f}"
                                            "<extra></extra>"))
-    fig.add_trace(go.Scatter(x=[chosen[0]], y=[chosen[1]], mode="markers", name="your (α, β)",
+    fig.add_trace(go.Scatter(x=[chosen[0]], y=[chosen[1]], mode="markers", name="yours",
                              marker=dict(symbol="circle", size=16, color=style.VERMILLION,
                                          line=dict(color="white", width=2))))
     fig.add_annotation(x=m.rates[-1], y=0.1, xanchor="right", showarrow=False,
                        text="diverges", font=dict(size=style.FONT_SIZE - 2))
     fig.update_layout(title=dict(text="Rate per step ρ (dark = fast)"),
-                      legend=dict(orientation="h", x=0.0, y=-0.16, yanchor="top",
-                                  font=dict(size=style.FONT_SIZE - 4)),
-                      margin=dict(b=110))
+                      **legend_below(5))
     fig.update_xaxes(title=dict(text="learning rate α"), range=[0, m.rates[-1]],
                      showgrid=False, zeroline=False)
     fig.update_yaxes(title=dict(text="momentum β"), range=[0, m.betas[-1]], showgrid=False,
@@ -110,7 +109,7 @@ def loss_per_step(r: mom.MomentumRun, gd_run: mom.MomentumRun | None = None) -> 
         fig.add_trace(go.Scatter(x=k, y=np.maximum(run.loss, 1e-300), mode="lines", name=name,
                                  line=dict(color=line_color),
                                  hovertemplate="step %{x}<br>f %{y:.3g}<extra></extra>"))
-    k = np.arange(r.params.steps + 1)
+    k = np.arange(r.params.iterations + 1)
     with np.errstate(over="ignore"):
         envelope = r.loss[0] * r.rho ** (2.0 * k)
     top = 10 * max(float(np.max(r.loss)), float(r.loss[0]))
@@ -118,8 +117,7 @@ def loss_per_step(r: mom.MomentumRun, gd_run: mom.MomentumRun | None = None) -> 
                              name=f"f₀·ρ²ᵏ, ρ = {r.rho:.3f}",
                              line=dict(color=style.GREY, dash="dot", width=2),
                              hoverinfo="skip"))
-    fig.update_xaxes(title=dict(text="step k"), range=[0, r.params.steps])
+    fig.update_xaxes(title=dict(text="step k"), range=[0, r.params.iterations])
     fig.update_yaxes(title=dict(text="f(θₖ)"), type="log", exponentformat="power")
-    fig.update_layout(legend=dict(orientation="h", x=0.0, y=-0.22, yanchor="top"),
-                      margin=dict(b=110))
+    fig.update_layout(**legend_below(3))
     return fig

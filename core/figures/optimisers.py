@@ -37,6 +37,20 @@ MAX_FRAME_POINTS = 60_000
 FACTOR_TOP = 1.1
 
 
+def legend_below(entries: int, per_row: int = 2, font: int = style.FONT_SIZE - 4) -> dict:
+    """Layout for a horizontal legend at the bottom of the figure (below the x-axis title,
+    which it can never cover), with the bottom margin its rows need."""
+    rows = -(-entries // max(per_row, 1))
+    return dict(legend=dict(orientation="h", x=0.0, xanchor="left", yref="container", y=0.0,
+                            yanchor="bottom", font=dict(size=font)),
+                margin=dict(b=62 + int(1.6 * font) * rows))
+
+
+def short_label(optimizer: str) -> str:
+    """The registry's label without its hyper-parameters: "Adam (β₁ 0.9, …)" → "Adam"."""
+    return optimizers.get(optimizer).label.split(" (")[0]
+
+
 def color(optimizer: str) -> str:
     return OPTIMIZER_COLORS.get(optimizer, style.GREY)
 
@@ -132,17 +146,17 @@ def paths_replay(result: PathsResult, *, frame_ms: int = 100) -> go.Figure:
                    "line": {"color": "white", "width": 1.5}}})
     layout = {
         "title": {"text": f"{surface.label}: {len(paths)} optimisers, {last} steps"},
-        "height": 640, "margin": {"b": 120},
+        "height": 440, "margin": {"b": 100, "t": 50}, "showlegend": False,
         "xaxis": {"range": list(x_range), "title": {"text": "x"}, "constrain": "domain"},
         "yaxis": {"range": list(y_range), "title": {"text": "y"}, "scaleanchor": "x",
                   "scaleratio": 1, "constrain": "domain"},
-        "legend": {"x": 1.02, "xanchor": "left", "y": 1.0, "yanchor": "top"},
     }
     if not paths:
         return go.Figure({"data": data, "layout": layout})
     ks = frame_steps(last, len(paths))
-    layout.update(player([str(k) for k in ks], frame_ms, prefix="step ", buttons_y=-0.1,
-                         slider_y=-0.06, slider_x=0.3))
+    plot = 440 - 150  # the plot area's height in pixels: the player sits 35-60 px below it
+    layout.update(player([str(k) for k in ks], frame_ms, prefix="step ", buttons_y=-60 / plot,
+                         slider_y=-35 / plot, slider_x=0.4))
     frames = [{"name": str(k), "traces": list(range(first, first + len(paths) + 1)),
                "data": [*(_line_at(p, k) for p in paths), _heads_at(paths, k)]} for k in ks]
     return go.Figure({"data": data, "layout": layout, "frames": frames})
@@ -153,13 +167,14 @@ def loss_per_step(result: PathsResult) -> go.Figure:
     minimum, on a linear axis cut to the picture's values where it has none (the saddle)."""
     surface = surfaces.get(result.params.surface)
     log = surface.minimum_value is not None
-    fig = style.figure("f along each path", height=420)
+    fig = style.figure("f along each path", height=440)
     for path in result.paths:
         steps = np.arange(len(path.loss))
         y = path.loss - surface.minimum_value if log else path.loss
         y = np.maximum(y, LOG_FLOOR) if log else y
         fig.add_trace(go.Scatter(
-            x=steps, y=y, mode="lines", name=path.label, legendgroup=path.optimizer,
+            x=steps, y=y, mode="lines", name=short_label(path.optimizer),
+            legendgroup=path.optimizer,
             line=dict(color=color(path.optimizer)),
             hovertemplate=f"{path.label}<br>step %{{x}}<br>f %{{y:.3g}}<extra></extra>"))
         if path.diverged_at is not None and len(path.loss):
@@ -180,8 +195,7 @@ def loss_per_step(result: PathsResult) -> go.Figure:
         _, _, z = surface.grid(41)
         fig.update_yaxes(title=dict(text="f(xₜ, yₜ)"),
                          range=[1.05 * float(z.min()), 1.05 * float(z.max())])
-    fig.update_layout(legend=dict(orientation="h", x=0.0, y=-0.22, yanchor="top"),
-                      margin=dict(b=110))
+    fig.update_layout(**legend_below(len(result.paths)))
     return fig
 
 
@@ -230,7 +244,8 @@ def network_curves(runs, metric: str = "loss") -> go.Figure:
         epochs = np.arange(1, len(values) + 1)
         fig.add_trace(go.Scatter(
             x=epochs, y=np.where(np.isfinite(values), values, np.nan), mode="lines",
-            name=f"{run.label} (α = {run.learning_rate:g})", legendgroup=run.optimizer,
+            name=f"{short_label(run.optimizer)} (α {run.learning_rate:g})",
+            legendgroup=run.optimizer,
             line=dict(color=color(run.optimizer)),
             hovertemplate=f"{run.label}<br>epoch %{{x}}<br>{metric} %{{y:.3g}}<extra></extra>"))
         if run.diverged_at is not None:
@@ -244,6 +259,5 @@ def network_curves(runs, metric: str = "loss") -> go.Figure:
                          exponentformat="power")
     else:
         fig.update_yaxes(title=dict(text="accuracy"), range=[0.4, 1.02], tickformat=".0%")
-    fig.update_layout(legend=dict(orientation="h", x=0.0, y=-0.22, yanchor="top",
-                                  font=dict(size=style.FONT_SIZE - 4)), margin=dict(b=130))
+    fig.update_layout(**legend_below(len(runs), per_row=3))
     return fig
