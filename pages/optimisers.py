@@ -252,7 +252,8 @@ def momentum_view(top) -> M.MomentumParams:
 def network_view(top) -> N.NetworkParams:
     """The same 2-8-8-1 network trained by each chosen optimizer, loss and accuracy."""
     paths = load(O.PathParams)
-    widgets.control(N.NetworkParams, "dataset", PAGE, container=top[1])
+    widgets.control(N.NetworkParams, "dataset", PAGE, container=top[1],
+                    labels={n: datasets.DATASETS[n].label for n in N.DATASETS})
     widgets.control(N.NetworkParams, "rate_scale", PAGE, container=top[2],
                     fmt=lambda v: f"× {v:g}")
     chosen = choose_optimizers(paths, st)
@@ -268,7 +269,8 @@ def network_view(top) -> N.NetworkParams:
     runs = train_network(params, chosen)
     left, right = st.columns(2)
     layout.chart(fig_opt.network_curves(runs, "loss"), "optimisers.network.loss", left)
-    layout.chart(fig_opt.network_curves(runs, "accuracy"), "optimisers.network.accuracy", right)
+    layout.chart(fig_opt.network_curves(runs, "accuracy", legend=False),
+                 "optimisers.network.accuracy", right)
     for run in runs:
         if run.diverged_at is not None:
             st.warning(f"{run.label} diverged at epoch {run.diverged_at} with α = "

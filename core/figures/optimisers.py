@@ -233,7 +233,7 @@ def convergence_factors(curvatures: tuple[float, ...], chosen: dict[str, float],
     return fig
 
 
-def network_curves(runs, metric: str = "loss") -> go.Figure:
+def network_curves(runs, metric: str = "loss", legend: bool = True) -> go.Figure:
     """Each optimizer's training loss (log axis) or accuracy per epoch on the real network,
     in its colour, a cross where a run diverged."""
     is_loss = metric == "loss"
@@ -255,9 +255,10 @@ def network_curves(runs, metric: str = "loss") -> go.Figure:
                                                  color=color(run.optimizer))))
     fig.update_xaxes(title=dict(text="epoch"))
     if is_loss:
-        fig.update_yaxes(title=dict(text="binary cross-entropy"), type="log",
-                         exponentformat="power")
+        fig.update_yaxes(title=dict(text="loss"), type="log", exponentformat="power",
+                         dtick=1)
     else:
         fig.update_yaxes(title=dict(text="accuracy"), range=[0.4, 1.02], tickformat=".0%")
-    fig.update_layout(**legend_below(len(runs), per_row=3))
+    fig.update_layout(**legend_below(len(runs), per_row=2))
+    fig.update_layout(showlegend=legend)
     return fig
