@@ -1,10 +1,18 @@
 """The XOR page through AppTest: controls change the picture and the link; weights edit live."""
 
+import json
+
 from conftest import open_page, problems
 
 
 def _chart_titles(at) -> str:
-    return " ".join(c.proto.spec for c in at.get("plotly_chart"))
+    """Every chart's title, read from the parsed spec (its JSON escapes non-ASCII text unless
+    orjson is installed)."""
+    titles = []
+    for chart in at.get("plotly_chart"):
+        title = json.loads(chart.proto.spec)["layout"].get("title", {})
+        titles.append(title.get("text", "") if isinstance(title, dict) else str(title))
+    return " | ".join(titles)
 
 
 def test_default_page_shows_every_part():
@@ -19,7 +27,7 @@ def test_default_page_shows_every_part():
 
 def test_changing_a_control_retrains_and_updates_the_link():
     at = open_page("pages/xor.py")
-    at.slider(key="xor.hidden_units").set_value(5).run()
+    at.number_input(key="xor.hidden_units").set_value(5).run()
     assert not problems(at)
     assert "5" in str(at.query_params["hidden_units"])
     assert "Hidden space after training (h₁, h₂ only)" in _chart_titles(at)
@@ -28,7 +36,7 @@ def test_changing_a_control_retrains_and_updates_the_link():
 def test_link_pins_a_configuration():
     at = open_page("pages/xor.py", {"hidden_units": "1", "seed": "3", "activation": "tanh"})
     assert not problems(at)
-    assert at.slider(key="xor.hidden_units").value == 1
+    assert at.number_input(key="xor.hidden_units").value == 1
     assert at.selectbox(key="xor.activation").value == "tanh"
     assert any("Not solved" in i.value for i in at.info)
 
@@ -58,3 +66,23 @@ def test_a_classroom_link_hides_controls_but_keeps_their_values():
     assert not [w for w in at.number_input if w.key == "xor.seed"]
     assert "8" in str(at.query_params["seed"]) and "0.1" in str(at.query_params["learning_rate"])
     assert "learning_rate,seed" in str(at.query_params["hide"])
+
+
+def test_texts_follow_what_the_page_shows():
+    at = open_page("pages/xor.py", {"activation": "tanh"})
+    text = " ".join(m.value for m in at.markdown)
+    assert "learns not to decide" in text and "means nothing" in text
+    assert "hidden tanh units" in text and "(tanh, adam" in text
+    captions = " ".join(c.value for c in at.caption)
+    assert "(0,1) and (1,0) both land on h = (1, 0): in hidden space one line" in captions
+    at.number_input(key="xor.W1.1").set_value(0.0).run()  # W1 = [[1,0],[1,1]]
+    captions = " ".join(c.value for c in at.caption)
+    assert "(0,0) and (0,1) both land on h = (0, 0), although their classes differ" in captions
+
+
+def test_a_classroom_link_hides_the_hand_set_weights_too():
+    at = open_page("pages/xor.py", {"hide": "W1,b2", "W1": "1,0,1,1"})
+    assert not problems(at)
+    keys = {w.key for w in at.number_input}
+    assert "xor.W1.0" not in keys and "xor.b2" not in keys and "xor.b1.0" in keys
+    assert any("gets" in w.value for w in at.warning)  # the link's weights are used
