@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core import engine, initializers
-from core.params import Params, choice, flag, number
+from core.params import Params, choice, flag, number, optional_number
 from core.quadratic import Quadratic, Regime, quadratic, regime
 
 #: Learning rates on the slider, roughly logarithmic, dense where the default data's limit
@@ -32,13 +32,10 @@ BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128)
 #: Optimisation steps one run may take; longer runs train fewer epochs (both NumPy and Keras:
 #: Keras manages ~18,000 tiny steps per second, and the server is shared by a lecture hall).
 MAX_STEPS = 10_000
-#: A run counts as diverged once its loss is non-finite or this many times larger than the
-#: scale of the problem (the larger of the starting loss and the variance of y).
-BLOW_UP = 1e6
 #: What the page shows: the line (W, b) on its loss surface, the line through the origin
 #: (one weight W, J a parabola), or full batch against mini-batches against single samples.
-VIEWS = {"line": "Line W·x + b", "one_weight": "One weight W", "batches": "Batch vs SGD"}
-PLATEAU_PATIENCES = (0, 1, 2, 3, 5, 10, 20)
+VIEWS = {"line": "Line", "one_weight": "Parabola", "batches": "Batches"}
+PLATEAU_PATIENCES = (1, 2, 3, 5, 10, 20)
 
 
 @dataclass(frozen=True)
@@ -64,11 +61,14 @@ class GradientDescentParams(Params):
                               "batch, ⌈N / batch size⌉ steps with mini-batches.")
     W0: float = number(-1.0, -5.0, 5.0, label="start W₀")
     b0: float = number(3.0, -5.0, 5.0, label="start b₀")
-    plateau_patience: int = number(
-        0, 0, 20, options=PLATEAU_PATIENCES, label="plateau patience",
-        help="Reduce on plateau: halve α when J has not improved for this many epochs "
-             "(0 = off).")
-    view: str = choice("line", tuple(VIEWS), label="view")
+    plateau_patience: int | None = optional_number(
+        None, 1, 20, options=PLATEAU_PATIENCES, label="reduce α on plateau",
+        help="Halve α when J has not improved for this many epochs (off: keep α).")
+    view: str = choice(
+        "line", tuple(VIEWS), label="view",
+        help="Line: y = W·x + b on the data and on the loss surface J(W, b). Parabola: "
+             "y = W·x alone, J(W) with every step. Batches: full batch, mini-batches and "
+             "single samples side by side.")
 
     @property
     def theta0(self) -> np.ndarray:
@@ -204,7 +204,8 @@ def descend(x: np.ndarray, y: np.ndarray, theta0: np.ndarray, learning_rate: flo
     """Gradient descent on J from ``theta0``: full batch (``batch_size`` None), or
     mini-batch SGD reshuffled every epoch by ``rng`` (the last batch of an epoch may be
     smaller), with α reduced on plateaus if ``plateau`` is given. Returns the path; stops at
-    the first step whose loss diverged (:func:`diverged_at`).
+    the first step whose loss diverged by the engine's one rule
+    (:func:`core.engine.first_divergence`: not finite, or 1000× J(θ₀)).
 
     Each step is θ − α·:func:`gradient` on its batch. The gradient is computed from the batch's
     sums Σx², Σx, Σxy, Σy (the same formula, rearranged): prepared for all batches at once,
@@ -240,7 +241,7 @@ def descend(x: np.ndarray, y: np.ndarray, theta0: np.ndarray, learning_rate: flo
             rate = schedule.send(float(q.loss_at(np.array([w, bias]))))
     thetas = np.array(path)
     losses = q.loss_at(thetas)
-    stop = diverged_at(losses, q)
+    stop = engine.first_divergence(losses)
     if stop is None and len(path) < len(a) + 1:
         stop = len(path) - 1  # the loop stopped early: that step blew up
     if stop is not None:
@@ -249,14 +250,6 @@ def descend(x: np.ndarray, y: np.ndarray, theta0: np.ndarray, learning_rate: flo
             np.all(np.isfinite(thetas[stop])) else stop
         thetas, losses, rates = thetas[:keep], losses[:keep], rates[:keep - 1]
     return Descent(thetas, losses, per_epoch, epochs, stop, np.array(rates))
-
-
-def diverged_at(losses: np.ndarray, q: Quadratic) -> int | None:
-    """The first step whose loss is not finite or exceeds BLOW_UP × the problem's scale (the
-    larger of J(θ₀) and the variance of y); None if there is none."""
-    scale = max(float(losses[0]), q.y_variance, 1e-12)
-    bad = ~np.isfinite(losses) | (losses > BLOW_UP * scale)
-    return int(np.argmax(bad)) if bad.any() else None
 
 
 # ----------------------------------------------------------------------------------------
@@ -341,7 +334,7 @@ class KerasFit:
     theta: np.ndarray  # final (W, b)
     losses: np.ndarray  # J after each epoch
     epochs: int  # epochs trained
-    diverged_at: int | None  # epoch whose loss blew up (same rule as :func:`descend`)
+    diverged_at: int | None  # epoch whose loss blew up (the engine's rule, as in descend)
 
     @property
     def diverged(self) -> bool:
@@ -358,22 +351,21 @@ def keras_fit(p: GradientDescentParams) -> KerasFit:
     """Train the line with Keras through ``core.engine`` (SGD on mse, the lecture's J).
 
     The engine draws its own initial weights from the seed, so its path differs from the
-    NumPy one; where both converge they must end at the same θ*. Divergence is judged as in
-    :func:`descend`: a non-finite loss, or one BLOW_UP times the problem's scale.
+    NumPy one; where both converge they must end at the same θ*. Divergence is the engine's
+    one rule (:func:`core.engine.first_divergence`), as in :func:`descend`.
     """
     x, y = make_data(p)
     net = keras_network()
     fit = engine.Training(loss="mse", optimizer="sgd", learning_rate=p.learning_rate,
                           batch_size=p.batch, epochs=p.epochs_run, seed=p.seed,
-                          plateau_patience=p.plateau_patience)
+                          plateau_patience=p.plateau_patience or 0)
     result = engine.train(net, fit, engine.Data(x[:, None], y[:, None]))
     (k0, b0), = initializers.initial_weights(net.sizes, net.initializer, p.seed)
     theta0 = np.array([float(k0[0, 0]), float(b0[0])])
     kernel, bias = result.final.weights[0]
     losses = result.history["loss"].astype(float)
-    blown = diverged_at(np.concatenate([[loss(theta0, x, y)], losses]), quadratic(x, y))
     return KerasFit(theta0, np.array([float(kernel[0, 0]), float(bias[0])]), losses,
-                    result.epochs_run, blown if blown is not None else result.diverged_at)
+                    result.epochs_run, result.diverged_at)
 
 
 def warm_up() -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core import engine
 from core import gradient_descent as gd
 from core.quadratic import Quadratic, Regime, quadratic, regime
 
@@ -74,7 +75,7 @@ def descend(x: np.ndarray, y: np.ndarray, w0: float, learning_rate: float, steps
     weights = np.array(path)
     q = quadratic(x, y, intercept=False)
     losses = q.loss_at(weights[:, None])
-    stop = gd.diverged_at(losses, q)
+    stop = engine.first_divergence(losses)
     if stop is not None:
         keep = stop + 1 if np.isfinite(losses[stop]) else stop
         weights, losses = weights[:keep], losses[:keep]

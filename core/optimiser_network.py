@@ -20,8 +20,7 @@ RATES = {"sgd": 0.1, "momentum": 0.01, "nesterov": 0.01, "adagrad": 0.1, "adadel
          "rmsprop": 0.01, "adam": 0.01}
 SCALES = (0.1, 0.3, 1.0, 3.0, 10.0)
 HIDDEN_UNITS = (8, 8)
-#: The optimisers page's views: paths on test surfaces, the momentum explorer, a real network.
-VIEWS = {"paths": "Paths", "momentum": "Momentum", "network": "Real network"}
+
 N_POINTS = 200
 
 
@@ -37,13 +36,6 @@ class NetworkParams(Params):
     rate_scale: float = number(1.0, 0.1, 10.0, options=SCALES, label="rate ×",
                                help="Multiplies every optimizer's learning rate.")
     seed: int = number(1, 0, 9999, label="seed")
-
-
-@dataclass(frozen=True)
-class ViewParams(Params):
-    """Which view of the optimisers page is open (part of the link)."""
-
-    view: str = choice("paths", tuple(VIEWS), label="view")
 
 
 def network() -> engine.Network:

@@ -34,8 +34,8 @@ def set_learning_rate(rate: float) -> None:
 
 def controls(params: GD.GradientDescentParams, q: quad.Quadratic, steps: int) -> None:
     """One row: the view, α and its three presets; the other settings in the sidebar."""
-    row = st.columns([1.5, 2.6, 2.9], vertical_alignment="bottom")
-    widgets.control(P, "view", PAGE, container=row[0], labels=GD.VIEWS)
+    row = st.columns([2.7, 1.9, 3.2], vertical_alignment="bottom")
+    widgets.control(P, "view", PAGE, container=row[0], labels=GD.VIEWS, segmented=True)
     widgets.control(P, "learning_rate", PAGE, container=row[1])
     if "learning_rate" not in state.hidden_controls():
         presets = row[2].container(horizontal=True, gap="small")
@@ -103,7 +103,7 @@ def line_view(params: GD.GradientDescentParams) -> None:
 - The loss stops at J(θ*) = {q.j_min:.3g}, not at 0: the noise (σ² = {params.noise**2:.3g})
   is what no line can explain.
 - {low} sets how slowly the flat direction of the valley is travelled: the
-  "One weight W" view shows a single direction alone, "Batch vs SGD" what mini-batches change.
+  "Parabola" view shows a single direction alone, "Batches" what mini-batches change.
 """)
 
 
@@ -214,7 +214,7 @@ steps with single samples: all three panels saw every point {c.epochs} times.
 - Small batches make many cheap steps per epoch, each along the gradient of a few points:
   the path wanders, but gets far in few epochs.
 - Near the minimum the noise does not go away: single samples keep jittering in a band
-  around θ*, while the full batch settles on it. Here J ends at
+  around θ*, while the full batch, once there, stays on it. Here J ends at
   {", ".join(f"{v:.3g} ({k})" for k, v in ends.items())}; minimum {q.j_min:.3g}: lowest
   with the {best}.
 - Reducing α on a plateau (More ▸ plateau patience) shrinks the band.

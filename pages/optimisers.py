@@ -8,12 +8,14 @@ import streamlit as st
 from core import datasets, optimizers, surfaces
 from core import momentum as M
 from core import optimiser_network as N
+from core import optimiser_page as page_params
 from core import optimiser_paths as O
 from core.figures import momentum as fig_mom
 from core.figures import optimisers as fig_opt
 from ui import layout, state, widgets
 
 PAGE = "optimisers"
+C, V = page_params.PathControls, page_params.ViewParams
 NOTICE = {
     "beale": "Beale is nearly flat on a wide plateau and steep at its walls. Plain SGD's step "
              "is proportional to the gradient, so it is slow where the surface is flat; "
@@ -62,65 +64,24 @@ def label(name: str) -> str:
     return optimizers.get(name).label
 
 
-def choose_optimizers(params: O.PathParams, container) -> tuple[str, ...]:
-    """Pills showing every optimizer at once, stored as the parameters' ``use_<name>`` flags."""
-    key = state.widget_key(PAGE, "optimizers")
-    st.session_state.setdefault(key, list(params.chosen))
-    if "optimizers" not in state.hidden_controls():
-        container.pills("optimizers", list(optimizers.OPTIMIZERS), selection_mode="multi",
-                        key=key, format_func=SHORT.get,
-                        help=" · ".join(label(n) for n in optimizers.OPTIMIZERS))
-    chosen = st.session_state[key] or []
-    for name, on in O.flags_for(chosen).items():
-        st.session_state[state.widget_key(PAGE, name)] = on
-    return tuple(n for n in optimizers.OPTIMIZERS if n in chosen)
-
-
-def choose_start(container) -> None:
-    """A toggle for an own start point and, when on, two boxes for (x₀, y₀)."""
-    key, toggle = state.widget_key(PAGE, "start"), f"{PAGE}.own_start"
-    st.session_state.setdefault(toggle, bool(st.session_state[key]))
-
-    def switched() -> None:
-        surface = surfaces.get(st.session_state[state.widget_key(PAGE, "surface")])
-        st.session_state[key] = surface.start if st.session_state[toggle] else ()
-        for i in (0, 1):
-            st.session_state.pop(f"{key}.{i}", None)
-
-    container.toggle("own start point (x₀, y₀)", key=toggle, on_change=switched)
-    if st.session_state[key]:
-        widgets.control(O.PathParams, "start", PAGE, columns=2, container=container)
-
-
-def choose_rates(surface: str, chosen: list[str], container) -> None:
-    """A box per chosen optimiser for its own rate; empty = the surface's default (rate 0)."""
-    for name in chosen:
-        field, box = state.widget_key(PAGE, f"rate_{name}"), f"{PAGE}.rate_{name}.box"
-        st.session_state.setdefault(box, st.session_state[field] or None)
-        container.number_input(f"α {SHORT[name]}", min_value=1e-6,
-                               max_value=O.MAX_LEARNING_RATE, step=None, format="%g", key=box,
-                               placeholder=f"{O.DEFAULT_RATES[surface][name]:g}",
-                               help=f"{label(name)}; empty: this surface's default")
-        st.session_state[field] = float(st.session_state[box] or 0.0)
-
-
-def paths_view(top) -> O.PathParams:
+def paths_view(top) -> C:
     """Every chosen optimizer's path on a test surface, f along each path, and the theory."""
-    params = load(O.PathParams)
-    widgets.control(O.PathParams, "surface", PAGE, container=top[1],
+    widgets.control(C, "surface", PAGE, container=top[1],
                     labels={k: s.label.split(" (")[0] for k, s in surfaces.SURFACES.items()})
-    widgets.control(O.PathParams, "learning_rate_scale", PAGE, container=top[2],
-                    fmt=lambda v: f"× {v:g}",
+    widgets.control(C, "learning_rate_scale", PAGE, container=top[2], fmt=lambda v: f"× {v:g}",
                     help="Multiplies every optimiser's learning rate: push them into "
                          "instability.")
-    chosen = choose_optimizers(params, st)
+    chosen = widgets.control(C, "optimizers", PAGE, labels=SHORT)
     with st.sidebar:
         st.markdown("**Paths**")
-        widgets.control(O.PathParams, "steps", PAGE)
-        choose_start(st)
-        surface_name = st.session_state[state.widget_key(PAGE, "surface")]
-        choose_rates(surface_name, list(chosen), st)
-    params = state.current(O.PathParams, PAGE)
+        widgets.control(C, "steps", PAGE)
+        cols = st.columns(2)
+        for col, name in zip(cols, ("start_x", "start_y")):
+            widgets.control(C, name, PAGE, container=col)
+        for name in chosen:
+            widgets.control(C, f"rate_{name}", PAGE)
+    controls = state.current(C, PAGE)
+    params = controls.paths()
     surface = surfaces.get(params.surface)
     result = compute_paths(params)
     left, right = st.columns([3, 2])
@@ -141,7 +102,7 @@ def paths_view(top) -> O.PathParams:
     if surface.curvatures:
         theory(params, surface)
     update_rules(result, params)
-    return params
+    return controls
 
 
 def outcome_table(result: O.PathsResult, surface: str) -> None:
@@ -250,12 +211,11 @@ def momentum_view(top) -> M.MomentumParams:
 
 def network_view(top) -> N.NetworkParams:
     """The same 2-8-8-1 network trained by each chosen optimizer, loss and accuracy."""
-    paths = load(O.PathParams)
     widgets.control(N.NetworkParams, "dataset", PAGE, container=top[1],
                     labels={n: datasets.DATASETS[n].label for n in N.DATASETS})
     widgets.control(N.NetworkParams, "rate_scale", PAGE, container=top[2],
                     fmt=lambda v: f"× {v:g}")
-    chosen = choose_optimizers(paths, st)
+    chosen = widgets.control(C, "optimizers", PAGE, labels=SHORT)
     with st.sidebar:
         st.markdown("**Real network**")
         for name in ("epochs", "batch_size", "noise"):
@@ -303,15 +263,15 @@ steps, since β = 0.9 makes its steady step 1/(1 − β) = 10 times α·g.
 
 
 layout.header("Optimisers", "")
-OTHERS = (O.PathParams, M.MomentumParams, N.NetworkParams, N.ViewParams)
+OTHERS = (C, M.MomentumParams, N.NetworkParams, V)
 # Every part of the page is in the link, also the views not open now: load them all.
 stored = {cls: load(cls) for cls in OTHERS}
 state.show_notes(PAGE)
-top = st.columns([1.2, 1.6, 1.6], vertical_alignment="bottom")
-widgets.control(N.ViewParams, "view", PAGE, container=top[0], labels=N.VIEWS)
-view = state.current(N.ViewParams, PAGE)
+top = st.columns([2.3, 1.3, 1.4], vertical_alignment="bottom")
+widgets.control(V, "view", PAGE, container=top[0], labels=page_params.VIEWS, segmented=True)
+view = state.current(V, PAGE)
 shown = {"momentum": momentum_view, "network": network_view}.get(view.view, paths_view)(top)
-stored.update({N.ViewParams: view, type(shown): shown})
-if view.view == "network":  # its optimizer pills set the paths' flags
-    stored[O.PathParams] = state.current(O.PathParams, PAGE)
+stored.update({V: view, type(shown): shown})
+if view.view == "network":  # its optimizer pills are the paths' choice too
+    stored[C] = state.current(C, PAGE)
 state.write_url(*stored.values())

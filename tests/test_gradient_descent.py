@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pytest
 
+from core import engine
 from core import gradient_descent as GD
 from core import quadratic as Q
 
@@ -124,8 +125,10 @@ def test_above_the_critical_rate_descent_diverges_and_says_when(fraction):
     # cut at the blow-up: everything kept is finite, the last point is the one that blew up
     assert len(d.thetas) == len(d.losses) == d.diverged_at + 1
     assert np.all(np.isfinite(d.thetas)) and np.all(np.isfinite(d.losses))
-    scale = max(d.losses[0], np.var(y))
-    assert d.losses[-1] > GD.BLOW_UP * scale >= np.max(d.losses[:-1])
+    # the engine's one rule: the first loss above 1000 × J(θ₀) (or not finite)
+    limit = engine.DIVERGENCE_FACTOR * d.losses[0]
+    assert d.losses[-1] > limit >= np.max(d.losses[:-1])
+    assert engine.first_divergence(d.losses) == d.diverged_at
     # the excess loss grows by ρ² per step once the steepest direction dominates
     rho = q.contraction(fraction * q.critical_rate)
     excess = d.losses - q.j_min
@@ -405,7 +408,7 @@ def test_one_weight_thresholds_one_and_two_over_lambda():
     np.testing.assert_allclose(w, [-1, 2 * w_star + 1, -1, 2 * w_star + 1, -1], rtol=1e-9)
     np.testing.assert_allclose(losses, losses[0], rtol=1e-9)  # α = 2/λ: bounces, no progress
     w, losses, stop = OW.descend(x, y, -1.0, 1.1 * 2 / lam, 500)
-    assert stop is not None and losses[-1] > losses[0] * 1e6  # above 2/λ: it climbs away
+    assert stop is not None and losses[-1] > losses[0] * engine.DIVERGENCE_FACTOR  # climbs
     w, _, _ = OW.descend(x, y, -1.0, 0.5 / lam, 3)
     assert -1 < w[1] < w[2] < w_star  # below 1/λ: short of W*, from one side
     w, _, _ = OW.descend(x, y, -1.0, 1.5 / lam, 3)
