@@ -115,12 +115,12 @@ def hessian_panel(q: quad.Quadratic) -> None:
     st.latex(r"H = \tfrac{2}{N}\sum_i \begin{pmatrix} x_i^2 & x_i \\ x_i & 1 \end{pmatrix}")
     st.latex(rf"H = \begin{{pmatrix}} {hxx:.3g} & {hxb:.3g} \\ {hxb:.3g} & {hbb:.3g} "
              r"\end{pmatrix}")
-    m = st.columns(4)
+    m = st.columns(2)
     m[0].metric(low, f"{q.eigenvalues[0]:.3g}", help="the smallest eigenvalue of H")
     m[1].metric(top, f"{q.eigenvalues[-1]:.3g}", help="the largest eigenvalue of H")
-    m[2].metric("limit", f"{q.critical_rate:.3g}",
+    m[0].metric("limit", f"{q.critical_rate:.3g}",
                 help=f"2/{top}: full-batch descent diverges above this α")
-    m[3].metric("fastest", f"{q.best_rate:.3g}",
+    m[1].metric("fastest", f"{q.best_rate:.3g}",
                 help=f"2/({low} + {top}): the α whose slowest direction shrinks fastest")
     st.caption(f"Along each eigenvector of H a step multiplies the distance to the minimum by "
                f"1 − αλ. Condition number {top}/{low} = {q.condition:.3g}: the larger, the "
@@ -215,9 +215,9 @@ steps with single samples: all three panels saw every point {c.epochs} times.
   the path wanders, but gets far in few epochs.
 - Near the minimum the noise does not go away: single samples keep jittering in a band
   around θ*, while the full batch, once there, stays on it. Here J ends at
-  {", ".join(f"{v:.3g} ({k})" for k, v in ends.items())}; minimum {q.j_min:.3g}: lowest
-  with the {best}.
-- Reducing α on a plateau (More ▸ plateau patience) shrinks the band.
+  {", ".join(f"{v:.3g} ({k})" for k, v in ends.items())}; minimum {q.j_min:.3g}:
+  lowest with the {best}.
+- Reducing α on a plateau (sidebar: reduce α on plateau) shrinks the band.
 """)
     if diverged:
         right.error(f"Diverged: {', '.join(diverged)}. A single point's loss can be much "

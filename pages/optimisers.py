@@ -47,6 +47,9 @@ THEORY = ("sgd", "momentum", "nesterov")
 SHORT = {"sgd": "SGD", "momentum": "Momentum", "nesterov": "NAG", "adagrad": "Adagrad",
          "adadelta": "Adadelta", "rmsprop": "RMSprop", "adam": "Adam"}
 LMIN, LMAX = "λₘᵢₙ", "λₘₐₓ"
+#: Surface names that fit the select box (the registry's labels are the long form).
+SURFACE_LABELS = {**{k: s.label.split(" (")[0] for k, s in surfaces.SURFACES.items()},
+                  "quadratic": "Quadratic valley"}
 
 compute_paths = layout.cached(O.compute_paths, spinner="Computing the paths…")
 run_momentum = layout.cached(M.run, max_entries=256, spinner=False)
@@ -66,8 +69,7 @@ def label(name: str) -> str:
 
 def paths_view(top) -> C:
     """Every chosen optimizer's path on a test surface, f along each path, and the theory."""
-    widgets.control(C, "surface", PAGE, container=top[1],
-                    labels={k: s.label.split(" (")[0] for k, s in surfaces.SURFACES.items()})
+    widgets.control(C, "surface", PAGE, container=top[1], labels=SURFACE_LABELS)
     widgets.control(C, "learning_rate_scale", PAGE, container=top[2], fmt=lambda v: f"× {v:g}",
                     help="Multiplies every optimiser's learning rate: push them into "
                          "instability.")

@@ -428,3 +428,12 @@ def test_one_weight_regimes_and_presets_on_the_default_data():
              for rate in presets.values()}
     assert list(names.values()) == ["too_small", "good", "too_large"]
     assert "2/λ " in Q.regime(q, 3 / lam, 100).explanation  # plain λ, no subscript
+
+
+def test_reducing_on_plateau_shrinks_the_single_sample_band_as_the_page_says():
+    p = P()
+    plain = GD.compare_batches(p).descents["single sample"]
+    reduced = GD.compare_batches(p.replace(plateau_patience=3)).descents["single sample"]
+    j_min = GD.compare_batches(p).quadratic.j_min
+    band = np.mean(plain.losses[-50:]) - j_min
+    assert np.mean(reduced.losses[-50:]) - j_min < band / 10

@@ -2,9 +2,11 @@
 divergence is a message and never a broken page, the three views draw what they promise,
 links pin and survive mangling, a classroom link hides controls."""
 
+import base64
 import json
 
-from conftest import open_page, problems
+import numpy as np
+from conftest import link_notes, open_page, problems
 
 PATH = "pages/gradient_descent.py"
 RATE = "gradient_descent.learning_rate"
@@ -20,6 +22,13 @@ def _specs(at) -> list[dict]:
 
 def _names(spec: dict) -> list[str]:
     return [t.get("name", "") for t in spec["data"]]
+
+
+def _array(values) -> np.ndarray:
+    """A trace's array as sent: a list, or Plotly's typed array {"dtype", "bdata"}."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"])
+    return np.asarray(values, dtype=float)
 
 
 def _query(at, key: str) -> str:
@@ -108,16 +117,16 @@ def test_reduce_on_plateau_draws_the_learning_rate_steps():
     assert not problems(at)
     rates = [s for s in _specs(at) if s["layout"].get("title", {}).get("text", "").startswith(
         "Learning rate")]
-    assert rates and min(rates[0]["data"][0]["y"]) < 0.2 / 4
+    assert rates and _array(rates[0]["data"][0]["y"]).min() < 0.2 / 4
     assert _query(at, "plateau_patience") == "3"
 
 
 def test_a_mangled_link_loads_with_a_warning_naming_it():
     at = open_page(PATH, {"learning_rate": "abc", "batch_size": "7", "view": "[x](http://e)"})
     assert not problems(at)
-    notes = _texts(at.warning)
+    notes = link_notes(at)
     assert "learning_rate" in notes and "batch_size" in notes and "view" in notes
-    assert "](http" not in notes  # the link's text is never Markdown
+    assert "](http" not in _texts(at.warning)  # the link's text is never Markdown
     assert at.select_slider(key=RATE).value == 0.2  # the default
     assert len(at.get("plotly_chart")) >= 3
 

@@ -187,7 +187,7 @@ def loss_per_step(r: gd.GradientDescentRun) -> go.Figure:
     top = float(np.max(d.losses)) * 10
     fig.add_trace(go.Scatter(
         x=idx, y=np.where(bound <= top, np.maximum(bound, floor), np.nan), mode="lines",
-        name="theory: J_min + (J₀ − J_min)·ρ²ᵏ" if p.full_batch else "full-batch theory",
+        name="theory: J* + (J₀ − J*)·ρ²ᵏ" if p.full_batch else "full-batch theory",
         line=dict(color=style.GREY, dash="dot", width=2), hoverinfo="skip"))
     fig.add_trace(go.Scatter(
         x=idx, y=np.maximum(d.losses[idx], floor), mode="lines", name="J(θ) on all N points",

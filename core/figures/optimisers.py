@@ -145,8 +145,8 @@ def paths_replay(result: PathsResult, *, frame_ms: int = 100) -> go.Figure:
                    "size": [style.MARKER_SIZE] * len(paths) + [style.MARKER_SIZE + 8] * len(paths),
                    "line": {"color": "white", "width": 1.5}}})
     layout = {
-        "title": {"text": f"{surface.label}: {len(paths)} optimiser"
-                          f"{'' if len(paths) == 1 else 's'}, {last} steps"},
+        "title": {"text": f"{len(paths)} optimiser{'' if len(paths) == 1 else 's'}, "
+                          f"{last} steps"},
         "height": 440, "margin": {"b": 100, "t": 50}, "showlegend": False,
         "xaxis": {"range": list(x_range), "title": {"text": "x"}, "constrain": "domain"},
         "yaxis": {"range": list(y_range), "title": {"text": "y"}, "scaleanchor": "x",
