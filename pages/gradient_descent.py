@@ -92,7 +92,7 @@ def line_view(params: GD.GradientDescentParams) -> None:
         hessian_panel(q)
     keras_section(params, r)
     low, top = quad.LAMBDA_MIN, quad.LAMBDA_MAX
-    st.markdown(f"""
+    layout.explain(f"""
 **What to notice**
 - The steps cross the contour lines at right angles: each goes straight downhill, against
   the gradient, not towards the minimum. In a long, narrow valley the path first drops to
@@ -175,7 +175,7 @@ def one_weight_view(params: GD.GradientDescentParams) -> None:
              rf"\lambda = \tfrac{{2}}{{N}}\textstyle\sum_i x_i^2 = {lam:.3g}")
     st.latex(r"W_{k+1} = W_k - \alpha J'(W_k) \;\Rightarrow\; "
              r"W_k - W^* = (1 - \alpha\lambda)^k\,(W_0 - W^*)")
-    st.markdown(f"""
+    layout.explain(f"""
 **What to notice**
 - One weight, no bias: the loss is a parabola with curvature λ = {lam:.3g}, and every step
   multiplies the distance to the minimum W* = {r.w_star:.3g} by the same factor
@@ -204,7 +204,7 @@ def batches_view(params: GD.GradientDescentParams) -> None:
     layout.chart(views.batch_losses(c), f"{PAGE}.batch_losses", left)
     diverged = [name for name, d in c.descents.items() if d.diverged]
     best = min(ends, key=ends.get)
-    right.markdown(f"""
+    layout.explain(f"""
 **Epoch or step?** One **epoch** is one pass over all N = {n} points. One **step** is one
 update of θ from the gradient of one batch. So an epoch is 1 step with the full batch,
 ⌈N/B⌉ = {per_epoch[1]} steps with mini-batches of B = {sizes[1]}, and N = {per_epoch[2]}
@@ -218,7 +218,7 @@ steps with single samples: all three panels saw every point {c.epochs} times.
   {", ".join(f"{v:.3g} ({k})" for k, v in ends.items())}; minimum {q.j_min:.3g}:
   lowest with the {best}.
 - Reducing α on a plateau (sidebar: reduce α on plateau) shrinks the band.
-""")
+""", right)
     if diverged:
         right.error(f"Diverged: {', '.join(diverged)}. A single point's loss can be much "
                     f"steeper than the average over all points, so α = {params.learning_rate:g} "

@@ -99,7 +99,7 @@ def paths_view(top) -> C:
                    f"|y| ≤ {result.box:g} with α = {path.learning_rate:g}, and was stopped "
                    f"there.{escape}")
     st.latex(surface.latex)
-    st.markdown(f"**What to notice.** {NOTICE[params.surface]}")
+    layout.explain(f"**What to notice.** {NOTICE[params.surface]}")
     outcome_table(result, params.surface)
     if surface.curvatures:
         theory(params, surface)
@@ -195,7 +195,7 @@ def momentum_view(top) -> M.MomentumParams:
         st.success(f"**Converges.** {message}")
     left, right = st.columns([3, 2])
     layout.chart(fig_mom.loss_per_step(r, plain), "optimisers.momentum.loss", left)
-    right.markdown(f"""
+    layout.explain(f"""
 **What to notice**
 - Momentum turns the step into v ← βv − α∇f, θ ← θ + v. Inside the black line
   α < (2 + 2β)/{LMAX} it converges: momentum allows larger α than plain GD's 2/{LMAX}.
@@ -207,7 +207,7 @@ def momentum_view(top) -> M.MomentumParams:
   β* = ((√κ − 1)/(√κ + 1))² = {beta_star:.3f} (κ = {lam_max / lam_min:g}), where both
   directions are critically damped: ρ* = {rho_star:.3f}, against {best_gd:.3f}
   for plain GD at its best.
-""")
+""", right)
     return params
 
 
@@ -252,7 +252,7 @@ def network_notes(params: N.NetworkParams, runs) -> None:
     early = min(sound, key=lambda r: r.loss[min(9, len(r.loss) - 1)])
     late = min(sound, key=lambda r: r.loss[-1])
     slowest = max(sound, key=lambda r: r.loss[-1])
-    st.markdown(f"""
+    layout.explain(f"""
 **What to notice.** A 2 → 8 → 8 → 1 tanh network with a sigmoid output and binary
 cross-entropy, {N.N_POINTS} points of {datasets.DATASETS[params.dataset].label}, batch
 {params.batch_size}: same data, same initial weights, same shuffles; only the optimizer
