@@ -32,7 +32,7 @@ LOG_FLOOR = 1e-16
 MAX_FRAMES = 40
 #: Frames repeat each path up to their step, so long runs of many optimisers get fewer frames:
 #: the points in all frames together stay below this (what is sent to the browser).
-MAX_FRAME_POINTS = 60_000
+MAX_FRAME_POINTS = 24_000
 #: The theory chart's ceiling: factors above it are drawn on it.
 FACTOR_TOP = 1.1
 
