@@ -15,12 +15,14 @@ eigenvector of H with eigenvalue λ one step multiplies the distance to the mini
 from __future__ import annotations
 
 import math
+from collections.abc import Generator
 from dataclasses import dataclass
 
 import numpy as np
 
 from core import engine, initializers
-from core.params import Params, flag, number
+from core.params import Params, choice, flag, number, optional_number
+from core.quadratic import Quadratic, Regime, quadratic, regime
 
 #: Learning rates on the slider, roughly logarithmic, dense where the default data's limit
 #: 2/λ_max lies, so one slider shows slow, fast, zig-zagging and diverging descent.
@@ -30,11 +32,10 @@ BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128)
 #: Optimisation steps one run may take; longer runs train fewer epochs (both NumPy and Keras:
 #: Keras manages ~18,000 tiny steps per second, and the server is shared by a lecture hall).
 MAX_STEPS = 10_000
-#: A run counts as diverged once its loss is non-finite or this many times larger than the
-#: scale of the problem (the larger of the starting loss and the variance of y).
-BLOW_UP = 1e6
-#: "Converged" for the regime: the loss above its minimum shrunk by this factor.
-CONVERGED_FACTOR = 100.0
+#: What the page shows: the line (W, b) on its loss surface, the line through the origin
+#: (one weight W, J a parabola), or full batch against mini-batches against single samples.
+VIEWS = {"line": "Line", "one_weight": "Parabola", "batches": "Batches"}
+PLATEAU_PATIENCES = (1, 2, 3, 5, 10, 20)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,14 @@ class GradientDescentParams(Params):
                               "batch, ⌈N / batch size⌉ steps with mini-batches.")
     W0: float = number(-1.0, -5.0, 5.0, label="start W₀")
     b0: float = number(3.0, -5.0, 5.0, label="start b₀")
+    plateau_patience: int | None = optional_number(
+        None, 1, 20, options=PLATEAU_PATIENCES, label="reduce α on plateau",
+        help="Halve α when J has not improved for this many epochs (off: keep α).")
+    view: str = choice(
+        "line", tuple(VIEWS), label="view",
+        help="Line: y = W·x + b on the data and on the loss surface J(W, b). Parabola: "
+             "y = W·x alone, J(W) with every step. Batches: full batch, mini-batches and "
+             "single samples side by side.")
 
     @property
     def theta0(self) -> np.ndarray:
@@ -78,6 +87,10 @@ class GradientDescentParams(Params):
     def epochs_run(self) -> int:
         """The epochs actually trained: ``epochs``, fewer if they would exceed MAX_STEPS."""
         return max(1, min(self.epochs, MAX_STEPS // self.steps_per_epoch))
+
+    @property
+    def plateau(self) -> Plateau | None:
+        return Plateau(self.plateau_patience) if self.plateau_patience else None
 
 
 # ----------------------------------------------------------------------------------------
@@ -114,84 +127,6 @@ def step(theta: np.ndarray, x: np.ndarray, y: np.ndarray, learning_rate: float) 
 
 
 # ----------------------------------------------------------------------------------------
-# The quadratic's closed forms
-# ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Quadratic:
-    """J(θ) = J_min + ½ (θ − θ*)ᵀ H (θ − θ*) exactly, for linear regression on (x, y)."""
-
-    theta_star: np.ndarray  # (W*, b*), the least-squares line
-    j_min: float  # J(θ*)
-    hessian: np.ndarray  # 2/N XᵀX, 2×2
-    eigenvalues: np.ndarray  # of the Hessian, ascending
-    y_variance: float  # J of the best constant: sets the scale for "diverged"
-
-    @property
-    def critical_rate(self) -> float:
-        """2/λ_max: gradient descent converges for every α below it and diverges above."""
-        return 2.0 / float(self.eigenvalues[-1])
-
-    @property
-    def best_rate(self) -> float:
-        """2/(λ_min + λ_max): the α whose slowest direction shrinks fastest."""
-        return 2.0 / float(self.eigenvalues.sum())
-
-    @property
-    def condition(self) -> float:
-        """λ_max/λ_min: how long and narrow the valley of J is."""
-        return float(self.eigenvalues[-1] / self.eigenvalues[0])
-
-    def loss_at(self, thetas: np.ndarray) -> np.ndarray:
-        """J at each row of ``thetas`` (shape (..., 2)), from the closed form.
-
-        Exact up to rounding and never below J_min, unlike the mean of squared residuals,
-        whose rounding shows on a log scale once the fit is good.
-        """
-        d = np.asarray(thetas, float) - self.theta_star
-        with np.errstate(over="ignore", invalid="ignore"):
-            return self.j_min + 0.5 * np.einsum("...i,ij,...j->...", d, self.hessian, d)
-
-    def contraction(self, learning_rate: float) -> float:
-        """max |1 − αλ|: the factor by which one full-batch step shrinks the distance to θ*
-        in the direction that converges slowest (≥ 1 means no convergence)."""
-        return float(np.max(np.abs(1.0 - learning_rate * self.eigenvalues)))
-
-    def steps_to_converge(self, learning_rate: float,
-                          factor: float = CONVERGED_FACTOR) -> float:
-        """Full-batch steps after which J − J_min is at most 1/``factor`` of its start
-        (the worst start); ``math.inf`` if α does not converge."""
-        rho = self.contraction(learning_rate)
-        if rho >= 1.0:
-            return math.inf
-        if rho == 0.0:
-            return 1.0
-        # J − J_min shrinks by at least ρ² per step.
-        return float(math.ceil(math.log(factor) / (-2.0 * math.log(rho))))
-
-
-def hessian(x: np.ndarray) -> np.ndarray:
-    """H = d²J/dθ² = 2/N XᵀX with X = [x, 1]: the same for every θ, since J is quadratic."""
-    design = np.column_stack([x, np.ones_like(x)])
-    return 2.0 / len(x) * design.T @ design
-
-
-def least_squares(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """θ* = (W*, b*) minimising J, in closed form (the normal equations, via lstsq)."""
-    design = np.column_stack([x, np.ones_like(x)])
-    theta, *_ = np.linalg.lstsq(design, y, rcond=None)
-    return theta
-
-
-def quadratic(x: np.ndarray, y: np.ndarray) -> Quadratic:
-    """The closed-form description of J for the data (x, y)."""
-    theta = least_squares(x, y)
-    h = hessian(x)
-    return Quadratic(theta, loss(theta, x, y), h, np.linalg.eigvalsh(h), float(np.var(y)))
-
-
-# ----------------------------------------------------------------------------------------
 # Gradient descent
 # ----------------------------------------------------------------------------------------
 
@@ -206,6 +141,7 @@ class Descent:
     steps_per_epoch: int
     epochs: int  # epochs asked for (after the MAX_STEPS cut)
     diverged_at: int | None = None  # the step whose loss blew up
+    rates: np.ndarray | None = None  # α used by each step (steps,)
 
     @property
     def steps(self) -> int:
@@ -235,13 +171,41 @@ def batch_order(n: int, epochs: int, batch_size: int | None,
     return np.stack([rng.permutation(n) for _ in range(epochs)])
 
 
+@dataclass(frozen=True)
+class Plateau:
+    """Reduce on plateau, as Keras's ``ReduceLROnPlateau`` and the engine do it: after every
+    epoch J (on all points) counts as improved if it is below best·(1 − 1e-4); after
+    ``patience`` epochs without improvement α is multiplied by ``factor`` (never below
+    MIN_RATE) and the count starts again."""
+
+    patience: int
+    factor: float = 0.5
+
+    def rates(self, learning_rate: float) -> Generator[float, float, None]:
+        """A generator: send J after each epoch, receive the α for the next epoch."""
+        best, wait, rate = math.inf, 0, learning_rate
+        while True:
+            j = yield rate
+            if j < best * (1.0 - 1e-4):
+                best, wait = j, 0
+            else:
+                wait += 1
+            if wait >= self.patience:
+                rate, wait = max(rate * self.factor, MIN_RATE), 0
+
+
+#: The smallest rate a plateau schedule goes down to (the engine's floor).
+MIN_RATE = 1e-7
+
+
 def descend(x: np.ndarray, y: np.ndarray, theta0: np.ndarray, learning_rate: float, *,
-            epochs: int, batch_size: int | None = None, rng: np.random.Generator | None = None
-            ) -> Descent:
+            epochs: int, batch_size: int | None = None, rng: np.random.Generator | None = None,
+            plateau: Plateau | None = None) -> Descent:
     """Gradient descent on J from ``theta0``: full batch (``batch_size`` None), or
     mini-batch SGD reshuffled every epoch by ``rng`` (the last batch of an epoch may be
-    smaller). Returns the path; stops at the first step whose loss is not finite or exceeds
-    BLOW_UP × the problem's scale (the larger of J(θ₀) and the variance of y).
+    smaller), with α reduced on plateaus if ``plateau`` is given. Returns the path; stops at
+    the first step whose loss diverged by the engine's one rule
+    (:func:`core.engine.first_divergence`: not finite, or 1000× J(θ₀)).
 
     Each step is θ − α·:func:`gradient` on its batch. The gradient is computed from the batch's
     sums Σx², Σx, Σxy, Σy (the same formula, rearranged): prepared for all batches at once,
@@ -251,8 +215,10 @@ def descend(x: np.ndarray, y: np.ndarray, theta0: np.ndarray, learning_rate: flo
     b = n if batch_size is None else min(batch_size, n)
     order = batch_order(n, epochs, batch_size, rng)
     starts = np.arange(0, n, b)
+    per_epoch = len(starts)
     counts = np.tile(np.diff(np.append(starts, n)), epochs).astype(float)
     xs, ys = x[order], y[order]
+    q = quadratic(x, y)
 
     def sums(values: np.ndarray) -> np.ndarray:
         return np.add.reduceat(values, starts, axis=1).ravel() * (2.0 / counts)
@@ -260,92 +226,35 @@ def descend(x: np.ndarray, y: np.ndarray, theta0: np.ndarray, learning_rate: flo
     # dJ/dW = W·a − c, dJ/db = W·m + 2b − d, with these per-batch means (times 2):
     a, m, c, d = sums(xs * xs), sums(xs), sums(xs * ys), sums(ys)
     w, bias = float(theta0[0]), float(theta0[1])
-    path = [(w, bias)]
-    for a_k, m_k, c_k, d_k in zip(a.tolist(), m.tolist(), c.tolist(), d.tolist()):
-        w, bias = (w - learning_rate * (w * a_k + bias * m_k - c_k),
-                   bias - learning_rate * (w * m_k + 2.0 * bias - d_k))
+    path, rates = [(w, bias)], []
+    schedule = plateau.rates(learning_rate) if plateau else None
+    rate = next(schedule) if schedule else learning_rate
+    for k, (a_k, m_k, c_k, d_k) in enumerate(zip(a.tolist(), m.tolist(), c.tolist(),
+                                                   d.tolist()), start=1):
+        w, bias = (w - rate * (w * a_k + bias * m_k - c_k),
+                   bias - rate * (w * m_k + 2.0 * bias - d_k))
         path.append((w, bias))
-        if not abs(w) + abs(bias) < 1e150:  # also catches NaN; far beyond BLOW_UP already
+        rates.append(rate)
+        if not abs(w) + abs(bias) < 1e150:  # also catches NaN; far beyond divergence already
             break
+        if schedule and k % per_epoch == 0:
+            rate = schedule.send(float(q.loss_at(np.array([w, bias]))))
     thetas = np.array(path)
-    q = quadratic(x, y)
     losses = q.loss_at(thetas)
-    scale = max(float(losses[0]), q.y_variance, 1e-12)
-    bad = ~np.isfinite(losses) | (losses > BLOW_UP * scale)
-    bad[-1] |= len(path) < len(a) + 1  # the loop stopped early: that step blew up
-    diverged_at = int(np.argmax(bad)) if bad.any() else None
-    if diverged_at is not None:
+    stop = engine.first_divergence(losses)
+    if stop is None and len(path) < len(a) + 1:
+        stop = len(path) - 1  # the loop stopped early: that step blew up
+    if stop is not None:
         # Keep the step that blew up if its numbers are finite: the plot shows the jump.
-        keep = diverged_at + 1 if np.isfinite(losses[diverged_at]) and \
-            np.all(np.isfinite(thetas[diverged_at])) else diverged_at
-        thetas, losses = thetas[:keep], losses[:keep]
-    return Descent(thetas, losses, -(-n // b), epochs, diverged_at)
+        keep = stop + 1 if np.isfinite(losses[stop]) and \
+            np.all(np.isfinite(thetas[stop])) else stop
+        thetas, losses, rates = thetas[:keep], losses[:keep], rates[:keep - 1]
+    return Descent(thetas, losses, per_epoch, epochs, stop, np.array(rates))
 
 
 # ----------------------------------------------------------------------------------------
 # One page's worth: data, closed forms, the descent and its regime
 # ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Regime:
-    """Which of the lecture's cases a learning rate falls in, by the quadratic theory."""
-
-    name: str  # "too_small", "good", "zigzag", "too_large"
-    label: str
-    explanation: str
-
-
-def regime(q: Quadratic, learning_rate: float, steps: int) -> Regime:
-    """Classify α for ``steps`` full-batch steps on ``q`` (λ: the Hessian's eigenvalues):
-
-    * too large: αλ_max ≥ 2, the steepest direction overshoots further every step;
-    * zig-zag: 1 < αλ_max < 2, each step overshoots the valley floor, by less every time;
-    * too small: the slowest direction would not get 10× closer to the minimum (the loss
-      100× closer) within ``steps``;
-    * good: otherwise, a smooth descent that arrives.
-    """
-    alpha, crit, best = learning_rate, q.critical_rate, q.best_rate
-    lam_max = float(q.eigenvalues[-1])
-    rho, needed = q.contraction(alpha), q.steps_to_converge(alpha)
-    if alpha * lam_max >= 2.0:
-        return Regime("too_large", "too large: diverges",
-                      f"α = {alpha:g} is above 2/λ_max = {crit:.3g}: every step overshoots the "
-                      f"valley and lands {rho:.2f}× as far from the minimum on the other side, "
-                      "so the loss grows without bound.")
-    if alpha * lam_max > 1.0:
-        speed = ("slower than at the fastest rate 2/(λ_min+λ_max) = " if alpha > best else
-                 "close to the fastest rate 2/(λ_min+λ_max) = ")
-        return Regime("zigzag", "large: zig-zags, still converges",
-                      f"α = {alpha:g} lies between 1/λ_max = {1 / lam_max:.3g} and the limit "
-                      f"2/λ_max = {crit:.3g}: each step overshoots the valley floor (by "
-                      f"{abs(1 - alpha * lam_max):.2f}× the previous distance), so the path "
-                      f"zig-zags. It converges, within about {needed:,.0f} steps: "
-                      f"{speed}{best:.3g}.")
-    if needed > steps:
-        return Regime("too_small", "too small: slow",
-                      f"α = {alpha:g} is too small for {steps:,} steps: each step removes only "
-                      f"{1 - rho**2:.1%} of the remaining excess loss; getting 100× closer to "
-                      f"the minimum would take about {needed:,.0f} steps.")
-    return Regime("good", "just right: converges smoothly",
-                  f"α = {alpha:g} converges without overshooting: the loss gets 100× closer to "
-                  f"its minimum within about {needed:,.0f} steps (limit 2/λ_max = {crit:.3g}, "
-                  f"fastest 2/(λ_min+λ_max) = {best:.3g}).")
-
-
-def preset_rates(q: Quadratic, options: tuple[float, ...] = LEARNING_RATES
-                 ) -> dict[str, float]:
-    """Rates from the slider's ladder for the lecture's three cases on this data: far too
-    small (≤ 1/30 of the fastest rate), just right (the largest without overshoot,
-    αλ_max ≤ 1), clearly too large (≥ 1.15 × 2/λ_max: blows up within a few dozen steps)."""
-    ladder = np.array(options)
-    lam_max = float(q.eigenvalues[-1])
-    small = ladder[ladder <= q.best_rate / 30]
-    smooth = ladder[ladder * lam_max <= 1.0]
-    large = ladder[ladder >= 1.15 * q.critical_rate]
-    return {"too small": float(small[-1] if len(small) else ladder[0]),
-            "just right": float(smooth[-1] if len(smooth) else ladder[0]),
-            "too large": float(large[0] if len(large) else ladder[-1])}
 
 
 @dataclass(frozen=True)
@@ -371,52 +280,45 @@ def run(p: GradientDescentParams) -> GradientDescentRun:
     q = quadratic(x, y)
     rng = np.random.default_rng([p.seed, 0x5D])
     descent = descend(x, y, p.theta0, p.learning_rate, epochs=p.epochs_run,
-                      batch_size=None if p.full_batch else p.batch_size, rng=rng)
+                      batch_size=None if p.full_batch else p.batch_size, rng=rng,
+                      plateau=p.plateau)
     steps = p.epochs_run * p.steps_per_epoch
     return GradientDescentRun(p, x, y, q, descent, regime(q, p.learning_rate, steps))
+
+
+@dataclass(frozen=True)
+class BatchComparison:
+    """Full batch, mini-batches and single samples from the same start, same α, same
+    number of epochs (one pass over the data each): ``descents`` maps a name to its path."""
+
+    params: GradientDescentParams
+    x: np.ndarray
+    y: np.ndarray
+    quadratic: Quadratic
+    epochs: int
+    descents: dict[str, Descent]
+    batch_sizes: dict[str, int]
+
+
+def compare_batches(p: GradientDescentParams) -> BatchComparison:
+    """The three ways to split an epoch into steps, each trained ``p.epochs`` epochs (fewer if
+    single samples would exceed MAX_STEPS, the same for all three), with the same shuffles."""
+    x, y = make_data(p)
+    n = len(x)
+    epochs = max(1, min(p.epochs, MAX_STEPS // n))
+    sizes = {"full batch": n, f"mini-batch {min(p.batch_size, n)}": min(p.batch_size, n),
+             "single sample": 1}
+    descents = {name: descend(x, y, p.theta0, p.learning_rate, epochs=epochs,
+                              batch_size=None if size == n else size,
+                              rng=np.random.default_rng([p.seed, 0x5D]), plateau=p.plateau)
+                for name, size in sizes.items()}
+    return BatchComparison(p, x, y, quadratic(x, y), epochs, descents, sizes)
 
 
 def replay_steps(steps: int, frames: int = 50) -> tuple[int, ...]:
     """About ``frames`` steps from 0 to ``steps`` for the replay, denser at the start where
     the line moves most."""
     return engine.snapshot_epochs(steps, frames)
-
-
-def surface_window(q: Quadratic, theta0: np.ndarray, margin: float = 1.25
-                   ) -> tuple[tuple[float, float], tuple[float, float]]:
-    """The (W, b) ranges of the loss-surface picture: the box around the contour of J through
-    the start θ₀ (times ``margin``), so the whole converging path and the valley's shape are
-    in view; a diverging path leaves it, as it should."""
-    excess = max(float(q.loss_at(theta0)) - q.j_min, 1e-3 * max(q.y_variance, 1e-3))
-    # The ellipse ½ dᵀHd ≤ e reaches ±√(2e (H⁻¹)_ii) along coordinate i.
-    half = margin * np.sqrt(2.0 * excess * np.diag(np.linalg.inv(q.hessian)))
-    w, b = q.theta_star
-    return (w - half[0], w + half[0]), (b - half[1], b + half[1])
-
-
-def contour_levels(q: Quadratic, window: tuple[tuple[float, float], tuple[float, float]],
-                   count: int = 10) -> list[float]:
-    """Up to ``count`` round values of J (1, 2, 5 × 10ᵏ) between J_min and the largest J in
-    ``window`` (at one of its corners), for the contour lines of the loss surface."""
-    corners = np.array([[w, b] for w in window[0] for b in window[1]])
-    top = float(np.max(q.loss_at(corners)))
-    low = q.j_min + 1e-4 * (top - q.j_min)
-    levels = [m * 10.0**e for e in range(int(np.floor(np.log10(low))) - 1,
-                                         int(np.ceil(np.log10(top))) + 1) for m in (1, 2, 5)]
-    return [v for v in levels if low < v <= top][-count:]
-
-
-def contour_ellipse(q: Quadratic, level: float, points: int = 121) -> np.ndarray:
-    """The contour J(θ) = ``level`` as a closed curve of ``points`` (W, b) rows.
-
-    J − J_min = ½ dᵀHd is constant on an ellipse around θ* whose axes are H's eigenvectors,
-    with half-lengths √(2(level − J_min)/λ): long along the valley (small λ), short across.
-    """
-    lam, vecs = np.linalg.eigh(q.hessian)
-    phi = np.linspace(0.0, 2.0 * np.pi, points)
-    radii = np.sqrt(2.0 * max(level - q.j_min, 0.0) / lam)
-    circle = np.stack([np.cos(phi), np.sin(phi)], axis=1) * radii
-    return q.theta_star + circle @ vecs.T
 
 
 # ----------------------------------------------------------------------------------------
@@ -432,7 +334,7 @@ class KerasFit:
     theta: np.ndarray  # final (W, b)
     losses: np.ndarray  # J after each epoch
     epochs: int  # epochs trained
-    diverged_at: int | None  # epoch whose loss blew up (same rule as :func:`descend`)
+    diverged_at: int | None  # epoch whose loss blew up (the engine's rule, as in descend)
 
     @property
     def diverged(self) -> bool:
@@ -449,23 +351,21 @@ def keras_fit(p: GradientDescentParams) -> KerasFit:
     """Train the line with Keras through ``core.engine`` (SGD on mse, the lecture's J).
 
     The engine draws its own initial weights from the seed, so its path differs from the
-    NumPy one; where both converge they must end at the same θ*. Divergence is judged as in
-    :func:`descend`: a non-finite loss, or one BLOW_UP times the problem's scale.
+    NumPy one; where both converge they must end at the same θ*. Divergence is the engine's
+    one rule (:func:`core.engine.first_divergence`), as in :func:`descend`.
     """
     x, y = make_data(p)
     net = keras_network()
     fit = engine.Training(loss="mse", optimizer="sgd", learning_rate=p.learning_rate,
-                          batch_size=p.batch, epochs=p.epochs_run, seed=p.seed)
+                          batch_size=p.batch, epochs=p.epochs_run, seed=p.seed,
+                          plateau_patience=p.plateau_patience or 0)
     result = engine.train(net, fit, engine.Data(x[:, None], y[:, None]))
     (k0, b0), = initializers.initial_weights(net.sizes, net.initializer, p.seed)
     theta0 = np.array([float(k0[0, 0]), float(b0[0])])
     kernel, bias = result.final.weights[0]
     losses = result.history["loss"].astype(float)
-    scale = max(loss(theta0, x, y), float(np.var(y)), 1e-12)
-    bad = ~np.isfinite(losses) | (losses > BLOW_UP * scale)
-    diverged_at = int(np.argmax(bad)) + 1 if bad.any() else result.diverged_at
     return KerasFit(theta0, np.array([float(kernel[0, 0]), float(bias[0])]), losses,
-                    result.epochs_run, diverged_at)
+                    result.epochs_run, result.diverged_at)
 
 
 def warm_up() -> None:

@@ -144,7 +144,7 @@ SURFACES: dict[str, Surface] = {
                         (3.5844283403304917, -1.8481265269644034))),
         Surface("quadratic", "Ill-conditioned quadratic (λ = 1, 100)",
                 r"f = \tfrac12\,\theta^\top A\,\theta,\quad A = R_{30^\circ}"
-                r"\begin{pmatrix}1 & 0\\ 0 & 100\end{pmatrix}R_{30^\circ}^\top",
+                r"\begin{pmatrix}1 & 0\\ 0 & 100\end{pmatrix}R_{30^\circ}^\top\;",
                 _quadratic, _quadratic_grad, start=(-4.0, -1.5), x_range=(-4.5, 1.5),
                 y_range=(-3.0, 1.5), minima=((0.0, 0.0),), curvatures=QUADRATIC_CURVATURES),
     )

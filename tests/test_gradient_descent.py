@@ -8,7 +8,9 @@ import math
 import numpy as np
 import pytest
 
+from core import engine
 from core import gradient_descent as GD
+from core import quadratic as Q
 
 P = GD.GradientDescentParams
 
@@ -84,7 +86,7 @@ def test_hessian_and_its_eigenvalues_by_hand():
     # x = 0, 1, 2: XᵀX = [[5, 3], [3, 3]], H = 2/3·XᵀX, trace 16/3, det 8/3,
     # λ = (8 ∓ 2√10)/3.
     x = np.array([0.0, 1.0, 2.0])
-    q = GD.quadratic(x, 2 * x + 1)
+    q = Q.quadratic(x, 2 * x + 1)
     np.testing.assert_allclose(q.hessian, [[10 / 3, 2], [2, 2]])
     lam = np.array([8 - 2 * math.sqrt(10), 8 + 2 * math.sqrt(10)]) / 3
     np.testing.assert_allclose(q.eigenvalues, lam)
@@ -96,7 +98,7 @@ def test_hessian_and_its_eigenvalues_by_hand():
 
 def test_closed_form_loss_equals_the_mean_of_squared_residuals():
     x, y = _data(noise=0.8)
-    q = GD.quadratic(x, y)
+    q = Q.quadratic(x, y)
     np.testing.assert_allclose(q.theta_star, _closed_form(x, y), rtol=1e-10)
     assert q.j_min == pytest.approx(GD.loss(q.theta_star, x, y), rel=1e-12)
     thetas = np.random.default_rng(1).normal(0, 4, size=(20, 2))
@@ -107,7 +109,7 @@ def test_closed_form_loss_equals_the_mean_of_squared_residuals():
 @pytest.mark.parametrize("fraction", [0.3, 0.9, 0.99])
 def test_below_the_critical_rate_descent_converges_to_least_squares(fraction):
     x, y = _data(x_center=-0.5, noise=0.7, seed=9)
-    q = GD.quadratic(x, y)
+    q = Q.quadratic(x, y)
     d = GD.descend(x, y, np.array([4.0, -4.0]), fraction * q.critical_rate, epochs=2000)
     assert not d.diverged
     np.testing.assert_allclose(d.final, _closed_form(x, y), rtol=1e-7, atol=1e-9)
@@ -117,14 +119,16 @@ def test_below_the_critical_rate_descent_converges_to_least_squares(fraction):
 @pytest.mark.parametrize("fraction", [1.02, 1.3, 3.0])
 def test_above_the_critical_rate_descent_diverges_and_says_when(fraction):
     x, y = _data()
-    q = GD.quadratic(x, y)
+    q = Q.quadratic(x, y)
     d = GD.descend(x, y, np.array([-1.0, 3.0]), fraction * q.critical_rate, epochs=5000)
     assert d.diverged and 0 < d.diverged_at <= 5000
     # cut at the blow-up: everything kept is finite, the last point is the one that blew up
     assert len(d.thetas) == len(d.losses) == d.diverged_at + 1
     assert np.all(np.isfinite(d.thetas)) and np.all(np.isfinite(d.losses))
-    scale = max(d.losses[0], np.var(y))
-    assert d.losses[-1] > GD.BLOW_UP * scale >= np.max(d.losses[:-1])
+    # the engine's one rule: the first loss above 1000 × J(θ₀) (or not finite)
+    limit = engine.DIVERGENCE_FACTOR * d.losses[0]
+    assert d.losses[-1] > limit >= np.max(d.losses[:-1])
+    assert engine.first_divergence(d.losses) == d.diverged_at
     # the excess loss grows by ρ² per step once the steepest direction dominates
     rho = q.contraction(fraction * q.critical_rate)
     excess = d.losses - q.j_min
@@ -143,38 +147,38 @@ def test_a_huge_rate_is_cut_at_the_first_non_finite_value():
 
 def test_steps_to_converge_is_what_descent_needs_from_the_worst_start():
     x, y = _data()
-    q = GD.quadratic(x, y)
+    q = Q.quadratic(x, y)
     slow = np.linalg.eigh(q.hessian)[1][:, 0]  # the slowest direction is the worst start
     for alpha in (0.05, 0.2, 0.4):
         needed = int(q.steps_to_converge(alpha))
         d = GD.descend(x, y, q.theta_star + 3 * slow, alpha, epochs=needed)
         excess = d.losses - q.j_min
-        assert excess[needed] <= excess[0] / GD.CONVERGED_FACTOR < excess[needed - 1]
+        assert excess[needed] <= excess[0] / Q.CONVERGED_FACTOR < excess[needed - 1]
     assert q.steps_to_converge(q.critical_rate) == math.inf
 
 
 def test_regimes_on_the_hand_computed_data():
     x = np.array([0.0, 1.0, 2.0])
-    q = GD.quadratic(x, 2 * x + 1)
+    q = Q.quadratic(x, 2 * x + 1)
     lam_max = (8 + 2 * math.sqrt(10)) / 3
-    assert GD.regime(q, 0.001, steps=100).name == "too_small"
+    assert Q.regime(q, 0.001, steps=100).name == "too_small"
     # the boundaries αλ_max = 1 (overshoot starts) and αλ_max = 2 (divergence starts)
     expected = {0.5: "good", 0.99: "good", 1.01: "zigzag", 1.5: "zigzag", 1.99: "zigzag",
                 2.0: "too_large", 2.01: "too_large"}
     for alpha_lam, name in expected.items():
-        assert GD.regime(q, alpha_lam / lam_max, steps=100).name == name, alpha_lam
+        assert Q.regime(q, alpha_lam / lam_max, steps=100).name == name, alpha_lam
     # "too small" is about the steps at hand: the same α is fine with enough of them
     alpha = 0.1 / lam_max
     needed = int(q.steps_to_converge(alpha))
-    assert GD.regime(q, alpha, steps=needed - 1).name == "too_small"
-    assert GD.regime(q, alpha, steps=needed).name == "good"
-    assert "2/λ_max" in GD.regime(q, 3.0 / lam_max, steps=100).explanation
+    assert Q.regime(q, alpha, steps=needed - 1).name == "too_small"
+    assert Q.regime(q, alpha, steps=needed).name == "good"
+    assert "2/λₘₐₓ" in Q.regime(q, 3.0 / lam_max, steps=100).explanation
 
 
 def test_the_preset_rates_land_in_their_regimes_on_the_default_data():
     p = P()
     q = GD.run(p).quadratic
-    presets = GD.preset_rates(q)
+    presets = Q.preset_rates(q, GD.LEARNING_RATES, 100)
     assert set(presets.values()) <= set(GD.LEARNING_RATES)
     regimes = {name: GD.run(p.replace(learning_rate=rate)) for name, rate in presets.items()}
     assert regimes["too small"].regime.name == "too_small"
@@ -231,19 +235,19 @@ def test_long_runs_are_cut_to_max_steps():
 
 def test_the_surface_window_holds_the_start_and_the_minimum():
     r = GD.run(P())
-    (w_lo, w_hi), (b_lo, b_hi) = GD.surface_window(r.quadratic, r.params.theta0)
+    (w_lo, w_hi), (b_lo, b_hi) = Q.surface_window(r.quadratic, r.params.theta0)
     for w, b in (r.params.theta0, r.quadratic.theta_star, r.descent.final):
         assert w_lo < w < w_hi and b_lo < b < b_hi
 
 
 def test_contour_ellipses_are_level_sets_of_j():
     x, y = _data(noise=0.4)
-    q = GD.quadratic(x, y)
-    window = GD.surface_window(q, np.array([-1.0, 3.0]))
-    levels = GD.contour_levels(q, window)
+    q = Q.quadratic(x, y)
+    window = Q.surface_window(q, np.array([-1.0, 3.0]))
+    levels = Q.contour_levels(q, window)
     assert 3 <= len(levels) <= 10 and levels == sorted(levels) and levels[0] > q.j_min
     for level in levels:
-        ring = GD.contour_ellipse(q, level)
+        ring = Q.contour_ellipse(q, level)
         np.testing.assert_allclose([GD.loss(t, x, y) for t in ring], level, rtol=1e-9)
 # ----------------------------------------------------------------------------------------
 # The same thing in Keras
@@ -264,3 +268,172 @@ def test_keras_diverges_where_the_theory_says():
     k = GD.keras_fit(p)
     assert k.diverged and k.diverged_at <= p.epochs
     assert GD.run(p).descent.diverged
+
+
+# ----------------------------------------------------------------------------------------
+# Reduce on plateau
+# ----------------------------------------------------------------------------------------
+
+
+def test_the_plateau_rule_by_hand():
+    # patience 2: J = 5, 4 improve; 4.0 and 3.9996 (< 0.01 % better) do not: after the second
+    # of them α halves and the count restarts; 3 improves; two more non-improvements halve again
+    schedule = GD.Plateau(2).rates(0.8)
+    assert next(schedule) == 0.8
+    sent = [5.0, 4.0, 4.0, 3.9998, 3.0, 3.0, 3.5, 2.0]
+    got = [schedule.send(j) for j in sent]
+    assert got == [0.8, 0.8, 0.8, 0.4, 0.4, 0.4, 0.2, 0.2]
+
+
+def _plain_descent_with_plateau(x, y, theta, alpha, epochs, batch, patience, rng):
+    """Reference: mini-batch SGD written plainly, α halved after ``patience`` epochs whose
+    loss on all points did not beat the best by 0.01 %."""
+    best, wait, path, rates = math.inf, 0, [theta], []
+    for _ in range(epochs):
+        order = rng.permutation(len(x))
+        for start in range(0, len(x), batch):
+            sel = order[start:start + batch]
+            path.append(GD.step(path[-1], x[sel], y[sel], alpha))
+            rates.append(alpha)
+        j = GD.loss(path[-1], x, y)
+        best, wait = (j, 0) if j < best * (1 - 1e-4) else (best, wait + 1)
+        if wait >= patience:
+            alpha, wait = alpha * 0.5, 0
+    return np.array(path), np.array(rates)
+
+
+def test_descent_with_a_plateau_schedule_matches_the_plain_rule():
+    x, y = _data(n_points=40, noise=1.0)
+    theta0 = np.array([-1.0, 3.0])
+    d = GD.descend(x, y, theta0, 0.2, epochs=60, batch_size=4, rng=np.random.default_rng(3),
+                   plateau=GD.Plateau(3))
+    path, rates = _plain_descent_with_plateau(x, y, theta0, 0.2, 60, 4, 3,
+                                              np.random.default_rng(3))
+    np.testing.assert_allclose(d.thetas, path, rtol=1e-10, atol=1e-12)
+    np.testing.assert_array_equal(d.rates, rates)
+    assert d.rates[-1] < 0.2 / 4  # noise made J plateau, and α was cut several times
+
+
+def test_reducing_on_plateau_brings_noisy_sgd_closer_to_the_minimum():
+    p = P(full_batch=False, batch_size=4, learning_rate=0.2, epochs=100)
+    plain, reduced = GD.run(p), GD.run(p.replace(plateau_patience=3))
+    j_min = plain.quadratic.j_min
+    tail = slice(-50, None)  # the last 50 steps
+    assert np.all(plain.descent.rates == 0.2)
+    excess_plain = np.mean(plain.descent.losses[tail] - j_min)
+    excess_reduced = np.mean(reduced.descent.losses[tail] - j_min)
+    assert excess_reduced < excess_plain / 10
+
+
+# ----------------------------------------------------------------------------------------
+# Full batch, mini-batches, single samples
+# ----------------------------------------------------------------------------------------
+
+
+def test_the_batch_comparison_trains_the_same_epochs_with_more_steps_per_epoch():
+    p = P(n_points=30, batch_size=8, epochs=20, learning_rate=0.05)
+    c = GD.compare_batches(p)
+    full, mini, single = c.descents.values()
+    assert c.epochs == 20
+    assert (full.steps, mini.steps, single.steps) == (20, 20 * 4, 20 * 30)
+    assert (full.steps_per_epoch, mini.steps_per_epoch, single.steps_per_epoch) == (1, 4, 30)
+    np.testing.assert_allclose(full.thetas, GD.descend(c.x, c.y, p.theta0, 0.05,
+                                                       epochs=20).thetas)
+    for d in (full, mini, single):
+        np.testing.assert_array_equal(d.thetas[0], p.theta0)
+    # a small α and few epochs: more (noisy) steps per epoch get further
+    assert single.losses[-1] < mini.losses[-1] < full.losses[-1]
+
+
+def test_with_enough_epochs_the_full_batch_arrives_and_single_samples_jitter():
+    c = GD.compare_batches(P())  # α = 0.2, 100 epochs
+    full, mini, single = (d.losses - c.quadratic.j_min for d in c.descents.values())
+    assert full[-1] < 1e-3 * full[0]
+    assert np.mean(single[-c.params.n_points:]) > 10 * full[-1]  # a noisy band, not a point
+    assert full[-1] < mini[-1] < single[-1]
+
+
+def test_the_batch_comparison_cuts_epochs_for_all_three_alike():
+    c = GD.compare_batches(P(n_points=500, epochs=100))
+    assert c.epochs == GD.MAX_STEPS // 500
+    assert {d.epochs for d in c.descents.values()} == {c.epochs}
+
+
+# ----------------------------------------------------------------------------------------
+# One weight: the parabola
+# ----------------------------------------------------------------------------------------
+
+
+def test_one_weight_closed_forms_by_hand():
+    from core import one_weight as OW
+
+    # x = 1, 2, y = 2, 5: Σx² = 5, Σxy = 12 → W* = 2.4, λ = 2·5/2 = 5,
+    # J_min = ((2.4 − 2)² + (4.8 − 5)²)/2 = 0.1
+    x, y = np.array([1.0, 2.0]), np.array([2.0, 5.0])
+    q = Q.quadratic(x, y, intercept=False)
+    assert q.theta_star[0] == pytest.approx(2.4)
+    assert q.eigenvalues[0] == pytest.approx(5.0)
+    assert q.j_min == pytest.approx(0.1)
+    assert q.critical_rate == pytest.approx(2 / 5) and q.best_rate == pytest.approx(1 / 5)
+    np.testing.assert_allclose(q.loss_at(np.array([[0.0], [3.0]])),
+                               [OW.loss(0.0, x, y), OW.loss(3.0, x, y)])
+
+
+@pytest.mark.parametrize("alpha_lambda", [0.3, 1.0, 1.4, 1.9])
+def test_one_weight_steps_follow_w_k_minus_w_star_equals_factor_to_the_k(alpha_lambda):
+    from core import one_weight as OW
+
+    p = P(epochs=30)
+    x, y = GD.make_data(p)
+    lam = 2 * np.mean(x * x)
+    w_star = np.sum(x * y) / np.sum(x * x)
+    r = OW.run(p.replace(learning_rate=0.1).replace(epochs=30))  # λ, W* from the run too
+    assert r.curvature == pytest.approx(lam) and r.w_star == pytest.approx(w_star)
+    w, _, stop = OW.descend(x, y, p.W0, alpha_lambda / lam, 30)
+    k = np.arange(31)
+    np.testing.assert_allclose(w - w_star, (1 - alpha_lambda) ** k * (p.W0 - w_star),
+                               rtol=1e-9, atol=1e-12)
+    assert stop is None
+
+
+def test_one_weight_thresholds_one_and_two_over_lambda():
+    from core import one_weight as OW
+
+    x, y = GD.make_data(P())
+    lam = 2 * np.mean(x * x)
+    w_star = np.sum(x * y) / np.sum(x * x)
+    w, _, _ = OW.descend(x, y, -1.0, 1 / lam, 3)
+    assert w[1] == pytest.approx(w_star)  # α = 1/λ: one step lands on the minimum
+    w, losses, _ = OW.descend(x, y, -1.0, 2 / lam, 4)
+    np.testing.assert_allclose(w, [-1, 2 * w_star + 1, -1, 2 * w_star + 1, -1], rtol=1e-9)
+    np.testing.assert_allclose(losses, losses[0], rtol=1e-9)  # α = 2/λ: bounces, no progress
+    w, losses, stop = OW.descend(x, y, -1.0, 1.1 * 2 / lam, 500)
+    assert stop is not None and losses[-1] > losses[0] * engine.DIVERGENCE_FACTOR  # climbs
+    w, _, _ = OW.descend(x, y, -1.0, 0.5 / lam, 3)
+    assert -1 < w[1] < w[2] < w_star  # below 1/λ: short of W*, from one side
+    w, _, _ = OW.descend(x, y, -1.0, 1.5 / lam, 3)
+    assert w[1] > w_star > w[2]  # between: over it, to the other side, and back
+
+
+def test_one_weight_regimes_and_presets_on_the_default_data():
+    from core import one_weight as OW
+
+    p = P()
+    q = OW.run(p).quadratic
+    presets = Q.preset_rates(q, GD.LEARNING_RATES, p.epochs)
+    lam = float(q.eigenvalues[0])
+    assert presets["just right"] * lam <= 1 < GD.LEARNING_RATES[
+        GD.LEARNING_RATES.index(presets["just right"]) + 1] * lam
+    names = {rate: OW.run(p.replace(learning_rate=rate)).regime.name
+             for rate in presets.values()}
+    assert list(names.values()) == ["too_small", "good", "too_large"]
+    assert "2/λ " in Q.regime(q, 3 / lam, 100).explanation  # plain λ, no subscript
+
+
+def test_reducing_on_plateau_shrinks_the_single_sample_band_as_the_page_says():
+    p = P()
+    plain = GD.compare_batches(p).descents["single sample"]
+    reduced = GD.compare_batches(p.replace(plateau_patience=3)).descents["single sample"]
+    j_min = GD.compare_batches(p).quadratic.j_min
+    band = np.mean(plain.losses[-50:]) - j_min
+    assert np.mean(reduced.losses[-50:]) - j_min < band / 10

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from core import gradient_descent as gd
+from core import quadratic as quad
 from core.figures import style
 from core.figures.training import player
 
@@ -44,23 +45,24 @@ def _step_caption(r: gd.GradientDescentRun, k: int) -> str:
     return f"Step {k}{epoch}: W = {w:.3g}, b = {b:.3g}, J = {d.losses[k]:.4g}{blown}"
 
 
-def _surface(q: gd.Quadratic, window) -> list[dict]:
+def _surface(q: quad.Quadratic, window, xaxis: str = "x2", yaxis: str = "y2",
+             labels: bool = True) -> list[dict]:
     """The loss surface as filled contour ellipses (outermost first, darker towards the
     minimum) and their J values written across the valley.
 
     Scatter traces, not a Plotly contour: an animation of the path on the same axes makes
     plotly.js remove a contour trace's layer, and the ellipses are exact anyway.
     """
-    levels = gd.contour_levels(q, window)
+    levels = quad.contour_levels(q, window)
     logs = np.log10(np.array(levels) - q.j_min)
     height = (logs - logs.min()) / max(float(np.ptp(logs)), 1e-12)  # 0 innermost, 1 outermost
     colors = sample_colorscale(SURFACE_SCALE, height.tolist())
     traces = []
     for level, color in sorted(zip(levels, colors), reverse=True):
-        ring = gd.contour_ellipse(q, level)
+        ring = quad.contour_ellipse(q, level)
         traces.append(dict(type="scatter", x=ring[:, 0].tolist(), y=ring[:, 1].tolist(),
-                           mode="lines", fill="toself", fillcolor=color, xaxis="x2",
-                           yaxis="y2", line=dict(color="white", width=1), hoverinfo="skip",
+                           mode="lines", fill="toself", fillcolor=color, xaxis=xaxis,
+                           yaxis=yaxis, line=dict(color="white", width=1), hoverinfo="skip",
                            showlegend=False))
     # Labels where each ellipse crosses the steep axis (the short way across the valley).
     steep = np.linalg.eigh(q.hessian)[1][:, -1]
@@ -74,10 +76,10 @@ def _surface(q: gd.Quadratic, window) -> list[dict]:
                 spots.append(point)
                 texts.append(f"{level:g}")
                 break
-    if spots:
+    if spots and labels:
         pts = np.array(spots)
         traces.append(dict(type="scatter", x=pts[:, 0].tolist(), y=pts[:, 1].tolist(),
-                           mode="text", text=texts, xaxis="x2", yaxis="y2",
+                           mode="text", text=texts, xaxis=xaxis, yaxis=yaxis,
                            textfont=dict(size=13, color="#1A1A1A"), hoverinfo="skip",
                            showlegend=False, name="J levels"))
     return traces
@@ -92,7 +94,7 @@ def descent_replay(r: gd.GradientDescentRun, *, frames: Sequence[int],
     Built as one dict and one ``go.Figure`` call: graph objects validate every frame.
     """
     x, y, q, d = r.x, r.y, r.quadratic, r.descent
-    window = gd.surface_window(q, r.params.theta0)
+    window = quad.surface_window(q, r.params.theta0)
     surface = _surface(q, window)
     x_lo, x_hi = float(x.min()), float(x.max())
     pad = 0.08 * (x_hi - x_lo)
@@ -121,7 +123,7 @@ def descent_replay(r: gd.GradientDescentRun, *, frames: Sequence[int],
 
     last = d.steps
     data = [
-        dict(type="scatter", x=x, y=y, mode="markers", name="data (x_i, y_i)",
+        dict(type="scatter", x=x, y=y, mode="markers", name="data",
              marker=dict(color=DATA_COLOR, size=9, opacity=0.75, line=dict(color="white",
                                                                             width=1)),
              hovertemplate="x %{x:.2f}<br>y %{y:.2f}<extra></extra>"),
@@ -129,10 +131,10 @@ def descent_replay(r: gd.GradientDescentRun, *, frames: Sequence[int],
              line=dict(color=TRUTH_COLOR, dash="dot", width=2), hoverinfo="skip"),
         dict(type="scatter", x=line_x, y=fits[0], mode="lines", name="least squares θ*",
              line=dict(color=OPTIMUM_COLOR, dash="dash", width=3), hoverinfo="skip"),
-        {**model_line(last), "mode": "lines", "name": "model y_m = Wx + b",
+        {**model_line(last), "mode": "lines", "name": "model Wx + b",
          "line": dict(color=PATH_COLOR, width=4), "hoverinfo": "skip"},
         *surface,
-        {**path_upto(last), "mode": "lines+markers", "name": "gradient-descent path",
+        {**path_upto(last), "mode": "lines+markers", "name": "descent path",
          "xaxis": "x2", "yaxis": "y2", "line": dict(color=PATH_COLOR, width=2.5),
          "hovertemplate": "step %{customdata}<br>W %{x:.3f}<br>b %{y:.3f}<extra></extra>"},
         dict(type="scatter", x=[r.params.W0], y=[r.params.b0], mode="markers", name="start θ₀",
@@ -147,11 +149,12 @@ def descent_replay(r: gd.GradientDescentRun, *, frames: Sequence[int],
     path = 4 + len(surface)  # the index of the path trace
     data[path]["marker"].update(color=PATH_COLOR, line=dict(color="#1A1A1A", width=data[path]
                                                             ["marker"]["line"]["width"]))
+    # Sized for the first screen at 1280×720: one legend row on top, the player below.
+    height, top, bottom = 430, 40, 110
+    plot = height - top - bottom
     layout = dict(
-        height=700, title=dict(text="The line on the data, and θ = (W, b) on the loss surface",
-                               y=0.98, yanchor="top"),
-        margin=dict(t=130, b=170, r=20),
-        legend=dict(orientation="h", x=0.0, y=1.03, yanchor="bottom", font=dict(size=15)),
+        height=height, margin=dict(t=top, b=bottom, r=20),
+        legend=dict(orientation="h", x=0.0, y=1.02, yanchor="bottom", font=dict(size=15)),
         xaxis=dict(domain=[0.0, 0.42], range=line_x.tolist(), title=dict(text="x")),
         yaxis=dict(range=[y_lo - y_pad, y_hi + y_pad], title=dict(text="y")),
         xaxis2=dict(domain=[0.54, 1.0], range=list(window[0]), anchor="y2",
@@ -160,8 +163,8 @@ def descent_replay(r: gd.GradientDescentRun, *, frames: Sequence[int],
         yaxis2=dict(range=list(window[1]), anchor="x2", title=dict(text="b (intercept)"),
                     zeroline=False, scaleanchor="x2", scaleratio=1, constrain="domain"),
         **player([str(k) for k in frames], frame_ms,
-                  captions=[_step_caption(r, k) for k in frames], buttons_y=-0.2,
-                  slider_y=-0.15),
+                  captions=[_step_caption(r, k) for k in frames], buttons_y=-82 / plot,
+                  slider_y=-60 / plot),
     )
     spec = {"data": data, "layout": layout, "frames": [
         {"name": str(k), "traces": [3, path], "data": [model_line(k), path_upto(k)]}
@@ -184,7 +187,7 @@ def loss_per_step(r: gd.GradientDescentRun) -> go.Figure:
     top = float(np.max(d.losses)) * 10
     fig.add_trace(go.Scatter(
         x=idx, y=np.where(bound <= top, np.maximum(bound, floor), np.nan), mode="lines",
-        name="theory: J_min + (J₀ − J_min)·ρ²ᵏ" if p.full_batch else "full-batch theory",
+        name="theory: J* + (J₀ − J*)·ρ²ᵏ" if p.full_batch else "full-batch theory",
         line=dict(color=style.GREY, dash="dot", width=2), hoverinfo="skip"))
     fig.add_trace(go.Scatter(
         x=idx, y=np.maximum(d.losses[idx], floor), mode="lines", name="J(θ) on all N points",

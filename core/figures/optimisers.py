@@ -32,9 +32,23 @@ LOG_FLOOR = 1e-16
 MAX_FRAMES = 40
 #: Frames repeat each path up to their step, so long runs of many optimisers get fewer frames:
 #: the points in all frames together stay below this (what is sent to the browser).
-MAX_FRAME_POINTS = 60_000
+MAX_FRAME_POINTS = 24_000
 #: The theory chart's ceiling: factors above it are drawn on it.
 FACTOR_TOP = 1.1
+
+
+def legend_below(entries: int, per_row: int = 2, font: int = style.FONT_SIZE - 4) -> dict:
+    """Layout for a horizontal legend at the bottom of the figure (below the x-axis title,
+    which it can never cover), with the bottom margin its rows need."""
+    rows = -(-entries // max(per_row, 1))
+    return dict(legend=dict(orientation="h", x=0.0, xanchor="left", yref="container", y=0.0,
+                            yanchor="bottom", font=dict(size=font)),
+                margin=dict(b=62 + int(1.6 * font) * rows))
+
+
+def short_label(optimizer: str) -> str:
+    """The registry's label without its hyper-parameters: "Adam (β₁ 0.9, …)" → "Adam"."""
+    return optimizers.get(optimizer).label.split(" (")[0]
 
 
 def color(optimizer: str) -> str:
@@ -131,18 +145,19 @@ def paths_replay(result: PathsResult, *, frame_ms: int = 100) -> go.Figure:
                    "size": [style.MARKER_SIZE] * len(paths) + [style.MARKER_SIZE + 8] * len(paths),
                    "line": {"color": "white", "width": 1.5}}})
     layout = {
-        "title": {"text": f"{surface.label}: {len(paths)} optimisers, {last} steps"},
-        "height": 640, "margin": {"b": 120},
+        "title": {"text": f"{len(paths)} optimiser{'' if len(paths) == 1 else 's'}, "
+                          f"{last} steps"},
+        "height": 440, "margin": {"b": 100, "t": 50}, "showlegend": False,
         "xaxis": {"range": list(x_range), "title": {"text": "x"}, "constrain": "domain"},
         "yaxis": {"range": list(y_range), "title": {"text": "y"}, "scaleanchor": "x",
                   "scaleratio": 1, "constrain": "domain"},
-        "legend": {"x": 1.02, "xanchor": "left", "y": 1.0, "yanchor": "top"},
     }
     if not paths:
         return go.Figure({"data": data, "layout": layout})
     ks = frame_steps(last, len(paths))
-    layout.update(player([str(k) for k in ks], frame_ms, prefix="step ", buttons_y=-0.1,
-                         slider_y=-0.06, slider_x=0.3))
+    plot = 440 - 150  # the plot area's height in pixels: the player sits 35-60 px below it
+    layout.update(player([str(k) for k in ks], frame_ms, prefix="step ", buttons_y=-60 / plot,
+                         slider_y=-35 / plot, slider_x=0.4))
     frames = [{"name": str(k), "traces": list(range(first, first + len(paths) + 1)),
                "data": [*(_line_at(p, k) for p in paths), _heads_at(paths, k)]} for k in ks]
     return go.Figure({"data": data, "layout": layout, "frames": frames})
@@ -153,13 +168,14 @@ def loss_per_step(result: PathsResult) -> go.Figure:
     minimum, on a linear axis cut to the picture's values where it has none (the saddle)."""
     surface = surfaces.get(result.params.surface)
     log = surface.minimum_value is not None
-    fig = style.figure("f along each path", height=420)
+    fig = style.figure("f along each path", height=440)
     for path in result.paths:
         steps = np.arange(len(path.loss))
         y = path.loss - surface.minimum_value if log else path.loss
         y = np.maximum(y, LOG_FLOOR) if log else y
         fig.add_trace(go.Scatter(
-            x=steps, y=y, mode="lines", name=path.label, legendgroup=path.optimizer,
+            x=steps, y=y, mode="lines", name=short_label(path.optimizer),
+            legendgroup=path.optimizer,
             line=dict(color=color(path.optimizer)),
             hovertemplate=f"{path.label}<br>step %{{x}}<br>f %{{y:.3g}}<extra></extra>"))
         if path.diverged_at is not None and len(path.loss):
@@ -180,8 +196,7 @@ def loss_per_step(result: PathsResult) -> go.Figure:
         _, _, z = surface.grid(41)
         fig.update_yaxes(title=dict(text="f(xₜ, yₜ)"),
                          range=[1.05 * float(z.min()), 1.05 * float(z.max())])
-    fig.update_layout(legend=dict(orientation="h", x=0.0, y=-0.22, yanchor="top"),
-                      margin=dict(b=110))
+    fig.update_layout(**legend_below(len(result.paths)))
     return fig
 
 
@@ -216,4 +231,35 @@ def convergence_factors(curvatures: tuple[float, ...], chosen: dict[str, float],
     # Near 1 is where the story is: 0.98 (slow) against 0.95 (fast) against 1.02 (diverges).
     fig.update_yaxes(title=dict(text="error factor per step"), range=[0.9, FACTOR_TOP + 0.005])
     fig.update_layout(legend=dict(x=1.02, xanchor="left", y=1.0, yanchor="top"))
+    return fig
+
+
+def network_curves(runs, metric: str = "loss", legend: bool = True) -> go.Figure:
+    """Each optimizer's training loss (log axis) or accuracy per epoch on the real network,
+    in its colour, a cross where a run diverged."""
+    is_loss = metric == "loss"
+    fig = style.figure("Training loss per epoch" if is_loss else "Training accuracy",
+                       height=420)
+    for run in runs:
+        values = run.loss if is_loss else run.accuracy
+        epochs = np.arange(1, len(values) + 1)
+        fig.add_trace(go.Scatter(
+            x=epochs, y=np.where(np.isfinite(values), values, np.nan), mode="lines",
+            name=f"{short_label(run.optimizer)} (α {run.learning_rate:g})",
+            legendgroup=run.optimizer,
+            line=dict(color=color(run.optimizer)),
+            hovertemplate=f"{run.label}<br>epoch %{{x}}<br>{metric} %{{y:.3g}}<extra></extra>"))
+        if run.diverged_at is not None:
+            fig.add_trace(go.Scatter(x=[run.diverged_at], y=[values[0]], mode="markers",
+                                     showlegend=False, hoverinfo="skip",
+                                     marker=dict(symbol="x", size=style.MARKER_SIZE + 4,
+                                                 color=color(run.optimizer))))
+    fig.update_xaxes(title=dict(text="epoch"))
+    if is_loss:
+        fig.update_yaxes(title=dict(text="loss"), type="log", exponentformat="power",
+                         dtick=1)
+    else:
+        fig.update_yaxes(title=dict(text="accuracy"), range=[0.4, 1.02], tickformat=".0%")
+    fig.update_layout(**legend_below(len(runs), per_row=2))
+    fig.update_layout(showlegend=legend)
     return fig
