@@ -1,0 +1,121 @@
+"""Figures of the activation functions tab: f and f′ with their saturated regions, one
+neuron and the bump two neurons make, and a deep stack with and without an activation."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import plotly.graph_objects as go
+
+from core.figures import style
+
+#: One colour per activation on the overlay (Okabe-Ito, without yellow: too pale on white).
+PALETTE = (style.BLUE, style.ORANGE, style.GREEN, style.PINK, style.VERMILLION, style.SKY,
+           style.GREY, "#1A1A1A")
+
+
+def color(i: int) -> str:
+    return PALETTE[i % len(PALETTE)]
+
+
+def _legend_top() -> dict:
+    """Legend in a row above the plot area, clear of the title (which sits left above it)."""
+    return dict(orientation="h", x=1.0, xanchor="right", y=1.0, yanchor="bottom",
+                bgcolor="rgba(0,0,0,0)")
+
+
+def _shade_saturation(fig: go.Figure, curves, labels: Mapping[str, str]) -> None:
+    """Each activation's saturated x-intervals as a band in its colour, behind the curves."""
+    for i, name in enumerate(curves.values):
+        for start, end in curves.saturated[name]:
+            fig.add_vrect(x0=start, x1=end, fillcolor=color(i), opacity=0.10, line_width=0,
+                          layer="below")
+
+
+def activation_curves(curves, labels: Mapping[str, str], *, slopes: bool,
+                      height: int = 430) -> go.Figure:
+    """f(x) (``slopes=False``) or f′(x) of every activation in ``curves``, saturated regions
+    (|f′| < threshold) shaded in the activation's colour."""
+    title = "Slope f′(x) (GradientTape)" if slopes else "Activation f(x) (keras.activations)"
+    fig = style.figure(title, height=height)
+    data = curves.slopes if slopes else curves.values
+    for i, (name, y) in enumerate(data.items()):
+        fig.add_trace(go.Scatter(
+            x=curves.x, y=np.round(y, 4), mode="lines", name=labels.get(name, name),
+            line=dict(color=color(i)),
+            hovertemplate="x %{x:.2f}<br>" + ("f′" if slopes else "f") + " %{y:.3f}"
+                          "<extra>" + labels.get(name, name) + "</extra>"))
+    _shade_saturation(fig, curves, labels)
+    if slopes:
+        eps = curves.threshold
+        fig.add_hrect(y0=-eps, y1=eps, fillcolor=style.GREY, opacity=0.18, line_width=0,
+                      layer="below")
+    y_all = np.concatenate(list(data.values()))
+    lo, hi = float(np.min(y_all)), float(np.max(y_all))
+    # Exponential and linear grow far above the others: clip the view, not the data.
+    cap = 1.6 if slopes else 3.2
+    fig.update_yaxes(range=[max(lo, -cap) - 0.15, min(hi, cap) + 0.15],
+                     title=dict(text="f′(x)" if slopes else "f(x)"))
+    fig.update_xaxes(title=dict(text="x"), range=[curves.x[0], curves.x[-1]])
+    fig.update_layout(legend=_legend_top(), margin=dict(t=90))
+    return fig
+
+
+def neuron_figure(n, label: str, w: float, b: float, height: int = 400) -> go.Figure:
+    """a = σ(w·x + b) over x, with the step position −b/w marked."""
+    fig = style.figure(f"One neuron: a = {label}(w·x + b)", height=height)
+    fig.add_trace(go.Scatter(x=n.x, y=np.round(n.a, 4), mode="lines", name="a(x)",
+                             line=dict(color=style.BLUE), showlegend=False,
+                             hovertemplate="x %{x:.2f}<br>a %{y:.3f}<extra></extra>"))
+    if n.step is not None and n.x[0] <= n.step <= n.x[-1]:
+        fig.add_vline(x=n.step, line=dict(color=style.VERMILLION, dash="dash", width=2),
+                      annotation_text=f"−b/w = {n.step:.2f}", annotation_position="top right",
+                      annotation_font=dict(color=style.VERMILLION))
+    fig.update_xaxes(title=dict(text="x"), range=[n.x[0], n.x[-1]])
+    fig.update_yaxes(title=dict(text="a"))
+    return fig
+
+
+def bump_figure(n, label: str, height: int = 400) -> go.Figure:
+    """Two neurons with the same w, steps a width apart, and their difference: a bump."""
+    fig = style.figure("Two neurons subtracted: a bump", height=height)
+    for y, name, col, dash in ((n.left, "a₁ = σ(w·x + b)", style.SKY, "dot"),
+                               (n.right, "a₂: step moved right", style.ORANGE, "dot"),
+                               (n.bump, "a₁ − a₂", style.BLUE, "solid")):
+        fig.add_trace(go.Scatter(x=n.x, y=np.round(y, 4), mode="lines", name=name,
+                                 line=dict(color=col, dash=dash,
+                                           width=style.LINE_WIDTH + (1 if dash == "solid" else -1)),
+                                 hovertemplate="x %{x:.2f}<br>%{y:.3f}<extra></extra>"))
+    fig.update_xaxes(title=dict(text="x"), range=[n.x[0], n.x[-1]])
+    fig.update_yaxes(title=dict(text="output"))
+    fig.update_layout(legend=_legend_top(), margin=dict(t=90))
+    return fig
+
+
+def stack_figure(s, *, linear: bool, bend_label: str, height: int = 400) -> go.Figure:
+    """The deep stack's output y(x): all-linear (one straight line, with its effective W, b
+    drawn over it) or with the non-linear σ (it bends)."""
+    depth = len(s.weights) - 1
+    if linear:
+        title = f"{depth} linear layers: still a line"
+        y, col = s.linear, style.BLUE
+    else:
+        title = f"Same weights with {bend_label}: it bends"
+        y, col = s.bent, style.VERMILLION
+    fig = style.figure(title, height=height)
+    fig.add_trace(go.Scatter(x=s.x, y=np.round(y, 5), mode="lines", name="network output",
+                             line=dict(color=col),
+                             hovertemplate="x %{x:.2f}<br>y %{y:.3f}<extra></extra>"))
+    if linear:
+        ends = s.x[[0, -1]]
+        fig.add_trace(go.Scatter(x=ends, y=s.w_eff * ends + s.b_eff, mode="lines",
+                                 name=f"W·x + b, W = {s.w_eff:.3g}, b = {s.b_eff:.3g}",
+                                 line=dict(color="#1A1A1A", dash="dash", width=2),
+                                 hoverinfo="skip"))
+        fig.update_layout(legend=dict(x=0.01, xanchor="left", y=0.99, yanchor="top"))
+    else:
+        fig.update_layout(showlegend=False)
+    fig.update_xaxes(title=dict(text="input x"))
+    fig.update_yaxes(title=dict(text="output y"))
+    return fig

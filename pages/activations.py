@@ -1,0 +1,217 @@
+"""Activations and initialisation: why a network needs a non-linear σ, what each σ looks
+like, and why the scale of the starting weights decides whether a deep network learns."""
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core import activation_functions as A
+from core import initialisation as I
+from core.figures import activations as fig_act
+from core.figures import initialisation as fig_init
+from ui import layout, state, widgets
+
+PAGE = "activations"
+TABS = ["1 · Activation functions", "2 · Initialisation"]
+CP, NP, SP, IP, TP = A.CurveParams, A.NeuronParams, A.StackParams, I.InitParams, I.TrainParams
+ALL = (CP, NP, SP, IP, TP)
+ACT_LABELS = {k: a.label for k, a in A.ACTIVATIONS.items()}
+INIT_LABELS = {k: I.label(k) for k in I.INITIALIZERS}
+
+curves = layout.cached(A.curves, max_entries=128, spinner=False)
+neuron = layout.cached(A.neuron, max_entries=256, spinner=False)
+stack = layout.cached(A.stack, max_entries=128, spinner=False)
+probe_all = layout.cached(I.probe_all, max_entries=32, spinner="Probing the network…")
+train_one = layout.cached(I.train_one, max_entries=128, spinner=False)
+
+
+def control(cls, name: str, where, **kwargs):
+    return widgets.control(cls, name, PAGE, container=where, **kwargs)
+
+
+def explain(text: str) -> None:
+    st.markdown(text)
+
+
+layout.header("Activations and initialisation",
+              "A layer is h = σ(Wx + b): the activation σ makes it non-linear, the starting "
+              "W decides whether a deep stack of layers can learn at all.")
+loaded = {cls: state.load(cls, PAGE, others=[o for o in ALL if o is not cls]) for cls in ALL}
+state.show_notes(PAGE)
+functions_tab, init_tab = st.tabs(TABS, key=f"{PAGE}.tab", on_change="rerun")
+params = dict(loaded)
+
+
+def functions_view() -> None:
+    top = st.columns([5, 2], vertical_alignment="bottom")
+    control(CP, "activations", top[0], labels=ACT_LABELS)
+    control(CP, "threshold", top[1])
+    cp = params[CP] = state.current(CP, PAGE)
+    c = curves(cp.activations, cp.threshold)
+    left, right = st.columns(2)
+    layout.chart(fig_act.activation_curves(c, ACT_LABELS, slopes=False), f"{PAGE}.f", left)
+    layout.chart(fig_act.activation_curves(c, ACT_LABELS, slopes=True), f"{PAGE}.df", right)
+    rows = [A.properties(n) for n in A.ACTIVATIONS]
+    table = pd.DataFrame({
+        "activation": [ACT_LABELS[p.name] for p in rows],
+        "keras": [p.name for p in rows],
+        "range": [p.range_text for p in rows],
+        "f′(0)": [round(p.slope_at_zero, 3) for p in rows],
+        "monotonic": [p.monotonic for p in rows],
+        "mean output, x ~ N(0,1)": [round(p.mean_output, 3) for p in rows],
+        "zero-centred": [p.zero_centred for p in rows]})
+    table = table.set_index("activation")
+    explain(f"""
+**What to notice.** Shaded: where |f′| < {cp.threshold:g}, the saturated regions. A unit
+whose input lands there passes almost no gradient back (the chain rule multiplies by f′):
+sigmoid and tanh saturate on both sides, ReLU only for x < 0, where its slope is exactly 0
+(a "dead" unit), while leaky ReLU, ELU and SELU keep a slope there. The slope of sigmoid
+is at most 0.25, so every sigmoid layer shrinks the gradient at least fourfold; tanh and
+ReLU have slope 1 in their working range.""")
+    st.dataframe(table, width="stretch")
+    st.caption("Measured from Keras's values: range over x in [−60, 60] and at ±10⁶; f′(0) "
+               "by GradientTape (at a kink, as for ReLU, it returns one side's slope); zero-centred when the mean "
+               "output for standard-normal inputs is within ±0.05.")
+    neuron_view()
+    stack_view()
+
+
+def neuron_view() -> None:
+    st.subheader("One neuron, and two that make a bump")
+    c = st.columns(4)
+    control(NP, "neuron_activation", c[0], labels=ACT_LABELS)
+    control(NP, "w", c[1])
+    control(NP, "b", c[2])
+    control(NP, "bump_width", c[3])
+    np_ = params[NP] = state.current(NP, PAGE)
+    n = neuron(np_)
+    label = ACT_LABELS[np_.neuron_activation]
+    left, right = st.columns(2)
+    layout.chart(fig_act.neuron_figure(n, label, np_.w, np_.b), f"{PAGE}.neuron", left)
+    layout.chart(fig_act.bump_figure(n, label), f"{PAGE}.bump", right)
+    step = "nowhere (w = 0: a constant)" if n.step is None else f"x = −b/w = {n.step:.2f}"
+    explain(f"""
+**What to notice.** The bias moves the step, the weight sets its steepness: w·x + b = 0 at
+{step}. With a large |w| a sigmoid neuron becomes a step function; two of them with the same
+w, the second shifted by the bump width, subtracted from each other give a bump (flat,
+then up, then down again). A sum of such bumps can follow any curve: this is the building
+block of the universal approximation theorem.""")
+
+
+def stack_view() -> None:
+    st.subheader("Stacked linear layers are still linear")
+    c = st.columns(4)
+    control(SP, "stack_depth", c[0])
+    control(SP, "stack_width", c[1])
+    control(SP, "bend", c[2], labels=ACT_LABELS)
+    control(SP, "stack_seed", c[3], as_input=True)
+    sp = params[SP] = state.current(SP, PAGE)
+    s = stack(sp)
+    left, right = st.columns(2)
+    layout.chart(fig_act.stack_figure(s, linear=True, bend_label=ACT_LABELS[sp.bend]),
+                 f"{PAGE}.linear", left)
+    layout.chart(fig_act.stack_figure(s, linear=False, bend_label=ACT_LABELS[sp.bend]),
+                 f"{PAGE}.bent", right)
+    st.latex(r"W^{(L)}\cdots W^{(2)} W^{(1)} = " + f"{s.w_eff:.4g}" +
+             r",\qquad b_\text{eff} = " + f"{s.b_eff:.4g}")
+    explain(f"""
+**What to notice.** Left: {sp.stack_depth} layers of {sp.stack_width} units with random
+weights and no activation. Multiplying the weight matrices gives one effective W and b
+(above), and the dashed line W·x + b lies exactly on the network's output: however deep,
+the stack is one linear layer. Right: the same weights with {ACT_LABELS[sp.bend]} after
+every hidden layer. The output bends, because σ is applied element-wise between the
+matrix products and they no longer collapse into one.""")
+
+
+def init_view() -> None:
+    c = st.columns([3, 2, 2, 2, 1], vertical_alignment="bottom")
+    control(IP, "initializer", c[0], labels=INIT_LABELS)
+    control(IP, "activation", c[1])
+    control(IP, "depth", c[2])
+    control(IP, "width", c[3])
+    control(IP, "seed", c[4], as_input=True)
+    ip = params[IP] = state.current(IP, PAGE)
+    # One probe per initializer; the key leaves out which one is selected.
+    probes = probe_all(ip.replace(initializer=I.INITIALIZERS[0]))
+    pr = probes[ip.initializer]
+    left, right = st.columns(2)
+    layout.chart(fig_init.histograms(pr, INIT_LABELS[ip.initializer]), f"{PAGE}.hist", left)
+    layout.chart(fig_init.spread_per_layer(probes, ip.initializer, INIT_LABELS),
+                 f"{PAGE}.spread", right)
+    st.info(f"**{INIT_LABELS[ip.initializer]}, {ip.activation}:** {I.verdict(pr)}")
+    explain(f"""
+**What to notice.** {pr.batch} random inputs (standard normal) go forward through
+{ip.depth} layers of {ip.width} units; a random gradient goes back from the output. Each row
+of the left picture is one layer's histogram; on the right the grey lines are the other
+initializers. Too small and the signal dies layer by layer, too large and it explodes (or,
+with tanh and sigmoid, every unit saturates at the flat ends). The lecture's rule keeps the
+variance of the signal at each layer about the same, forward and backward.""")
+    st.latex(r"\mathrm{Var}[W] = \frac{2}{n_\mathrm{in} + n_\mathrm{out}}\ \text{(Glorot, "
+             r"tanh)},\qquad \mathrm{Var}[W] = \frac{2}{n_\mathrm{in}}\ \text{(He, ReLU)},"
+             r"\qquad \text{uniform } U(-a, a):\ a = \sqrt{3\,\mathrm{Var}[W]}")
+    rows = []
+    for name, p in probes.items():
+        theory = I.theory_variance(name, ip.width, ip.width)
+        rows.append({"initializer": INIT_LABELS[name],
+                     "Var[W] (theory)": np.nan if theory is None else theory,
+                     "Var[W] (measured)": float(p.weight_var.mean()),
+                     f"std at layer {ip.depth}": float(p.act_std[-1]),
+                     "verdict": I.verdict(p)})
+    st.dataframe(pd.DataFrame(rows).set_index("initializer"), width="stretch",
+                 column_config={"verdict": st.column_config.TextColumn(width="large")})
+    training_view()
+
+
+def training_view() -> None:
+    st.subheader(f"Training the same {I.TRAIN_LAYERS} × {I.TRAIN_WIDTH} network from each "
+                 "start")
+    c = st.columns(5)
+    control(TP, "dataset", c[0])
+    control(TP, "train_activation", c[1])
+    control(TP, "epochs", c[2])
+    control(TP, "learning_rate", c[3])
+    control(TP, "train_seed", c[4], as_input=True)
+    tp = params[TP] = state.current(TP, PAGE)
+    bar = st.progress(0.0, text="Training…")
+    runs = {}
+    for i, name in enumerate(I.INITIALIZERS):
+        runs[name] = train_one(tp, name)
+        bar.progress((i + 1) / len(I.INITIALIZERS), text=f"Trained from {INIT_LABELS[name]}")
+    bar.empty()
+    layout.chart(fig_init.loss_grid({n: r.history for n, r in runs.items()}, INIT_LABELS),
+                 f"{PAGE}.losses")
+    layout.chart(fig_init.symmetry({n: (runs[n].epochs, runs[n].units)
+                                    for n in (I.SYMMETRIC, I.RANDOM)}, INIT_LABELS),
+                 f"{PAGE}.symmetry")
+    explain(training_notes(runs, tp))
+
+
+def training_notes(runs, tp) -> str:
+    """What to notice, from the runs themselves: which never learned, which diverged."""
+    stuck = [INIT_LABELS[n] for n, r in runs.items() if I.never_learned(r)]
+    diverged = [INIT_LABELS[n] for n, r in runs.items() if r.diverged_at is not None]
+    same = I.units_identical(runs[I.SYMMETRIC])
+    lines = ["**What to notice.**"]
+    if stuck:
+        lines.append(f"Never learns (loss stays at its start, {tp.epochs} epochs of SGD): "
+                     f"{', '.join(stuck)}.")
+    if diverged:
+        lines.append(f"Diverged (loss became infinite): {', '.join(diverged)}.")
+    sym = INIT_LABELS[I.SYMMETRIC]
+    lines.append(f"Two units starting from {sym} weights "
+                 + ("stay identical through training: every unit of the layer receives the "
+                    "same gradient, so the layer never becomes more than one unit. "
+                    if same else "drift apart (floating-point noise). ")
+                 + f"From {INIT_LABELS[I.RANDOM]} weights they start and stay different: "
+                   "random starting weights break the symmetry.")
+    return " ".join(lines)
+
+
+if functions_tab.open:
+    with functions_tab:
+        functions_view()
+if init_tab.open:
+    with init_tab:
+        init_view()
+
+state.write_url(*params.values())
