@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core import engine
-from core.params import Params, choice, number
+from core.params import Params, choice, choices, number
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,18 @@ def apply(name: str, x: np.ndarray) -> np.ndarray:
 # ----------------------------------------------------------------------------------------
 
 SATURATION_THRESHOLDS = (0.01, 0.02, 0.05, 0.1, 0.2)
+
+
+@dataclass(frozen=True)
+class CurveParams(Params):
+    """Which activations the first figures overlay, and what counts as saturated."""
+
+    activations: tuple[str, ...] = choices(("relu", "sigmoid", "tanh"), tuple(ACTIVATIONS),
+                                           min_len=1, max_len=8, label="activations")
+    threshold: float = number(0.05, 0.01, 0.2, options=SATURATION_THRESHOLDS,
+                              label="saturated: |f′| <",
+                              help="Shade where the slope is smaller than this: there the "
+                                   "gradient passed back through the unit almost vanishes.")
 
 
 @dataclass(frozen=True)

@@ -284,6 +284,9 @@ def label(name: str) -> str:
 
 
 def warm_up() -> None:
-    """Compute the initialisation tab's defaults once (TensorFlow start, compiled trainer)."""
+    """The activations page's defaults, once at server start: TensorFlow and Keras loaded,
+    the property table measured, the probe traced and the 5 × 32 trainer compiled."""
+    for name in activation_functions.ACTIVATIONS:
+        activation_functions.properties(name)
     probe_all(InitParams())
     compare(TrainParams())

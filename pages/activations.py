@@ -29,10 +29,6 @@ def control(cls, name: str, where, **kwargs):
     return widgets.control(cls, name, PAGE, container=where, **kwargs)
 
 
-def explain(text: str) -> None:
-    st.markdown(text)
-
-
 layout.header("Activations and initialisation",
               "A layer is h = σ(Wx + b): the activation σ makes it non-linear, the starting "
               "W decides whether a deep stack of layers can learn at all.")
@@ -61,7 +57,7 @@ def functions_view() -> None:
         "mean output, x ~ N(0,1)": [round(p.mean_output, 3) for p in rows],
         "zero-centred": [p.zero_centred for p in rows]})
     table = table.set_index("activation")
-    explain(f"""
+    layout.explain(f"""
 **What to notice.** Shaded: where |f′| < {cp.threshold:g}, the saturated regions. A unit
 whose input lands there passes almost no gradient back (the chain rule multiplies by f′):
 sigmoid and tanh saturate on both sides, ReLU only for x < 0, where its slope is exactly 0
@@ -70,8 +66,8 @@ is at most 0.25, so every sigmoid layer shrinks the gradient at least fourfold; 
 ReLU have slope 1 in their working range.""")
     st.dataframe(table, width="stretch")
     st.caption("Measured from Keras's values: range over x in [−60, 60] and at ±10⁶; f′(0) "
-               "by GradientTape (at a kink, as for ReLU, it returns one side's slope); zero-centred when the mean "
-               "output for standard-normal inputs is within ±0.05.")
+               "by GradientTape (at a kink, as for ReLU, it returns one side's slope); "
+               "zero-centred when the mean output for standard-normal inputs is within ±0.05.")
     neuron_view()
     stack_view()
 
@@ -90,7 +86,7 @@ def neuron_view() -> None:
     layout.chart(fig_act.neuron_figure(n, label, np_.w, np_.b), f"{PAGE}.neuron", left)
     layout.chart(fig_act.bump_figure(n, label), f"{PAGE}.bump", right)
     step = "nowhere (w = 0: a constant)" if n.step is None else f"x = −b/w = {n.step:.2f}"
-    explain(f"""
+    layout.explain(f"""
 **What to notice.** The bias moves the step, the weight sets its steepness: w·x + b = 0 at
 {step}. With a large |w| a sigmoid neuron becomes a step function; two of them with the same
 w, the second shifted by the bump width, subtracted from each other give a bump (flat,
@@ -114,7 +110,7 @@ def stack_view() -> None:
                  f"{PAGE}.bent", right)
     st.latex(r"W^{(L)}\cdots W^{(2)} W^{(1)} = " + f"{s.w_eff:.4g}" +
              r",\qquad b_\text{eff} = " + f"{s.b_eff:.4g}")
-    explain(f"""
+    layout.explain(f"""
 **What to notice.** Left: {sp.stack_depth} layers of {sp.stack_width} units with random
 weights and no activation. Multiplying the weight matrices gives one effective W and b
 (above), and the dashed line W·x + b lies exactly on the network's output: however deep,
@@ -139,7 +135,7 @@ def init_view() -> None:
     layout.chart(fig_init.spread_per_layer(probes, ip.initializer, INIT_LABELS),
                  f"{PAGE}.spread", right)
     st.info(f"**{INIT_LABELS[ip.initializer]}, {ip.activation}:** {I.verdict(pr)}")
-    explain(f"""
+    layout.explain(f"""
 **What to notice.** {pr.batch} random inputs (standard normal) go forward through
 {ip.depth} layers of {ip.width} units; a random gradient goes back from the output. Each row
 of the left picture is one layer's histogram; on the right the grey lines are the other
@@ -183,7 +179,7 @@ def training_view() -> None:
     layout.chart(fig_init.symmetry({n: (runs[n].epochs, runs[n].units)
                                     for n in (I.SYMMETRIC, I.RANDOM)}, INIT_LABELS),
                  f"{PAGE}.symmetry")
-    explain(training_notes(runs, tp))
+    layout.explain(training_notes(runs, tp))
 
 
 def training_notes(runs, tp) -> str:
