@@ -25,6 +25,11 @@ class ActivationInfo:
     name: str
     label: str
     latex: str
+    short: str = ""  # for the row of pills
+
+    @property
+    def pill(self) -> str:
+        return self.short or self.label
 
 
 #: The lecture's three first, then the common others, all by their Keras names.
@@ -35,18 +40,18 @@ ACTIVATIONS: dict[str, ActivationInfo] = {
         ActivationInfo("sigmoid", "sigmoid", r"\frac{1}{1 + e^{-x}}"),
         ActivationInfo("tanh", "tanh", r"\frac{e^{2x} - 1}{e^{2x} + 1}"),
         ActivationInfo("linear", "linear", r"x"),
-        ActivationInfo("leaky_relu", "leaky ReLU", r"\max(0.2x, x)"),
+        ActivationInfo("leaky_relu", "leaky ReLU", r"\max(0.2x, x)", "leaky"),
         ActivationInfo("elu", "ELU", r"x \;(x > 0),\; e^{x} - 1 \;(x \le 0)"),
         ActivationInfo("selu", "SELU",
                        r"\lambda x \;(x > 0),\; \lambda\alpha(e^{x} - 1)\;(x \le 0)"),
         ActivationInfo("softplus", "softplus", r"\ln(1 + e^{x})"),
         ActivationInfo("softsign", "softsign", r"\frac{x}{1 + |x|}"),
-        ActivationInfo("silu", "swish / SiLU", r"x \cdot \mathrm{sigmoid}(x)"),
+        ActivationInfo("silu", "swish / SiLU", r"x \cdot \mathrm{sigmoid}(x)", "swish"),
         ActivationInfo("gelu", "GELU", r"x \cdot \Phi(x)"),
         ActivationInfo("mish", "mish", r"x \tanh(\ln(1 + e^{x}))"),
-        ActivationInfo("hard_sigmoid", "hard sigmoid", r"\max(0, \min(1, x/6 + 1/2))"),
+        ActivationInfo("hard_sigmoid", "hard sigmoid", r"\max(0, \min(1, x/6 + 1/2))", "hard σ"),
         ActivationInfo("relu6", "ReLU6", r"\min(\max(0, x), 6)"),
-        ActivationInfo("exponential", "exponential", r"e^{x}"),
+        ActivationInfo("exponential", "exponential", r"e^{x}", "exp"),
     )
 }
 

@@ -16,6 +16,7 @@ TABS = ["1 · Activation functions", "2 · Initialisation"]
 CP, NP, SP, IP, TP = A.CurveParams, A.NeuronParams, A.StackParams, I.InitParams, I.TrainParams
 ALL = (CP, NP, SP, IP, TP)
 ACT_LABELS = {k: a.label for k, a in A.ACTIVATIONS.items()}
+PILLS = {k: a.pill for k, a in A.ACTIVATIONS.items()}
 INIT_LABELS = {k: I.label(k) for k in I.INITIALIZERS}
 
 curves = layout.cached(A.curves, max_entries=128, spinner=False)
@@ -39,8 +40,8 @@ params = dict(loaded)
 
 
 def functions_view() -> None:
-    top = st.columns([5, 2], vertical_alignment="bottom")
-    control(CP, "activations", top[0], labels=ACT_LABELS)
+    top = st.columns([6, 1], vertical_alignment="bottom")
+    control(CP, "activations", top[0], labels=PILLS)
     control(CP, "threshold", top[1])
     cp = params[CP] = state.current(CP, PAGE)
     c = curves(cp.activations, cp.threshold)
@@ -64,7 +65,7 @@ sigmoid and tanh saturate on both sides, ReLU only for x < 0, where its slope is
 (a "dead" unit), while leaky ReLU, ELU and SELU keep a slope there. The slope of sigmoid
 is at most 0.25, so every sigmoid layer shrinks the gradient at least fourfold; tanh and
 ReLU have slope 1 in their working range.""")
-    st.dataframe(table, width="stretch")
+    st.dataframe(table, width="stretch", height=36 * (len(table) + 1) + 4)
     st.caption("Measured from Keras's values: range over x in [−60, 60] and at ±10⁶; f′(0) "
                "by GradientTape (at a kink, as for ReLU, it returns one side's slope); "
                "zero-centred when the mean output for standard-normal inputs is within ±0.05.")
@@ -143,18 +144,19 @@ initializers. Too small and the signal dies layer by layer, too large and it exp
 with tanh and sigmoid, every unit saturates at the flat ends). The lecture's rule keeps the
 variance of the signal at each layer about the same, forward and backward.""")
     st.latex(r"\mathrm{Var}[W] = \frac{2}{n_\mathrm{in} + n_\mathrm{out}}\ \text{(Glorot, "
-             r"tanh)},\qquad \mathrm{Var}[W] = \frac{2}{n_\mathrm{in}}\ \text{(He, ReLU)},"
-             r"\qquad \text{uniform } U(-a, a):\ a = \sqrt{3\,\mathrm{Var}[W]}")
-    rows = []
+             r"tanh)},\qquad \mathrm{Var}[W] = \frac{2}{n_\mathrm{in}}\ \text{(He, ReLU)}")
+    st.caption("The lecture's rules. Drawn from a Gaussian or from a uniform U(−a, a) with "
+               "a = √(3 Var[W]); Keras truncates its Gaussians at two standard deviations "
+               "and widens them so that the variance stays the same.")
+    rows = {}
     for name, p in probes.items():
         theory = I.theory_variance(name, ip.width, ip.width)
-        rows.append({"initializer": INIT_LABELS[name],
-                     "Var[W] (theory)": np.nan if theory is None else theory,
-                     "Var[W] (measured)": float(p.weight_var.mean()),
-                     f"std at layer {ip.depth}": float(p.act_std[-1]),
-                     "verdict": I.verdict(p)})
-    st.dataframe(pd.DataFrame(rows).set_index("initializer"), width="stretch",
-                 column_config={"verdict": st.column_config.TextColumn(width="large")})
+        rows[INIT_LABELS[name]] = {
+            "Var[W] theory": "" if theory is None else f"{theory:.3g}",
+            "Var[W] measured": f"{p.weight_var.mean():.3g}",
+            f"std, layer {ip.depth}": f"{p.act_std[-1]:.2g}",
+            "verdict": I.verdict(p)}
+    st.table(pd.DataFrame.from_dict(rows, orient="index"))
     training_view()
 
 

@@ -72,17 +72,15 @@ def activation_curves(curves, labels: Mapping[str, str], *, slopes: bool,
 
 def neuron_figure(n, label: str, w: float, b: float, height: int = 400) -> go.Figure:
     """a = σ(w·x + b) over x, with the step position −b/w marked."""
-    fig = style.figure(f"One neuron: a = {label}(w·x + b)", height=height)
+    where = "" if n.step is None else f", step at −b/w = {n.step:.2f}"
+    fig = style.figure(f"a = {label}(w·x + b){where}", height=height)
     fig.add_trace(go.Scatter(x=n.x, y=np.round(n.a, 4), mode="lines", name="a(x)",
                              line=dict(color=style.BLUE), showlegend=False,
                              hovertemplate="x %{x:.2f}<br>a %{y:.3f}<extra></extra>"))
     if n.step is not None and n.x[0] <= n.step <= n.x[-1]:
         fig.update_layout(
             shapes=[dict(type="line", x0=n.step, x1=n.step, y0=0, y1=1, xref="x", yref="paper",
-                         line=dict(color=style.VERMILLION, dash="dash", width=2))],
-            annotations=[dict(x=n.step, y=1, xref="x", yref="paper", xanchor="left",
-                              yanchor="top", showarrow=False, text=f" −b/w = {n.step:.2f}",
-                              font=dict(color=style.VERMILLION))])
+                         line=dict(color=style.VERMILLION, dash="dash", width=2))])
     fig.update_xaxes(title=dict(text="x"), range=[n.x[0], n.x[-1]])
     fig.update_yaxes(title=dict(text="a"))
     return fig
@@ -91,8 +89,8 @@ def neuron_figure(n, label: str, w: float, b: float, height: int = 400) -> go.Fi
 def bump_figure(n, label: str, height: int = 400) -> go.Figure:
     """Two neurons with the same w, steps a width apart, and their difference: a bump."""
     fig = style.figure("Two neurons subtracted: a bump", height=height)
-    for y, name, col, dash in ((n.left, "a₁ = σ(w·x + b)", style.SKY, "dot"),
-                               (n.right, "a₂: step moved right", style.ORANGE, "dot"),
+    for y, name, col, dash in ((n.left, "a₁", style.SKY, "dot"),
+                               (n.right, "a₂ (shifted)", style.ORANGE, "dot"),
                                (n.bump, "a₁ − a₂", style.BLUE, "solid")):
         fig.add_trace(go.Scatter(x=n.x, y=np.round(y, 4), mode="lines", name=name,
                                  line=dict(color=col, dash=dash,
@@ -109,7 +107,8 @@ def stack_figure(s, *, linear: bool, bend_label: str, height: int = 400) -> go.F
     drawn over it) or with the non-linear σ (it bends)."""
     depth = len(s.weights) - 1
     if linear:
-        title = f"{depth} linear layers: still a line"
+        sign = "+" if s.b_eff >= 0 else "−"
+        title = f"{depth} linear layers: y = {s.w_eff:.3g}·x {sign} {abs(s.b_eff):.3g}"
         y, col = s.linear, style.BLUE
     else:
         title = f"Same weights with {bend_label}: it bends"
@@ -121,12 +120,10 @@ def stack_figure(s, *, linear: bool, bend_label: str, height: int = 400) -> go.F
     if linear:
         ends = s.x[[0, -1]]
         fig.add_trace(go.Scatter(x=ends, y=s.w_eff * ends + s.b_eff, mode="lines",
-                                 name=f"W·x + b, W = {s.w_eff:.3g}, b = {s.b_eff:.3g}",
+                                 name="W_eff·x + b_eff",
                                  line=dict(color="#1A1A1A", dash="dash", width=2),
                                  hoverinfo="skip"))
-        fig.update_layout(legend=dict(x=0.01, xanchor="left", y=0.99, yanchor="top"))
-    else:
-        fig.update_layout(showlegend=False)
+    fig.update_layout(showlegend=False)
     fig.update_xaxes(title=dict(text="input x"))
     fig.update_yaxes(title=dict(text="output y"))
     return fig

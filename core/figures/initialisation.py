@@ -30,7 +30,7 @@ def histograms(pr, label: str, *, height: int = 470) -> go.Figure:
         colorscale=LIGHT_BLUES, colorbar=dict(title=dict(text="% in bin"), thickness=14),
         hovertemplate="layer %{y}<br>value %{x:.2f}<br>%{z:.1f}% of the activations"
                       "<extra></extra>"))
-    fig.update_xaxes(title=dict(text="activation value (end bins: beyond the range)"),
+    fig.update_xaxes(title=dict(text="activation value"),
                      showgrid=False, zeroline=False)
     fig.update_yaxes(title=dict(text="layer"), autorange="reversed", showgrid=False,
                      zeroline=False, dtick=max(1, pr.depth // 10))
