@@ -272,7 +272,8 @@ def _first_two_units(weights) -> np.ndarray:
     return np.stack([np.append(kernel[:, j], bias[j]) for j in (0, 1)])
 
 
-LABELS = {"zeros": "zeros", "constant": "constant", "small": "small (σ 0.01)",
+LABELS = {"zeros": "zeros", "constant": f"constant {initializers.CONSTANT_VALUE:g}",
+          "small": "small (σ 0.01)",
           "large": "large (σ 1)", "glorot_uniform": "Glorot uniform",
           "glorot_normal": "Glorot normal", "he_uniform": "He uniform", "he_normal": "He normal",
           "playground": "Playground"}

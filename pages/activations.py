@@ -1,7 +1,6 @@
 """Activations and initialisation: why a network needs a non-linear σ, what each σ looks
 like, and why the scale of the starting weights decides whether a deep network learns."""
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -146,8 +145,8 @@ variance of the signal at each layer about the same, forward and backward.""")
     st.latex(r"\mathrm{Var}[W] = \frac{2}{n_\mathrm{in} + n_\mathrm{out}}\ \text{(Glorot, "
              r"tanh)},\qquad \mathrm{Var}[W] = \frac{2}{n_\mathrm{in}}\ \text{(He, ReLU)}")
     st.caption("The lecture's rules. Drawn from a Gaussian or from a uniform U(−a, a) with "
-               "a = √(3 Var[W]); Keras truncates its Gaussians at two standard deviations "
-               "and widens them so that the variance stays the same.")
+               "a = √(3 Var[W]). Glorot and He normal are cut at two standard deviations and "
+               "widened so that the variance stays the formula's, as Keras draws them.")
     rows = {}
     for name, p in probes.items():
         theory = I.theory_variance(name, ip.width, ip.width)

@@ -99,8 +99,10 @@ def loss_grid(histories: Mapping[str, dict], labels: Mapping[str, str], *,
     fig.update_layout(height=height, title=dict(text="Training loss from each initialisation"),
                       margin=dict(t=110))
     fig.update_annotations(font=dict(size=style.FONT_SIZE - 3))
-    fig.update_yaxes(type="log", exponentformat="power")
+    # Powers of ten only (minor labels crowd small panels); upright epoch ticks everywhere.
+    fig.update_yaxes(type="log", exponentformat="power", dtick=1)
     fig.update_yaxes(title=dict(text="loss"), col=1)
+    fig.update_xaxes(showticklabels=True, tickangle=0, nticks=3)
     fig.update_xaxes(title=dict(text="epoch"), row=rows)
     return fig
 
@@ -109,7 +111,7 @@ INPUT_NAMES = ("w from x₁", "w from x₂", "bias")
 
 
 def symmetry(units: Mapping[str, tuple[np.ndarray, np.ndarray]], labels: Mapping[str, str],
-             *, height: int = 420) -> go.Figure:
+             *, height: int = 460) -> go.Figure:
     """Units 1 (solid) and 2 (dotted) of the first hidden layer over training, one panel per
     start: with equal starting weights the two stay on top of each other."""
     names = list(units)
@@ -129,8 +131,8 @@ def symmetry(units: Mapping[str, tuple[np.ndarray, np.ndarray]], labels: Mapping
                                   "<extra></extra>"), row=1, col=c + 1)
     fig.update_layout(height=height, title=dict(text="Two units of hidden layer 1 during "
                                                      "training"),
-                      legend=dict(orientation="h", x=0.0, y=-0.22, yanchor="top"),
-                      margin=dict(t=100, b=130))
+                      legend=dict(orientation="h", x=0.0, y=-0.3, yanchor="top"),
+                      margin=dict(t=100, b=150))
     fig.update_annotations(font=dict(size=style.FONT_SIZE - 2))
     fig.update_xaxes(title=dict(text="epoch"))
     fig.update_yaxes(title=dict(text="weight"), col=1)
