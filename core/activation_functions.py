@@ -119,6 +119,15 @@ class Curves:
     threshold: float
 
 
+def saturation_sides(c: Curves, name: str) -> str:
+    """Where ``name`` saturates on the drawn range: "both", "left", "right" or "none"."""
+    spans = c.saturated[name]
+    left = any(start == c.x[0] for start, _ in spans)
+    right = any(end == c.x[-1] for _, end in spans)
+    return {(True, True): "both", (True, False): "left", (False, True): "right"}.get(
+        (left, right), "none")
+
+
 def intervals(x: np.ndarray, mask: np.ndarray) -> list[tuple[float, float]]:
     """The runs of ``True`` in ``mask`` as (first x, last x) pairs."""
     edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
@@ -260,6 +269,15 @@ class Stack:
     bent: np.ndarray  # the same weights with the non-linear σ
     w_eff: float
     b_eff: float
+
+    @property
+    def bend(self) -> float:
+        """How far the non-linear output strays from its best straight line, as a share of
+        its range (0 for a line)."""
+        coef = np.polyfit(self.x, self.bent, 1)
+        spread = np.ptp(self.bent)
+        return float(np.max(np.abs(self.bent - np.polyval(coef, self.x))) / spread) \
+            if spread > 0 else 0.0
 
 
 def stack_weights(p: StackParams) -> list[tuple[np.ndarray, np.ndarray]]:

@@ -162,32 +162,42 @@ def _gradient_clause(pr: Probe) -> str:
             f"layer {pr.depth} gets)")
 
 
+def classify(pr: Probe) -> str:
+    """The signal's fate in one word: "dead" (no input dependence at all), "symmetric"
+    (all units of a layer equal), "saturated", "vanishing", "exploding" or "stable"."""
+    if pr.act_std[0] == 0.0:
+        return "dead"
+    if np.max(pr.unit_spread / np.maximum(pr.act_std, 1e-300)) < 1e-6:
+        return "symmetric"
+    if np.mean(pr.saturated) > 0.3:
+        return "saturated"
+    total = pr.act_std[-1] / pr.act_std[0]
+    return "vanishing" if total < 0.1 else "exploding" if total > 10 else "stable"
+
+
 def verdict(pr: Probe) -> str:
     """What the measurements say about this initialisation, in one sentence."""
-    first, last = pr.act_std[0], pr.act_std[-1]
-    layers = pr.depth
-    if first == 0.0:
+    kind = classify(pr)
+    first, last, layers = pr.act_std[0], pr.act_std[-1], pr.depth
+    if kind == "dead":
         return ("Every unit outputs the same constant whatever the input: no signal passes "
                 "the first layer, and no gradient reaches the weights below the last.")
-    if np.max(pr.unit_spread / np.maximum(pr.act_std, 1e-300)) < 1e-6:
+    if kind == "symmetric":
         return ("All units of a layer compute exactly the same value: the layer behaves like "
                 "one unit, and training cannot tell its units apart (no symmetry breaking).")
     grad = _gradient_clause(pr)
-    if np.mean(pr.saturated) > 0.3:
+    if kind == "saturated":
         return (f"{np.mean(pr.saturated):.0%} of the units sit on the flat part of σ "
                 f"(saturated), so the activations stay large; {grad}.")
+    if kind == "stable":
+        return (f"The signal keeps its order of magnitude (std {first:.2g} at layer 1, "
+                f"{last:.2g} at layer {layers}); {grad}.")
     total = last / first
     rate = total ** (1.0 / (layers - 1))
     pace = (f"halves every {np.log(0.5) / np.log(rate):.1f} layers" if 0.5 <= rate < 1
             else f"changes {_times(rate)} per layer")
-    if total < 0.1:
-        return (f"The signal {pace}, to {_times(total)} of layer 1 after {layers} layers "
-                f"(vanishing); {grad}.")
-    if total > 10:
-        return (f"The signal {pace}, to {_times(total)} of layer 1 after {layers} layers "
-                f"(exploding); {grad}.")
-    return (f"The signal keeps its order of magnitude (std {first:.2g} at layer 1, "
-            f"{last:.2g} at layer {layers}); {grad}.")
+    return (f"The signal {pace}, to {_times(total)} of layer 1 after {layers} layers "
+            f"({kind}); {grad}.")
 
 
 # ----------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Activations and initialisation: why a network needs a non-linear σ, what each σ looks
 like, and why the scale of the starting weights decides whether a deep network learns."""
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -57,19 +58,29 @@ def functions_view() -> None:
         "mean output, x ~ N(0,1)": [round(p.mean_output, 3) for p in rows],
         "zero-centred": [p.zero_centred for p in rows]})
     table = table.set_index("activation")
-    layout.explain(f"""
-**What to notice.** Shaded: where |f′| < {cp.threshold:g}, the saturated regions. A unit
-whose input lands there passes almost no gradient back (the chain rule multiplies by f′):
-sigmoid and tanh saturate on both sides, ReLU only for x < 0, where its slope is exactly 0
-(a "dead" unit), while leaky ReLU, ELU and SELU keep a slope there. The slope of sigmoid
-is at most 0.25, so every sigmoid layer shrinks the gradient at least fourfold; tanh and
-ReLU have slope 1 in their working range.""")
+    layout.explain(saturation_notes(c))
     st.dataframe(table, width="stretch", height=36 * (len(table) + 1) + 4)
     st.caption("Measured from Keras's values: range over x in [−60, 60] and at ±10⁶; f′(0) "
                "by GradientTape (at a kink, as for ReLU, it returns one side's slope); "
                "zero-centred when the mean output for standard-normal inputs is within ±0.05.")
     neuron_view()
     stack_view()
+
+
+def saturation_notes(c) -> str:
+    """What to notice under f and f′, from the curves drawn."""
+    sides = {"both": [], "left": [], "right": [], "none": []}
+    for name in c.values:
+        sides[A.saturation_sides(c, name)].append(ACT_LABELS[name])
+    where = {"both": "on both sides", "left": "only on the left", "right": "only on the right",
+             "none": "nowhere on this range"}
+    found = "; ".join(f"{', '.join(names)} {where[k]}" for k, names in sides.items() if names)
+    return (f"**What to notice.** Shaded: where |f′| < {c.threshold:g}, the saturated regions. "
+            "A unit whose input lands there passes almost no gradient back, because the chain "
+            f"rule multiplies by f′. Here {found} (x from −{A.X_RANGE:g} to {A.X_RANGE:g}). "
+            "ReLU's slope is exactly 0 for x < 0 (a unit that stays there is \"dead\") and 1 "
+            "for x > 0; sigmoid's slope is at most 0.25, so each sigmoid layer multiplies the "
+            "gradient by a quarter or less before the weights act; tanh's slope is 1 at x = 0.")
 
 
 def neuron_view() -> None:
@@ -86,12 +97,19 @@ def neuron_view() -> None:
     layout.chart(fig_act.neuron_figure(n, label, np_.w, np_.b), f"{PAGE}.neuron", left)
     layout.chart(fig_act.bump_figure(n, label), f"{PAGE}.bump", right)
     step = "nowhere (w = 0: a constant)" if n.step is None else f"x = −b/w = {n.step:.2f}"
+    props = A.properties(np_.neuron_activation)
+    if np.isfinite(props.lo) and np.isfinite(props.hi):
+        pair = ("two of them with the same w, the second shifted by the bump width, "
+                "subtracted from each other give a bump: flat, up, flat on top, down again. "
+                "A sum of such bumps can follow any curve: this is the building block of the "
+                "universal approximation theorem.")
+    else:
+        pair = (f"{label} is unbounded above, so two of them subtracted give a ramp that "
+                "levels off (a soft step) rather than a bump; two such steps make a bump. "
+                "Choose sigmoid or tanh to see the bump directly.")
     layout.explain(f"""
 **What to notice.** The bias moves the step, the weight sets its steepness: w·x + b = 0 at
-{step}. With a large |w| a sigmoid neuron becomes a step function; two of them with the same
-w, the second shifted by the bump width, subtracted from each other give a bump (flat,
-then up, then down again). A sum of such bumps can follow any curve: this is the building
-block of the universal approximation theorem.""")
+{step}. With a large |w| the neuron switches abruptly there; {pair}""")
 
 
 def stack_view() -> None:
@@ -110,13 +128,17 @@ def stack_view() -> None:
                  f"{PAGE}.bent", right)
     st.latex(r"W^{(L)}\cdots W^{(2)} W^{(1)} = " + f"{s.w_eff:.4g}" +
              r",\qquad b_\text{eff} = " + f"{s.b_eff:.4g}")
+    bends = (f"The output bends (up to {s.bend:.0%} of its range away from a straight line): "
+             "σ acts element-wise between the matrix products, so they no longer collapse "
+             "into one." if s.bend > 0.01 else
+             "With these weights it happens to stay almost straight on this range: every "
+             "unit stays on one side of its bend. Try another seed.")
     layout.explain(f"""
 **What to notice.** Left: {sp.stack_depth} layers of {sp.stack_width} units with random
 weights and no activation. Multiplying the weight matrices gives one effective W and b
 (above), and the dashed line W·x + b lies exactly on the network's output: however deep,
 the stack is one linear layer. Right: the same weights with {ACT_LABELS[sp.bend]} after
-every hidden layer. The output bends, because σ is applied element-wise between the
-matrix products and they no longer collapse into one.""")
+every hidden layer. {bends}""")
 
 
 def init_view() -> None:
@@ -135,13 +157,7 @@ def init_view() -> None:
     layout.chart(fig_init.spread_per_layer(probes, ip.initializer, INIT_LABELS),
                  f"{PAGE}.spread", right)
     st.info(f"**{INIT_LABELS[ip.initializer]}, {ip.activation}:** {I.verdict(pr)}")
-    layout.explain(f"""
-**What to notice.** {pr.batch} random inputs (standard normal) go forward through
-{ip.depth} layers of {ip.width} units; a random gradient goes back from the output. Each row
-of the left picture is one layer's histogram; on the right the grey lines are the other
-initializers. Too small and the signal dies layer by layer, too large and it explodes (or,
-with tanh and sigmoid, every unit saturates at the flat ends). The lecture's rule keeps the
-variance of the signal at each layer about the same, forward and backward.""")
+    layout.explain(probe_notes(probes, ip))
     st.latex(r"\mathrm{Var}[W] = \frac{2}{n_\mathrm{in} + n_\mathrm{out}}\ \text{(Glorot, "
              r"tanh)},\qquad \mathrm{Var}[W] = \frac{2}{n_\mathrm{in}}\ \text{(He, ReLU)}")
     st.caption("The lecture's rules. Drawn from a Gaussian or from a uniform U(−a, a) with "
@@ -157,6 +173,25 @@ variance of the signal at each layer about the same, forward and backward.""")
             "verdict": I.verdict(p)}
     st.table(pd.DataFrame.from_dict(rows, orient="index"))
     training_view()
+
+
+def probe_notes(probes, ip) -> str:
+    """What to notice under the probe, from what it measured."""
+    groups: dict[str, list[str]] = {}
+    for name, pr in probes.items():
+        groups.setdefault(I.classify(pr), []).append(INIT_LABELS[name])
+    words = {"dead": "no signal at all", "symmetric": "all units equal",
+             "saturated": "saturated", "vanishing": "vanishing", "exploding": "exploding",
+             "stable": "scale kept"}
+    found = "; ".join(f"{words[k]}: {', '.join(v)}" for k, v in groups.items())
+    batch = next(iter(probes.values())).batch
+    return (f"**What to notice.** {batch} random inputs (standard normal) go forward through "
+            f"{ip.depth} {ip.activation} layers of {ip.width} units, and a random gradient "
+            "goes back from the output. Each row of the left picture is one layer's "
+            "histogram; on the right the grey lines are the other initializers. The lecture: "
+            "weights too small give vanishing signals and gradients, too large exploding ones "
+            "(with tanh and sigmoid: saturated units), and either way no learning. Measured "
+            f"here: {found}.")
 
 
 def training_view() -> None:
@@ -198,9 +233,10 @@ def training_notes(runs, tp) -> str:
     lines.append(f"Two units starting from {sym} weights "
                  + ("stay identical through training: every unit of the layer receives the "
                     "same gradient, so the layer never becomes more than one unit. "
-                    if same else "drift apart (floating-point noise). ")
-                 + f"From {INIT_LABELS[I.RANDOM]} weights they start and stay different: "
-                   "random starting weights break the symmetry.")
+                    if same else "drift apart (floating-point noise). "))
+    if not I.units_identical(runs[I.RANDOM]):
+        lines.append(f"From {INIT_LABELS[I.RANDOM]} weights they start and stay different: "
+                     "random starting weights break the symmetry.")
     return " ".join(lines)
 
 

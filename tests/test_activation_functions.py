@@ -161,3 +161,19 @@ def test_the_same_weights_with_an_activation_bend():
     assert curvature.max() > 1e-4  # the ReLU network has kinks
     tanh = A.stack(A.StackParams(stack_depth=6, bend="tanh"))
     assert np.abs(np.diff(tanh.bent, 2)).max() > 1e-6
+
+
+def test_saturation_sides_of_the_drawn_range():
+    c = A.curves(("tanh", "relu", "linear", "exponential"), 0.05)
+    assert A.saturation_sides(c, "tanh") == "both"
+    assert A.saturation_sides(c, "relu") == "left"
+    assert A.saturation_sides(c, "exponential") == "left"  # e^x is flat far left only
+    assert A.saturation_sides(c, "linear") == "none"
+
+
+def test_bend_measures_the_distance_from_a_line():
+    s = A.stack(A.StackParams(stack_depth=6, bend="relu"))
+    assert s.bend > 0.01
+    x = s.x
+    flat = A.Stack(x, s.weights, s.linear, 2 * x + 1, 2.0, 1.0)
+    assert flat.bend == pytest.approx(0.0, abs=1e-12)

@@ -125,3 +125,11 @@ def test_zeros_and_tiny_weights_never_learn_glorot_does():
     assert I.never_learned(I.train_one(p, "small"))
     good = I.train_one(p, "glorot_uniform")
     assert not I.never_learned(good) and good.history["loss"][-1] < 0.3
+
+
+def test_classify_sorts_the_default_probe():
+    probes = I.probe_all(I.InitParams(activation="tanh", depth=10, width=128))
+    kinds = {name: I.classify(pr) for name, pr in probes.items()}
+    assert kinds["zeros"] == "dead" and kinds["constant"] == "symmetric"
+    assert kinds["small"] == "vanishing" and kinds["large"] == "saturated"
+    assert kinds["glorot_uniform"] == kinds["he_normal"] == "stable"
