@@ -95,16 +95,34 @@ def apply(name: str, x: np.ndarray) -> np.ndarray:
 SATURATION_THRESHOLDS = (0.01, 0.02, 0.05, 0.1, 0.2)
 
 
+#: Two rows of pills (one row of fifteen does not fit beside the sidebar at 1280 px): the
+#: lecture's three and the common ones, then the rest.
+COMMON = ("relu", "sigmoid", "tanh", "linear", "leaky_relu", "elu", "selu", "softplus")
+MORE = tuple(n for n in ACTIVATIONS if n not in COMMON)
+MAX_OVERLAID = 8
+
+
 @dataclass(frozen=True)
 class CurveParams(Params):
     """Which activations the first figures overlay, and what counts as saturated."""
 
-    activations: tuple[str, ...] = choices(("relu", "sigmoid", "tanh"), tuple(ACTIVATIONS),
-                                           min_len=1, max_len=8, label="activations")
+    activations: tuple[str, ...] = choices(("relu", "sigmoid", "tanh"), COMMON,
+                                           label="activations")
+    more: tuple[str, ...] = choices((), MORE, label="more activations")
     threshold: float = number(0.05, 0.01, 0.2, options=SATURATION_THRESHOLDS,
                               label="saturated: |f′| <",
                               help="Shade where the slope is smaller than this: there the "
                                    "gradient passed back through the unit almost vanishes.")
+
+    def check(self) -> None:
+        if not 1 <= len(self.names) <= MAX_OVERLAID:
+            raise ValueError(f"activations: choose 1 to {MAX_OVERLAID} activations to draw "
+                             f"together, got {len(self.names)}")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Everything chosen, in the registry's order."""
+        return self.activations + self.more
 
 
 @dataclass(frozen=True)

@@ -104,9 +104,19 @@ def test_a_mangled_link_is_reported_and_the_page_goes_on():
     assert len(at.get("plotly_chart")) == 6
 
 
+def test_more_activations_join_the_overlay_in_registry_order():
+    at = open_page(PAGE, {"activations": "tanh", "more": "gelu,softsign"})
+    assert not problems(at)
+    spec = json.loads(at.get("plotly_chart")[1].proto.spec)
+    assert [t["name"] for t in spec["data"]] == ["tanh", "softsign", "GELU"]
+    at.get("button_group")[0].set_value([]).run()  # none of the common ones: still drawn
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert [t["name"] for t in spec["data"]] == ["softsign", "GELU"]
+
+
 def test_a_classroom_link_hides_the_pills_but_keeps_their_value():
-    at = open_page(PAGE, {"hide": "activations", "activations": "gelu"})
+    at = open_page(PAGE, {"hide": "activations,more", "activations": "elu", "more": "gelu"})
     assert not problems(at)
     assert not at.get("button_group")
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    assert [t["name"] for t in spec["data"]] == ["GELU"]
+    assert [t["name"] for t in spec["data"]] == ["ELU", "GELU"]
