@@ -32,7 +32,8 @@ def control(cls, name: str, where, **kwargs):
 
 layout.header("Activations and initialisation",
               "A layer is h = σ(Wx + b): the activation σ makes it non-linear, the starting "
-              "W decides whether a deep stack of layers can learn at all.")
+              "W decides whether a deep stack of layers can learn at all.",
+              r"h = \sigma(Wx + b)")
 loaded = {cls: state.load(cls, PAGE, others=[o for o in ALL if o is not cls]) for cls in ALL}
 state.show_notes(PAGE)
 functions_tab, init_tab = st.tabs(TABS, key=f"{PAGE}.tab", on_change="rerun")

@@ -39,7 +39,7 @@ def test_default_view_draws_the_functions_tab_only():
     assert not problems(at)
     assert len(at.tabs) == 2
     titles = _titles(at)
-    assert titles[:2] == ["Activation f(x) (keras.activations)", "Slope f′(x) (GradientTape)"]
+    assert titles[:2] == ["f(x) from keras.activations", "Slope f′(x), by GradientTape"]
     assert len(titles) == 6  # f, f′, neuron, bump, linear stack, bent stack
     assert "Training loss from each initialisation" not in titles  # the lazy tab stays idle
     assert "relu,sigmoid,tanh" in str(at.query_params["activations"])
@@ -79,7 +79,7 @@ def test_initialisation_tab_probes_trains_and_says_what_it_measured():
     at = _open_init_tab()
     assert not problems(at)
     titles = _titles(at)
-    assert "Activations per layer: Glorot uniform" in titles
+    assert "Activations: Glorot uniform" in titles
     assert "Training loss from each initialisation" in titles
     assert any("Glorot uniform, tanh" in i.value for i in at.info)
     notes = " ".join(m.value for m in at.markdown)

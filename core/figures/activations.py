@@ -42,10 +42,10 @@ def _saturation_bands(curves) -> list[dict]:
 
 
 def activation_curves(curves, labels: Mapping[str, str], *, slopes: bool,
-                      height: int = 430) -> go.Figure:
+                      height: int = 390) -> go.Figure:
     """f(x) (``slopes=False``) or f′(x) of every activation in ``curves``, saturated regions
     (|f′| < threshold) shaded in the activation's colour."""
-    title = "Slope f′(x) (GradientTape)" if slopes else "Activation f(x) (keras.activations)"
+    title = "Slope f′(x), by GradientTape" if slopes else "f(x) from keras.activations"
     fig = style.figure(title, height=height)
     data = curves.slopes if slopes else curves.values
     for i, (name, y) in enumerate(data.items()):

@@ -16,7 +16,7 @@ from core.figures import style
 LIGHT_BLUES = [[0.0, "#FFFFFF"], [0.15, "#DCEBF7"], [1.0, style.BLUE]]
 
 
-def histograms(pr, label: str, *, height: int = 470) -> go.Figure:
+def histograms(pr, label: str, *, height: int = 390) -> go.Figure:
     """Per-layer histograms of the activations as one heatmap: a row per layer (layer 1 at
     the top), the colour the share of activations in each bin."""
     centres = (pr.edges[:-1] + pr.edges[1:]) / 2
@@ -24,7 +24,7 @@ def histograms(pr, label: str, *, height: int = 470) -> go.Figure:
     share = pr.hist * 100
     # A spike (all units at 0) would wash out every other bin: cap the colour scale.
     top = max(float(np.quantile(share, 0.98)), 1e-9)
-    fig = style.figure(f"Activations per layer: {label}", height=height)
+    fig = style.figure(f"Activations: {label}", height=height)
     fig.add_trace(go.Heatmap(
         x=np.round(centres, 3), y=layers, z=np.round(share, 2), zmin=0, zmax=top,
         colorscale=LIGHT_BLUES, colorbar=dict(title=dict(text="% in bin"), thickness=14),
@@ -44,7 +44,7 @@ def _positive(values: np.ndarray) -> np.ndarray:
 
 
 def spread_per_layer(probes: Mapping[str, object], selected: str, labels: Mapping[str, str],
-                     *, height: int = 470) -> go.Figure:
+                     *, height: int = 390) -> go.Figure:
     """Standard deviation of the activations (solid) and of the back-propagated gradients
     (dashed) per layer, log scale: the selected initializer in colour, the others grey."""
     fig = style.figure("Spread per layer (log scale)", height=height)
