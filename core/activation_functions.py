@@ -57,7 +57,7 @@ ACTIVATIONS: dict[str, ActivationInfo] = {
 
 #: Half-width of the x range the curves are drawn on (the properties use a wider one).
 X_RANGE = 5.0
-CURVE_POINTS = 401
+CURVE_POINTS = 241
 
 
 def _keras_fn(name: str):

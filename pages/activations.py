@@ -13,6 +13,7 @@ from ui import layout, state, widgets
 
 PAGE = "activations"
 TABS = ["1 · Activation functions", "2 · Initialisation"]
+SUBTABS = ["f and f′", "One neuron, two make a bump", "Stacked linear layers"]
 CP, NP, SP, IP, TP = A.CurveParams, A.NeuronParams, A.StackParams, I.InitParams, I.TrainParams
 ALL = (CP, NP, SP, IP, TP)
 ACT_LABELS = {k: a.label for k, a in A.ACTIVATIONS.items()}
@@ -68,8 +69,6 @@ def functions_view() -> None:
     st.caption("Measured from Keras's values: range over x in [−60, 60] and at ±10⁶; f′(0) "
                "by GradientTape (at a kink, as for ReLU, it returns one side's slope); "
                "zero-centred when the mean output for standard-normal inputs is within ±0.05.")
-    neuron_view()
-    stack_view()
 
 
 def saturation_notes(c) -> str:
@@ -89,7 +88,6 @@ def saturation_notes(c) -> str:
 
 
 def neuron_view() -> None:
-    st.subheader("One neuron, and two that make a bump")
     c = st.columns(4)
     control(NP, "neuron_activation", c[0], labels=ACT_LABELS)
     control(NP, "w", c[1])
@@ -118,7 +116,6 @@ def neuron_view() -> None:
 
 
 def stack_view() -> None:
-    st.subheader("Stacked linear layers are still linear")
     c = st.columns(4)
     control(SP, "stack_depth", c[0])
     control(SP, "stack_width", c[1])
@@ -247,7 +244,13 @@ def training_notes(runs, tp) -> str:
 
 if functions_tab.open:
     with functions_tab:
-        functions_view()
+        # Three views, each with its controls and figures on the first screen; only the
+        # open one runs.
+        views = st.tabs(SUBTABS, key=f"{PAGE}.view", on_change="rerun")
+        for view, draw in zip(views, (functions_view, neuron_view, stack_view)):
+            if view.open:
+                with view:
+                    draw()
 if init_tab.open:
     with init_tab:
         init_view()

@@ -9,6 +9,7 @@ from conftest import open_page, problems
 
 PAGE = "pages/activations.py"
 TAB = "activations.tab"
+VIEW = "activations.view"
 INIT_TAB = "2 · Initialisation"
 
 
@@ -27,6 +28,13 @@ def _array(value) -> np.ndarray:
     return np.asarray(value, float)
 
 
+def _open_view(view: str, query=None):
+    at = open_page(PAGE, query)
+    at.session_state[VIEW] = view
+    at.run()
+    return at
+
+
 def _open_init_tab(query=None):
     at = open_page(PAGE, query)
     at.session_state[TAB] = INIT_TAB
@@ -37,11 +45,12 @@ def _open_init_tab(query=None):
 def test_default_view_draws_the_functions_tab_only():
     at = open_page(PAGE)
     assert not problems(at)
-    assert len(at.tabs) == 2
+    assert [t.label for t in at.tabs] == ["1 · Activation functions", "f and f′",
+                                          "One neuron, two make a bump",
+                                          "Stacked linear layers", "2 · Initialisation"]
     titles = _titles(at)
     assert titles[:2] == ["f(x) from keras.activations", "Slope f′(x), by GradientTape"]
-    assert len(titles) == 6  # f, f′, neuron, bump, linear stack, bent stack
-    assert "Training loss from each initialisation" not in titles  # the lazy tab stays idle
+    assert len(titles) == 2  # the other views and the other tab stay idle (lazy tabs)
     assert "relu,sigmoid,tanh" in str(at.query_params["activations"])
     table = at.dataframe[0].value
     assert len(table) == 15 and table.loc["tanh", "zero-centred"]
@@ -57,18 +66,19 @@ def test_choosing_activations_redraws_the_overlay_and_the_link():
 
 
 def test_the_neuron_step_follows_w_and_b():
-    at = open_page(PAGE, {"w": "4", "b": "2"})
+    at = _open_view("One neuron, two make a bump", {"w": "4", "b": "2"})
     assert not problems(at)
+    assert len(at.get("plotly_chart")) == 2
     assert any("step at −b/w = -0.50" in t for t in _titles(at))
     at.slider(key="activations.b").set_value(-6.0).run()
     assert any("step at −b/w = 1.50" in t for t in _titles(at))
 
 
 def test_the_linear_stack_title_is_its_effective_line():
-    at = open_page(PAGE, {"stack_depth": "12"})
+    at = _open_view("Stacked linear layers", {"stack_depth": "12"})
     assert not problems(at)
     linear = next(t for t in _titles(at) if t.startswith("12 linear layers: y = "))
-    spec = json.loads(at.get("plotly_chart")[4].proto.spec)
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     output, line = spec["data"][0], spec["data"][1]
     x, y = _array(output["x"]), _array(output["y"])
     slope = (y[-1] - y[0]) / (x[-1] - x[0])
@@ -101,7 +111,7 @@ def test_a_mangled_link_is_reported_and_the_page_goes_on():
     notes = " ".join(w.value for w in at.warning)
     assert "could not use" in notes and "width" in notes and "activations" in notes
     assert "<b>" not in notes or "&lt;b&gt;" in notes or "\\<b" in notes
-    assert len(at.get("plotly_chart")) == 6
+    assert len(at.get("plotly_chart")) == 2
 
 
 def test_more_activations_join_the_overlay_in_registry_order():
