@@ -69,7 +69,7 @@ def test_the_neuron_step_follows_w_and_b():
     at = _open_view("One neuron, two make a bump", {"w": "4", "b": "2"})
     assert not problems(at)
     assert len(at.get("plotly_chart")) == 2
-    assert any("step at −b/w = -0.50" in t for t in _titles(at))
+    assert any("One neuron: step at −b/w = -0.50" in t for t in _titles(at))
     at.slider(key="activations.b").set_value(-6.0).run()
     assert any("step at −b/w = 1.50" in t for t in _titles(at))
 

@@ -72,8 +72,8 @@ def activation_curves(curves, labels: Mapping[str, str], *, slopes: bool,
 
 def neuron_figure(n, label: str, w: float, b: float, height: int = 400) -> go.Figure:
     """a = σ(w·x + b) over x, with the step position −b/w marked."""
-    where = "" if n.step is None else f", step at −b/w = {n.step:.2f}"
-    fig = style.figure(f"a = {label}(w·x + b){where}", height=height)
+    where = "no step (w = 0)" if n.step is None else f"step at −b/w = {n.step:.2f}"
+    fig = style.figure(f"One neuron: {where}", height=height)
     fig.add_trace(go.Scatter(x=n.x, y=np.round(n.a, 4), mode="lines", name="a(x)",
                              line=dict(color=style.BLUE), showlegend=False,
                              hovertemplate="x %{x:.2f}<br>a %{y:.3f}<extra></extra>"))
@@ -82,7 +82,7 @@ def neuron_figure(n, label: str, w: float, b: float, height: int = 400) -> go.Fi
             shapes=[dict(type="line", x0=n.step, x1=n.step, y0=0, y1=1, xref="x", yref="paper",
                          line=dict(color=style.VERMILLION, dash="dash", width=2))])
     fig.update_xaxes(title=dict(text="x"), range=[n.x[0], n.x[-1]])
-    fig.update_yaxes(title=dict(text="a"))
+    fig.update_yaxes(title=dict(text=f"a = {label}(w·x + b)"))
     return fig
 
 
@@ -111,7 +111,7 @@ def stack_figure(s, *, linear: bool, bend_label: str, height: int = 400) -> go.F
         title = f"{depth} linear layers: y = {s.w_eff:.3g}·x {sign} {abs(s.b_eff):.3g}"
         y, col = s.linear, style.BLUE
     else:
-        title = f"Same weights with {bend_label}: it bends"
+        title = f"Same weights with {bend_label}" + (": it bends" if s.bend > 0.01 else "")
         y, col = s.bent, style.VERMILLION
     fig = style.figure(title, height=height)
     fig.add_trace(go.Scatter(x=s.x, y=np.round(y, 5), mode="lines", name="network output",

@@ -115,8 +115,14 @@ def symmetry(units: Mapping[str, tuple[np.ndarray, np.ndarray]], labels: Mapping
     """Units 1 (solid) and 2 (dotted) of the first hidden layer over training, one panel per
     start: with equal starting weights the two stay on top of each other."""
     names = list(units)
+
+    def caption(name: str) -> str:
+        w = units[name][1]
+        same = np.allclose(w[:, 0, :], w[:, 1, :], rtol=0.0, atol=1e-6)
+        return f"start: {labels.get(name, name)}" + (" (unit 2 hidden under 1)" if same else "")
+
     fig = make_subplots(rows=1, cols=len(names), horizontal_spacing=0.08,
-                        subplot_titles=[f"start: {labels.get(n, n)}" for n in names])
+                        subplot_titles=[caption(n) for n in names])
     colors = (style.BLUE, style.ORANGE, style.GREEN)
     for c, name in enumerate(names):
         epochs, w = units[name]
