@@ -103,8 +103,9 @@ def neuron_view() -> None:
     props = A.properties(np_.neuron_activation)
     if np.isfinite(props.lo) and np.isfinite(props.hi):
         pair = ("two of them with the same w, the second shifted by the bump width, "
-                "subtracted from each other give a bump: flat, up, flat on top, down again. "
-                "A sum of such bumps can follow any curve: this is the building block of the "
+                f"subtracted from each other give a bump (peak {np.max(np.abs(n.bump)):.2f} "
+                "here); the larger |w|, the steeper its sides and the flatter its top. A sum "
+                "of such bumps can follow any curve: this is the building block of the "
                 "universal approximation theorem.")
     else:
         pair = (f"{label} is unbounded above, so two of them subtracted give a ramp that "
