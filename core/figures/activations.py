@@ -42,7 +42,7 @@ def _saturation_bands(curves) -> list[dict]:
 
 
 def activation_curves(curves, labels: Mapping[str, str], *, slopes: bool,
-                      height: int = 390) -> go.Figure:
+                      height: int = 420) -> go.Figure:
     """f(x) (``slopes=False``) or f′(x) of every activation in ``curves``, saturated regions
     (|f′| < threshold) shaded in the activation's colour."""
     title = "Slope f′(x), by GradientTape" if slopes else "f(x) from keras.activations"
@@ -66,7 +66,10 @@ def activation_curves(curves, labels: Mapping[str, str], *, slopes: bool,
     fig.update_yaxes(range=[max(lo, -cap) - 0.15, min(hi, cap) + 0.15],
                      title=dict(text="f′(x)" if slopes else "f(x)"))
     fig.update_xaxes(title=dict(text="x"), range=[curves.x[0], curves.x[-1]])
-    fig.update_layout(legend=_legend_top(), margin=dict(t=90))
+    # Up to eight names: below the plot they may take two rows without meeting the title.
+    fig.update_layout(legend=dict(orientation="h", x=0.0, xanchor="left", y=-0.28,
+                                  yanchor="top", bgcolor="rgba(0,0,0,0)"),
+                      margin=dict(t=50, b=60))
     return fig
 
 
