@@ -30,6 +30,13 @@ PAGES: tuple[PageInfo, ...] = (
              "on the loss surface: the learning rate that crawls, arrives, zig-zags or "
              "diverges (with the Hessian's limit 2/λ_max), mini-batch SGD, and the same fit "
              "in Keras.", warm_up="core.gradient_descent:warm_up"),
+    PageInfo("pages/activations.py", "Activations & initialisation", ":material/function:",
+             "Why networks need depth", "Activation functions, initialisation",
+             "Fifteen Keras activations with their slopes and saturated regions, one neuron's "
+             "step and the bump two of them make, a deep linear stack that stays one line; "
+             "then the starting weights: signals and gradients layer by layer, the lecture's "
+             "Var[W] rules, symmetry, and the same network trained from every initialiser.",
+             warm_up="core.initialisation:warm_up"),
     PageInfo("pages/xor.py", "XOR", ":material/join_inner:", "Why networks need depth",
              "Non-linear network models, XOR example",
              "Why no line separates XOR, the lecture's hand-set ReLU network step by step "
