@@ -16,7 +16,7 @@ import re
 
 import pytest
 from conftest import link_notes, open_page, problems
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import core
@@ -42,6 +42,12 @@ HOSTILE_TEXTS = (
 NUMBERS_AS_TEXT = ("nan", "NaN", "-nan", "inf", "-inf", "Infinity", "1e309", "-1e309",
                    "1e-320", "5e-324", "0", "-0", "-1", "-1e9", "1e9", "2**31", "0x10", "1_000",
                    "1.5", "3.0", "0.0001", "1e100", "-0.0")
+
+#: One link with a value of every kind, always tried first on every page.
+EVERY_KIND = {"learning_rate": "nan", "seed": "-1", "epochs": "1e309", "noise": "inf",
+              "hidden_units": "1,2,3,4,5,6,7,8,9,10,11,12", "activation": IMAGE,
+              "optimizer": ["sgd", LINK], "x" * 300: "y" * 10_000, "../../etc/passwd": "1",
+              "hide": "<b>x</b>,,seed,,,nonsense", "tab": "99", "present": SCRIPT}
 
 
 def _core_params_classes() -> list[type[Params]]:
@@ -74,7 +80,7 @@ keys = st.one_of(
 )
 # A repeated key reaches the page as a list (the last value wins, as in a browser).
 values = st.one_of(texts, st.lists(texts, min_size=2, max_size=3))
-queries = st.dictionaries(keys, values, max_size=5)
+queries = st.dictionaries(keys, values, min_size=1, max_size=5)
 
 
 def _last(value: str | list[str]) -> str:
@@ -146,6 +152,7 @@ def check_hostile_link(path: str, query: dict):
 def test_hostile_links_never_break_a_page(page):
     @FEW
     @given(query=queries)
+    @example(query=EVERY_KIND)
     def run(query):
         check_hostile_link(page.path, query)
 
