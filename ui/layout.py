@@ -9,9 +9,12 @@ import os
 import threading
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import streamlit as st
+
+from core.figures import style
 
 F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger("lecture_dashboard")
@@ -34,19 +37,29 @@ def require_router() -> None:
 
 
 def header(title: str, intro: str, formula: str | None = None) -> None:
-    """Title, one or two sentences, and the page's key formula in the lecture's notation.
+    """The page's title on one line with its key formula small beside it (or under it when
+    the line is full), then the intro as one small paragraph, hidden in presenter mode: the
+    figure comes first.
 
     Every page starts with it, so it also makes sure the page runs inside the router."""
     require_router()
-    st.title(title)
-    st.markdown(intro)
-    if formula:
-        st.latex(formula)
+    with st.container(key="page_header", horizontal=True, wrap=True,
+                      vertical_alignment="center", gap="medium"):
+        st.title(title, width="content", anchor=False)
+        if formula:
+            st.latex(formula, width="content")
+    if not is_presenting():
+        st.caption(intro)
 
 
 def chart(fig: Any, key: str, container: Any = None) -> None:
-    """Show a Plotly figure full width in the dashboard's own style (not Streamlit's theme,
-    which would replace the projector-sized fonts and the class colours)."""
+    """Show a Plotly figure full width, laid out by the hall's rules (core.figures.style.tidy:
+    legend in its band, titles that fit, fonts readable from the back; larger in presenter
+    mode), in the dashboard's own style rather than Streamlit's theme, which would replace the
+    projector-sized fonts and the class colours."""
+    width = style.NARROW_WIDTH if container is not None else style.WIDE_WIDTH
+    scale = style.PRESENTER_SCALE if is_presenting() else 1.0
+    style.tidy(fig, scale=scale, width=width)
     (container or st).plotly_chart(fig, width="stretch", theme=None, key=key,
                                    config={"displaylogo": False})
 
@@ -106,3 +119,48 @@ def start_warm_up(targets: tuple[str, ...]) -> threading.Thread | None:
     thread = threading.Thread(target=work, name="dashboard-warm-up", daemon=True)
     thread.start()
     return thread
+
+
+# ----------------------------------------------------------------------------------------
+# Presenter mode and the hall's page style
+# ----------------------------------------------------------------------------------------
+
+#: Query key of presenter mode (``?present=1``), kept by ui.state.write_url.
+PRESENT_KEY = "present"
+STATIC = Path(__file__).resolve().parent.parent / "static"
+#: Served by this server (no request to a font or icon server: the hall may be offline).
+FAVICON = str(STATIC / "favicon.png")
+
+
+def is_presenting() -> bool:
+    """True in presenter mode (``?present=1`` in the address, or the sidebar's toggle)."""
+    return st.query_params.get(PRESENT_KEY, "") in ("1", "true")
+
+
+def explain(markdown: str) -> None:
+    """Secondary text (explanations, hints): shown normally, hidden in presenter mode."""
+    if not is_presenting():
+        st.markdown(markdown)
+
+
+def page_style() -> None:
+    """The hall's CSS (compact top of page; in presenter mode larger text, captions hidden).
+    Style-only HTML takes no room on the page."""
+    st.html(STATIC / "hall.css")
+    if is_presenting():
+        st.html(STATIC / "presenter.css")
+
+
+def _set_presenting() -> None:
+    if st.session_state.get("hall.present"):
+        st.query_params[PRESENT_KEY] = "1"
+    elif PRESENT_KEY in st.query_params:
+        del st.query_params[PRESENT_KEY]
+
+
+def presenter_toggle() -> None:
+    """The sidebar's presenter-mode switch, kept in step with ``?present=1``."""
+    st.session_state["hall.present"] = is_presenting()
+    st.sidebar.toggle("Presenter mode", key="hall.present", on_change=_set_presenting,
+                      help="Bigger figures and text for the back of a hall, sidebar collapsed, "
+                           "explanations hidden. Same as ?present=1 in the address.")
