@@ -52,6 +52,19 @@ def header(title: str, intro: str, formula: str | None = None) -> None:
         st.caption(intro)
 
 
+def is_presenting() -> bool:
+    """Presenter mode: the lecturer's link says ``?present=1`` (fonts for the back of the
+    hall, secondary text hidden)."""
+    return st.query_params.get("present", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def explain(markdown: str, container: Any = None) -> None:
+    """Secondary text (explanations, "what to notice"): shown to readers, hidden while
+    presenting, where the lecturer says it instead."""
+    if not is_presenting():
+        (container or st).markdown(markdown)
+
+
 def chart(fig: Any, key: str, container: Any = None) -> None:
     """Show a Plotly figure full width, laid out by the hall's rules (core.figures.style.tidy:
     legend in its band, titles that fit, fonts readable from the back; larger in presenter
