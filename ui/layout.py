@@ -138,22 +138,12 @@ def start_warm_up(targets: tuple[str, ...]) -> threading.Thread | None:
 # Presenter mode and the hall's page style
 # ----------------------------------------------------------------------------------------
 
-#: Query key of presenter mode (``?present=1``), kept by ui.state.write_url.
+#: Query key of presenter mode (``?present=1``, read by is_presenting), kept by
+#: ui.state.write_url.
 PRESENT_KEY = "present"
 STATIC = Path(__file__).resolve().parent.parent / "static"
 #: Served by this server (no request to a font or icon server: the hall may be offline).
 FAVICON = str(STATIC / "favicon.png")
-
-
-def is_presenting() -> bool:
-    """True in presenter mode (``?present=1`` in the address, or the sidebar's toggle)."""
-    return st.query_params.get(PRESENT_KEY, "") in ("1", "true")
-
-
-def explain(markdown: str) -> None:
-    """Secondary text (explanations, hints): shown normally, hidden in presenter mode."""
-    if not is_presenting():
-        st.markdown(markdown)
 
 
 def page_style() -> None:
