@@ -36,9 +36,10 @@ def hidden_space(h: np.ndarray, labels: np.ndarray, *, w_out: np.ndarray, b_out:
     for trace in points_trace(pts, labels, size=style.MARKER_SIZE + 6):
         fig.add_trace(trace)
     if point_names:
-        fig.add_trace(go.Scatter(x=pts[:, 0], y=pts[:, 1], mode="text", showlegend=False,
-                                 text=list(point_names), textposition="top right",
-                                 hoverinfo="skip", textfont=dict(size=style.FONT_SIZE - 2)))
+        # Points that land on the same spot share one label; none is clipped at an edge.
+        fig.add_trace(go.Scatter(**style.place_labels(
+            pts[:, 0].tolist(), pts[:, 1].tolist(), list(point_names), x_range=(lo, hi),
+            y_range=(lo, hi))))
     return style.square_axes(fig, lo, hi, x_title="h₁", y_title="h₂")
 
 
