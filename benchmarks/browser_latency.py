@@ -105,7 +105,8 @@ class AppServer:
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
              f"--server.port={self.port}", "--server.address=127.0.0.1",
              "--browser.gatherUsageStats=false"],
-            cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, env=env)
+            cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, env=env,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None)
         try:
             self._wait_healthy()
         except BaseException:
@@ -135,6 +136,15 @@ class AppServer:
                 self.proc.kill()
         if self._log not in (None, subprocess.DEVNULL):
             self._log.close()
+
+
+def _die_with_parent() -> None:
+    """In the server's process (Linux): end it when the process that started it ends, so a
+    killed test run or benchmark leaves no server behind."""
+    import ctypes
+    import signal
+
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 class Clock:

@@ -24,18 +24,27 @@
     '[data-testid="stMetric"]', '[data-testid="stSelectbox"]', '[data-testid="stMultiSelect"]',
     '[data-testid="stButtonGroup"]', '[data-testid="stNumberInput"]', '[data-testid="stTabs"]',
     '[data-testid="stTable"]', '.katex-display', '[data-testid="stPageLink"]',
-    '[data-testid="stSlider"]', '[data-testid="stRadio"]'].join(',');
+    '[data-testid="stSlider"]', '[data-testid="stRadio"]', '[data-baseweb="tab-list"]',
+    '[data-testid="stDataFrame"] .dvn-scroller'].join(',');
+  // Cut: a text box that clips (overflow hidden, ellipsis) narrower than its text.
+  // Overflowing: the widget itself wider than its place (LaTeX, tables and tab bars scroll).
+  const clips = el => {
+    const style = getComputedStyle(el);
+    return style.textOverflow === 'ellipsis' || ['hidden', 'clip'].includes(style.overflowX);
+  };
   for (const root of document.querySelectorAll(widgets)) {
-    if (!shown(root)) continue;
-    for (const el of [root, ...root.querySelectorAll('*')]) {
+    if (!shown(root) || root.clientWidth < 4) continue;
+    if (root.scrollWidth > root.clientWidth + 1) {
+      problems.push(`${name(root)} overflows: needs ${root.scrollWidth} px, has ${root.clientWidth}`);
+      continue;
+    }
+    if (root.matches('.katex-display')) continue;  // KaTeX's own boxes overhang by design
+    for (const el of root.querySelectorAll('*')) {
       // Skip what no one reads as text: charts' SVG, screen-reader copies (1 px boxes).
       if (el instanceof SVGElement || el.closest('.js-plotly-plot')) continue;
-      if (!shown(el) || el.clientWidth < 4) continue;
-      if (el.closest('[data-baseweb="tab-list"]') && el.getAttribute('role') !== 'tablist') continue;
+      if (!shown(el) || el.clientWidth < 4 || !clips(el)) continue;
       if (el.scrollWidth > el.clientWidth + 1) {
-        const style = getComputedStyle(el);
-        const how = style.textOverflow === 'ellipsis' || style.overflowX === 'hidden' ? 'cut' : 'overflows';
-        problems.push(`${name(root)} ${how}: ${name(el)} needs ${el.scrollWidth} px, has ${el.clientWidth}`);
+        problems.push(`${name(root)} cut: ${name(el)} needs ${el.scrollWidth} px, has ${el.clientWidth}`);
         break;
       }
     }

@@ -123,6 +123,8 @@ def test_page_fits_the_hall(server, views, info, view):
     _assert_healthy(page)
     problems = page.evaluate(LAYOUT_JS, VISIBLE_PX)
     problems += [f"request outside this machine: {url}" for url in outside]
+    for problem in problems:  # printed as found: one run lists every page's problems
+        print(f"LAYOUT {info.url_path} {width}x{height}{' ' + query if query else ''}: {problem}")
     assert problems == [], f"{info.url_path} at {width}×{height} {query}:\n" + "\n".join(problems)
 
 

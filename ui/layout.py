@@ -71,7 +71,9 @@ def chart(fig: Any, key: str, container: Any = None) -> None:
     mode), in the dashboard's own style rather than Streamlit's theme, which would replace the
     projector-sized fonts and the class colours."""
     width = style.NARROW_WIDTH if container is not None else style.WIDE_WIDTH
-    scale = style.PRESENTER_SCALE if is_presenting() else 1.0
+    scale = 1.0
+    if is_presenting():  # the sidebar is out of the way: wider charts, larger text
+        scale, width = style.PRESENTER_SCALE, int(width * style.PRESENTER_ROOM)
     style.tidy(fig, scale=scale, width=width)
     (container or st).plotly_chart(fig, width="stretch", theme=None, key=key,
                                    config={"displaylogo": False})

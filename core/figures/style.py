@@ -39,6 +39,8 @@ MARKER_SIZE = 14
 LINE_WIDTH = 3
 #: Presenter mode multiplies every font, marker and line by this.
 PRESENTER_SCALE = 1.3
+#: ... and charts are this much wider there (the sidebar starts collapsed).
+PRESENTER_ROOM = 1.35
 #: The narrowest a chart is drawn at 1280×720 (half the main column beside the sidebar). Title
 #: wrapping and the legend's rows are worked out for it, so wider charts only gain room.
 NARROW_WIDTH = 420
