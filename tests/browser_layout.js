@@ -4,7 +4,10 @@
 (visiblePx) => {
   const problems = [];
   const vw = window.innerWidth, vh = window.innerHeight;
-  const shown = el => el.offsetParent !== null && el.getBoundingClientRect().width > 0;
+  // On screen: laid out, not in a collapsed sidebar (presenter mode), not scrolled off sideways.
+  const shown = el => el.offsetParent !== null && el.getBoundingClientRect().width > 0
+    && !el.closest('[data-testid="stSidebar"][aria-expanded="false"]')
+    && el.getBoundingClientRect().right > 0;
   const name = el => {
     const id = el.getAttribute('data-testid') || el.className.baseVal || el.className || el.tagName;
     const text = (el.innerText || el.textContent || '').trim().replace(/\s+/g, ' ');
