@@ -6,7 +6,8 @@
   const vw = window.innerWidth, vh = window.innerHeight;
   // On screen: laid out, not in a collapsed sidebar (presenter mode), not scrolled off sideways.
   const shown = el => el.offsetParent !== null && el.getBoundingClientRect().width > 0
-    && !el.closest('[data-testid="stSidebar"][aria-expanded="false"]')
+    && !(el.closest('[data-testid="stSidebar"]')
+         && el.closest('[data-testid="stSidebar"]').getBoundingClientRect().width < 100)
     && el.getBoundingClientRect().right > 0;
   const name = el => {
     const id = el.getAttribute('data-testid') || el.className.baseVal || el.className || el.tagName;
@@ -51,6 +52,16 @@
         break;
       }
     }
+  }
+  // A multiselect hides the chips that do not fit behind its clear and open icons.
+  for (const select of document.querySelectorAll('[data-testid="stMultiSelect"]')) {
+    const box = select.querySelector('[data-baseweb="select"]');
+    if (!shown(select) || !box) continue;
+    const room = box.getBoundingClientRect().right - 48;
+    const hidden = [...select.querySelectorAll('[data-baseweb="tag"]')]
+      .filter(tag => tag.getBoundingClientRect().right > room);
+    if (hidden.length)
+      problems.push(`${name(select)} cut: ${hidden.length} chosen item(s) hidden, first "${hidden[0].innerText}"`);
   }
   const doc = document.scrollingElement || document.documentElement;
   if (doc.scrollWidth > vw + 1) problems.push(`page scrolls sideways: ${doc.scrollWidth} px wide`);
