@@ -86,7 +86,7 @@ def main() -> None:
     net = engine.Network(2, (8, 8), "tanh", 1, "tanh")
     fit = engine.Training("mse", "sgd", RATE, BATCH, EPOCHS, seed=SEED)
     data = engine.Data(x, y)
-    engine._tf()  # import and configure TensorFlow outside the timings
+    engine.tensorflow()  # import and configure TensorFlow outside the timings
 
     start = time.perf_counter()
     first = engine.train(net, fit, data)

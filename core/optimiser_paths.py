@@ -15,7 +15,8 @@ Why it is built the way it is:
   loop is traced once per process and reused: the start point, the number of steps and the
   surface (a ``tf.switch_case`` over the registry) are inputs, the learning rate and the
   optimizer's slots are variables reset before every run. At most one compiled loop per
-  optimizer in the registry exists, whatever the visitors choose.
+  optimizer in the registry exists, whatever the visitors choose, built once even when
+  several sessions ask for it at the same time (``core.engine.BuildOnce``).
 * Concurrency. A compiled loop owns its Keras variables; a lock makes sessions take turns.
 """
 
@@ -29,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from core import optimizers, surfaces
+from core.engine.cache import BuildOnce
 from core.params import Params, choice, flag, number, numbers
 
 Point = tuple[float, float]
@@ -230,9 +232,9 @@ class _Stepper:
     """One Keras optimizer and its position variable, with the step loop compiled once."""
 
     def __init__(self, optimizer: str) -> None:
-        from core.engine import tensorflow  # configured as for every other page
+        from core.engine.runtime import apply_updates, tensorflow
 
-        tf = tensorflow()
+        tf = tensorflow()  # configured as for every other page
         import keras
 
         self.lock = threading.Lock()
@@ -245,16 +247,12 @@ class _Stepper:
         def loop(start, steps, surface):
             self.theta.assign(start)
             out = tf.TensorArray(tf.float64, size=steps + 1).write(0, start)
-            rate = tf.cast(self.optimizer.learning_rate, tf.float64)
             for i in tf.range(steps):
                 x, y = self.theta[0], self.theta[1]
                 grad = tf.switch_case(surface, [lambda g=g, x=x, y=y: tf.stack(g(x, y))
                                                 for g in gradients])
-                # Keras's own rule, in the order ``apply`` uses: update, then count the step
-                # (Adam's bias correction reads the count). ``apply`` itself is avoided: its
-                # distribution wrapper leaks memory per trace and does nothing here.
-                self.optimizer.update_step(grad, self.theta, rate)
-                self.optimizer.iterations.assign_add(1)
+                # Keras's own rule, as the engine runs it (update, then count the step).
+                apply_updates(self.optimizer, [grad], [self.theta])
                 out = out.write(i + 1, self.theta.value)
             return out.stack()
 
@@ -277,15 +275,12 @@ class _Stepper:
             return np.array(out.numpy(), dtype=np.float64)
 
 
-_STEPPERS: dict[str, _Stepper] = {}
-_STEPPERS_LOCK = threading.Lock()
+#: One compiled loop per optimizer (at most the registry's size: no eviction needed).
+_STEPPERS: BuildOnce[str, _Stepper] = BuildOnce(_Stepper)
 
 
 def _stepper(optimizer: str) -> _Stepper:
-    with _STEPPERS_LOCK:
-        if optimizer not in _STEPPERS:
-            _STEPPERS[optimizer] = _Stepper(optimizer)
-        return _STEPPERS[optimizer]
+    return _STEPPERS.get(optimizer)
 
 
 # ----------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ the question of how many hidden units it takes.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -199,14 +200,37 @@ def train_xor(p: XorParams, frames: int = 30) -> XorRun:
     return XorRun(p, result, axis)
 
 
-def train_linear(epochs: int = 400, learning_rate: float = 0.05, seed: int = 7) -> XorRun:
-    """A model without hidden layer (logistic regression) trained on XOR the same way."""
+def train_linear(epochs: int = 400, learning_rate: float = 0.05, seed: int = 7,
+                 targets: tuple[float, ...] = tuple(XOR_TARGETS)) -> XorRun:
+    """A model without hidden layer (logistic regression) trained on the four points the
+    same way; ``targets`` other than XOR's (AND, OR) show that the training itself works."""
     p = XorParams(epochs=epochs, learning_rate=learning_rate, seed=seed)
     net = engine.Network(2, (), (), 1, "sigmoid")
     axis = grid_axis()
-    result = engine.train(net, p.training(), engine.Data(XOR_INPUTS, XOR_TARGETS),
+    result = engine.train(net, p.training(), engine.Data(XOR_INPUTS, np.array(targets)),
                           eval_x=grid_points(axis), snapshots_at=(0, epochs))
     return XorRun(p, result, axis)
+
+
+def linear_outputs(run: XorRun) -> np.ndarray:
+    """p(y=1) of a model without hidden layer for the four points (its only weight pair)."""
+    (w, b), *_ = run.result.final.weights
+    return 1.0 / (1.0 + np.exp(-(XOR_INPUTS @ w + b)[:, 0]))
+
+
+def undecided(outputs: np.ndarray, tolerance: float = 0.01) -> bool:
+    """Whether every answer is ½ to within ``tolerance``: the model does not decide, and its
+    accuracy at the threshold ½ is an accident of rounding."""
+    return bool(np.all(np.abs(np.asarray(outputs) - 0.5) < tolerance))
+
+
+def landing_places(h: np.ndarray, names: Sequence[str]) -> dict[tuple[float, ...], list[str]]:
+    """Where each input lands in hidden space (``h`` one row per point), points that land
+    together grouped: the page's caption says what the current weights do."""
+    places: dict[tuple[float, ...], list[str]] = {}
+    for row, name in zip(np.round(np.asarray(h, float), 6), names):
+        places.setdefault(tuple(float(v) + 0.0 for v in row), []).append(name)
+    return places
 
 
 def solves_xor(p: XorParams) -> bool:
@@ -227,3 +251,27 @@ def warm_up() -> None:
     """Compile the trainers the page's defaults use (called once at server start)."""
     train_linear()
     train_xor(XorParams())
+
+
+def sweep_answer(units: Sequence[int], rates: Sequence[float], activation: str) -> str:
+    """The answer to "how many hidden units?", written from the sweep's own numbers so that
+    it says what the bars show for whatever settings produced them."""
+    solved = [(u, r) for u, r in zip(units, rates) if r > 0]
+    if not solved:
+        return ("No width solved XOR with these settings: the optimiser, rate or number of "
+                "epochs keeps every run from finding a solution. Try the defaults of tab 3.")
+    (first, first_rate), (widest, widest_rate) = solved[0], (units[-1], rates[-1])
+    text = (f"Two hidden units are enough to represent XOR (tab 2 sets them by hand), and "
+            f"here the smallest width that solved it was {first} "
+            f"({first_rate:.0%} of the runs). ")
+    if widest_rate > first_rate:
+        text += (f"{widest} units solved {widest_rate:.0%}: wider layers succeed more often. "
+                 "Extra units do not make the function more expressive; they give gradient "
+                 "descent more starting points from which a solution is close.")
+    else:
+        text += (f"{widest} units solved {widest_rate:.0%}: with these settings width did "
+                 "not make training more reliable.")
+    if activation == "ReLU" and (first > 2 or first_rate < 1):
+        text += (" A run fails when units start or end up dead (ReLU outputs 0 for every "
+                 "point, so no gradient reaches them) or two units learn the same thing.")
+    return text

@@ -25,53 +25,72 @@ layout.header(
     "one hidden layer with a non-linear activation can.",
     r"y = W^{(2)} h + b^{(2)}, \qquad h = \mathrm{ReLU}\left(W^{(1)} x + b^{(1)}\right)",
 )
-hand = state.load(X.HandParams, PAGE, others=[X.XorParams])
-trained = state.load(X.XorParams, PAGE, others=[X.HandParams])
+state.load(X.HandParams, PAGE, others=[X.XorParams])
+state.load(X.XorParams, PAGE, others=[X.HandParams])
 state.show_notes(PAGE)
 
-linear_tab, hand_tab, train_tab, sweep_tab = st.tabs(
-    ["1 · A line fails", "2 · The hand-set network", "3 · Train it", "4 · How many units?"])
 
-with linear_tab:
-    w, b, pred = X.least_squares_fit()
-    w = np.round(w, 2) + 0.0  # print -0.00 as 0.00
-    st.markdown(
-        f"The best linear fit under squared error is **w = ({w[0]:.2f}, {w[1]:.2f}), "
-        f"b = {b:.2f}**: it answers {pred[0]:.2f} for every point. The best any straight "
-        f"line can do is **{X.best_linear_accuracy():.0%}** of the points: three, never four. "
-        "Logistic regression, trained below, ends up answering ½ everywhere (the white map): "
-        "it cannot do better than not deciding.")
+
+def points_table(rows: np.ndarray, names: list[str]) -> pd.DataFrame:
+    """One row per input point (narrow enough for a quarter of the page)."""
+    return pd.DataFrame(np.atleast_2d(rows).T, index=POINT_NAMES, columns=names)
+
+
+def linear_view() -> None:
+    """Tab 1: every straight line fails, and logistic regression learns not to decide."""
     run = train_linear()
+    outputs = X.linear_outputs(run)
     left, right = st.columns(2)
     layout.chart(fig_training.output_map(
         run.grid_axis, run.result.final.outputs[:, 0], X.XOR_INPUTS, LABELS,
         title="Logistic regression after training"), "xor.linear_map", left)
     layout.chart(fig_training.loss_curve(run.result.history, log_y=False), "xor.linear_loss",
                  right)
-    st.caption(f"Accuracy after training: {run.result.history['accuracy'][-1]:.0%}.")
-
-def table(rows: np.ndarray, names: list[str]) -> pd.DataFrame:
-    return pd.DataFrame(np.atleast_2d(rows), index=names, columns=POINT_NAMES)
+    w, b, pred = X.least_squares_fit()
+    w = np.round(w, 2) + 0.0  # print -0.00 as 0.00
+    answers = ", ".join(f"{p:.2f}" for p in outputs)
+    st.markdown(
+        f"**The best straight line** gets **{X.best_linear_accuracy():.0%}** of the points "
+        "right: three, never four. **Least squares** (w = "
+        f"({w[0]:.2f}, {w[1]:.2f}), b = {b:.2f}) answers {pred[0]:.2f} for every point. "
+        f"**Logistic regression**, trained here, answers p = {answers} for the four points "
+        f"(loss {run.result.history['loss'][-1]:.3f} = ln 2): the white map.")
+    if X.undecided(outputs):
+        layout.explain(
+            "Why not the 75 % line? Cross-entropy punishes a confident wrong answer more "
+            "than it rewards three right ones, so the lowest loss a line can reach is to "
+            "answer ½ everywhere: the model learns not to decide. Its accuracy at the "
+            f"threshold ½ ({run.result.history['accuracy'][-1]:.0%} here) only reflects "
+            "which side of ½ rounding put each answer, and means nothing.")
 
 
 @st.fragment
 def hand_set_network() -> None:
-    """The editable weights and what they do: a fragment, so an edit redraws only this."""
-    st.markdown("The lecture's weights. Change any of them to break the solution, then "
-                "repair it.")
-    cols = st.columns([2, 1, 1, 1])
-    for col, (name, title, width) in zip(cols, [
-            ("W1", "**W⁽¹⁾**", 2), ("b1", "**b⁽¹⁾**", 1), ("W2", "**W⁽²⁾**", 1)]):
-        col.markdown(title)
-        widgets.control(X.HandParams, name, PAGE, container=col, columns=width)
-    cols[3].markdown("**b⁽²⁾**")
-    widgets.control(X.HandParams, "b2", PAGE, container=cols[3], as_input=True)
-    cols[3].button("Lecture's weights", on_click=state.reset, args=(X.HandParams, PAGE))
-    hand = state.current(X.HandParams, PAGE)
-    state.update_url(hand)
-    steps = X.hand_steps(hand)
-    verdict = "solves XOR" if steps.solved else f"gets {steps.accuracy:.0%} of the points right"
-    (st.success if steps.solved else st.warning)(f"With these weights the network {verdict}.")
+    """The editable weights and what they do: a fragment, so an edit redraws only
+    this tab."""
+    left, right = st.columns([2, 3])
+    with left:
+        cols = st.columns([2, 1, 1, 1])
+        for col, (name, title, width) in zip(cols, [
+                ("W1", "**W⁽¹⁾**", 2), ("b1", "**b⁽¹⁾**", 1), ("W2", "**W⁽²⁾**", 1),
+                ("b2", "**b⁽²⁾**", 1)]):
+            col.markdown(title)
+            widgets.control(X.HandParams, name, PAGE, container=col, columns=width,
+                            as_input=True)
+        hand = state.current(X.HandParams, PAGE)
+        state.update_url(hand)
+        steps = X.hand_steps(hand)
+        verdict = ("solves XOR" if steps.solved
+                   else f"gets {steps.accuracy:.0%} of the points right")
+        (st.success if steps.solved else st.warning)(f"These weights: {verdict}.")
+        st.button("Lecture's weights", on_click=state.reset, args=(X.HandParams, PAGE),
+                  help="Put back W⁽¹⁾ = [[1,1],[1,1]], b⁽¹⁾ = (0,−1), W⁽²⁾ = (1,−2), "
+                       "b⁽²⁾ = 0")
+    layout.chart(fig_xor.hidden_space(
+        steps.h.T, LABELS, w_out=np.array(hand.W2), b_out=hand.b2, threshold=0.5,
+        title="Hidden space h = ReLU(W⁽¹⁾x + b⁽¹⁾)", warped=X.warped_grid(hand),
+        point_names=POINT_NAMES), "xor.hand", right)
+    st.caption(landing_caption(steps.h.T))
     step_cols = st.columns(4)
     for col, (title, rows, names) in zip(step_cols, [
             ("W⁽¹⁾x", steps.wx, ["row 1", "row 2"]),
@@ -79,62 +98,80 @@ def hand_set_network() -> None:
             ("h = ReLU(·)", steps.h, ["h₁", "h₂"]),
             ("y = W⁽²⁾h + b⁽²⁾", steps.y, ["y"])]):
         col.markdown(f"**{title}**")
-        col.dataframe(table(rows, names), width="stretch")
-    layout.chart(fig_xor.hidden_space(
-        steps.h.T, LABELS, w_out=np.array(hand.W2), b_out=hand.b2, threshold=0.5,
-        title="Hidden space: the grey lines are the input grid, folded by the hidden layer",
-        warped=X.warped_grid(hand), point_names=POINT_NAMES), "xor.hand")
-    st.caption("(0,1) and (1,0) both land on h = (1, 0): in hidden space one line separates "
-               "the classes.")
+        col.dataframe(points_table(rows, names), width="stretch")
+
+def landing_caption(h: np.ndarray) -> str:
+    """What the hidden layer does to the four points with the weights as they are now."""
+    places = X.landing_places(h, POINT_NAMES)
+    shared = [(at, names) for at, names in places.items() if len(names) > 1]
+    grey = "The grey lines are the input grid, folded by the hidden layer. "
+    if not shared:
+        return grey + "Each input lands on its own point of hidden space."
+    together = "; ".join(f"{' and '.join(names)} both land on h = "
+                         f"({', '.join(f'{v:g}' for v in at)})" for at, names in shared)
+    same_class = all(len({LABELS[POINT_NAMES.index(n)] for n in names}) == 1
+                     for _, names in shared)
+    ending = (": in hidden space one line can separate the classes." if same_class else
+              ", although their classes differ: no line can separate them now.")
+    return grey + together + ending
 
 
-with hand_tab:
-    hand_set_network()
-
-with train_tab:
-    c = st.columns(3)
-    widgets.control(X.XorParams, "hidden_units", PAGE, container=c[0])
+def train_view() -> None:
+    """Tab 3: a network trained on the four points, replayed epoch by epoch."""
+    c = st.columns([1, 1.2, 1.2, 1.3, 1.3, 0.9])
+    widgets.control(X.XorParams, "hidden_units", PAGE, container=c[0], as_input=True)
     widgets.control(X.XorParams, "activation", PAGE, container=c[1],
                     labels={k: a.label for k, a in activations.ACTIVATIONS.items()})
     widgets.control(X.XorParams, "optimizer", PAGE, container=c[2],
                     labels={k: o.label for k, o in optimizers.OPTIMIZERS.items()})
-    c = st.columns(3)
-    widgets.control(X.XorParams, "learning_rate", PAGE, container=c[0])
-    widgets.control(X.XorParams, "epochs", PAGE, container=c[1])
-    widgets.control(X.XorParams, "seed", PAGE, container=c[2], as_input=True)
+    widgets.control(X.XorParams, "learning_rate", PAGE, container=c[3])
+    widgets.control(X.XorParams, "epochs", PAGE, container=c[4])
+    widgets.control(X.XorParams, "seed", PAGE, container=c[5], as_input=True)
     trained = state.current(X.XorParams, PAGE)
     run = train_xor(trained)
     res = run.result
-    if res.diverged:
-        st.error(res.message)
-    else:
-        (st.success if run.solved else st.info)(
-            f"After {res.epochs_run} epochs: accuracy {res.history['accuracy'][-1]:.0%}, "
-            f"loss {res.history['loss'][-1]:.4f}. " + ("Solved." if run.solved else
-                                                       "Not solved: try another seed."))
+    left, right = st.columns([3, 2])
     frames = [(s.epoch, s.outputs[:, 0]) for s in res.snapshots if s.outputs is not None]
     if frames:
         layout.chart(fig_training.output_replay(
             run.grid_axis, frames, X.XOR_INPUTS, LABELS, losses=res.history["loss"],
-            title="Output p(y=1)"), "xor.replay")
-    left, right = st.columns(2)
+            title="Output p(y=1)"), "xor.replay", left)
+    with right:
+        if res.diverged:
+            st.error(res.message)
+        else:
+            (st.success if run.solved else st.info)(
+                f"After {res.epochs_run} epochs: accuracy {res.history['accuracy'][-1]:.0%}, "
+                f"loss {res.history['loss'][-1]:.4f}. " + (
+                    "Solved." if run.solved else "Not solved: try another seed."))
+        layout.chart(fig_training.loss_curve(res.history, diverged_at=res.diverged_at),
+                     "xor.trained_loss")
     h = run.hidden()
     w_out, b_out = res.final.weights[1]
+    left, right = st.columns([3, 2])
     layout.chart(fig_xor.hidden_space(
         h, LABELS, w_out=w_out[:, 0] if h.shape[1] <= 2 else np.zeros(2), b_out=float(b_out[0]),
         threshold=0.0, point_names=POINT_NAMES,
         title="Hidden space after training" + ("" if h.shape[1] <= 2 else " (h₁, h₂ only)")),
         "xor.trained_hidden", left)
-    layout.chart(fig_training.loss_curve(res.history, diverged_at=res.diverged_at),
-                 "xor.trained_loss", right)
-    st.download_button("Download the training history (CSV)",
-                        pd.DataFrame(res.history).rename_axis("epoch").to_csv().encode(),
-                        file_name="xor-history.csv", mime="text/csv", key="xor.download")
+    with right:
+        layout.explain("The hidden layer moves the four points so that the output unit can "
+                       "separate them with one line (dashed, where the output is ½). With "
+                       "more than two hidden units only the first two coordinates are drawn.")
+        st.download_button("History (CSV)",
+                           pd.DataFrame(res.history).rename_axis("epoch").to_csv().encode(),
+                           file_name="xor-history.csv", mime="text/csv", key="xor.download",
+                           help="Download the loss and accuracy of every epoch as CSV")
 
-with sweep_tab:
-    st.markdown("**The lecture's question:** what is the minimum number of hidden ReLU units "
-                f"that solves XOR? Train each width from {SWEEP_SEEDS} different seeds, with "
-                "the other settings of tab 3, and count the runs that get all four points right.")
+def sweep_view() -> None:
+    """Tab 4: how many hidden units it takes, over widths and seeds."""
+    trained = state.current(X.XorParams, PAGE)
+    activation = activations.get(trained.activation).label
+    st.markdown(f"**The lecture's question:** how many hidden {activation} units does it "
+                f"take to solve XOR? Each width is trained from {SWEEP_SEEDS} seeds with the "
+                f"other settings of tab 3 ({activation}, {trained.optimizer}, "
+                f"α = {trained.learning_rate:g}, {trained.epochs} epochs); a run counts when "
+                "it gets all four points right.")
     results = st.session_state.setdefault(f"{PAGE}.sweeps", {})
     sweep_key = trained.replace(hidden_units=1, seed=0)  # the sweep varies these two
     if sweep_key not in results and st.button("Run the experiment", type="primary"):
@@ -148,12 +185,11 @@ with sweep_tab:
         results[sweep_key] = rates
         bar.empty()
     if sweep_key in results:
-        layout.chart(fig_xor.success_rate(SWEEP_UNITS, results[sweep_key], SWEEP_SEEDS),
-                     "xor.sweep")
+        rates = results[sweep_key]
+        layout.chart(fig_xor.success_rate(SWEEP_UNITS, rates, SWEEP_SEEDS), "xor.sweep")
         with st.expander("Answer"):
-            st.markdown("Two ReLU units are enough (tab 2 shows the weights), but gradient "
-                        "descent finds them only from some starting points: a unit that "
-                        "starts dead never recovers. Wider layers succeed far more often: "
-                        "extra units make training easier, not the function more expressive.")
+            st.markdown(X.sweep_answer(SWEEP_UNITS, rates, activation))
 
-state.write_url(state.current(X.HandParams, PAGE), trained)
+layout.tabs(PAGE, {"1 · A line fails": linear_view, "2 · The hand-set network": hand_set_network,
+                   "3 · Train it": train_view, "4 · How many units?": sweep_view})
+state.write_url(state.current(X.HandParams, PAGE), state.current(X.XorParams, PAGE))

@@ -1,149 +1,43 @@
 """Tests for core.engine: training is checked against NumPy written here, not against itself.
 
-The reference forward pass, back-propagation and optimizer updates below are independent
-re-implementations (float64). Runs reuse a few network structures so that the compiled
-trainers are traced only a handful of times.
+The reference forward pass, back-propagation and optimizer updates are independent
+re-implementations (float64, tests/engine_reference.py). Runs reuse a few network
+structures so that the compiled trainers are traced only a handful of times. The rules
+applied after each epoch (divergence, schedule, early stopping, best weights) and
+regularisation are tested in tests/test_engine_schedule.py.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 import threading
+import time
 
 import numpy as np
 import pytest
 
+from core import engine
 from core.engine import Data, Network, Training, snapshot_epochs, train
 from core.initializers import initial_weights
-
-F64 = np.float64
-
-# ----------------------------------------------------------------------------------------
-# NumPy reference
-# ----------------------------------------------------------------------------------------
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-z))
-
-
-def _softmax(z: np.ndarray) -> np.ndarray:
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-
-HIDDEN = {"tanh": np.tanh, "sigmoid": _sigmoid, "relu": lambda z: np.maximum(z, 0.0)}
-OUTPUT = {"linear": lambda z: z, "sigmoid": _sigmoid, "tanh": np.tanh, "softmax": _softmax}
-
-
-def forward(weights, x, hidden: str = "tanh", output: str = "linear") -> np.ndarray:
-    h = np.asarray(x, F64)
-    for kernel, bias in weights[:-1]:
-        h = HIDDEN[hidden](h @ np.asarray(kernel, F64) + np.asarray(bias, F64))
-    kernel, bias = weights[-1]
-    return OUTPUT[output](h @ np.asarray(kernel, F64) + np.asarray(bias, F64))
-
-
-def np_loss(name: str, p: np.ndarray, y: np.ndarray) -> float:
-    y = np.asarray(y, F64).reshape(p.shape)
-    if name == "mse":
-        return float(np.mean((p - y) ** 2))
-    if name == "half_mse":
-        return float(0.5 * np.mean((p - y) ** 2))
-    if name == "binary_crossentropy":
-        return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
-    assert name == "categorical_crossentropy"
-    return float(-np.mean(np.sum(y * np.log(p), axis=1)))
-
-
-def mse_grads(theta: list[np.ndarray], x: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
-    """Hand back-propagation of mean((p - y)²) for x → tanh → linear; theta = [W1, b1, W2, b2]."""
-    w1, b1, w2, b2 = theta
-    h = np.tanh(x @ w1 + b1)
-    p = h @ w2 + b2
-    dp = 2.0 * (p - y) / p.size
-    dz = (dp @ w2.T) * (1.0 - h**2)
-    return [x.T @ dz, dz.sum(axis=0), h.T @ dp, dp.sum(axis=0)]
-
-
-def flat(weights) -> list[np.ndarray]:
-    return [np.asarray(a, F64) for pair in weights for a in pair]
-
-
-def reference_steps(optimizer: str, theta0: list[np.ndarray], x, y, lr: float, steps: int,
-                    l1: float = 0.0, l2: float = 0.0) -> list[np.ndarray]:
-    """``steps`` full-batch updates with Keras's conventions for each optimizer."""
-    x, y = np.asarray(x, F64), np.asarray(y, F64)
-    theta = [t.copy() for t in theta0]
-    m = [np.zeros_like(t) for t in theta]
-    v = [np.zeros_like(t) for t in theta]
-    for t in range(1, steps + 1):
-        g = mse_grads(theta, x, y)
-        for i in (0, 2):  # kernels only: biases are not regularised
-            g[i] = g[i] + 2.0 * l2 * theta[i] + l1 * np.sign(theta[i])
-        for i in range(4):
-            if optimizer == "sgd":
-                theta[i] = theta[i] - lr * g[i]
-            elif optimizer == "momentum":
-                m[i] = 0.9 * m[i] - lr * g[i]
-                theta[i] = theta[i] + m[i]
-            elif optimizer == "nesterov":
-                m[i] = 0.9 * m[i] - lr * g[i]
-                theta[i] = theta[i] + 0.9 * m[i] - lr * g[i]
-            else:
-                assert optimizer == "adam"
-                m[i] = 0.9 * m[i] + 0.1 * g[i]
-                v[i] = 0.999 * v[i] + 0.001 * g[i] ** 2
-                alpha = lr * math.sqrt(1 - 0.999**t) / (1 - 0.9**t)
-                theta[i] = theta[i] - alpha * m[i] / (np.sqrt(v[i]) + 1e-7)
-    return theta
-
-
-def assert_same_run(a, b) -> None:
-    """Bit-identical histories, snapshots and outputs."""
-    assert a.history.keys() == b.history.keys()
-    for key in a.history:
-        np.testing.assert_array_equal(a.history[key], b.history[key], err_msg=key)
-    assert [s.epoch for s in a.snapshots] == [s.epoch for s in b.snapshots]
-    for sa, sb in zip(a.snapshots, b.snapshots):
-        for (ka, ba), (kb, bb) in zip(sa.weights, sb.weights):
-            np.testing.assert_array_equal(ka, kb)
-            np.testing.assert_array_equal(ba, bb)
-        if sa.outputs is None:
-            assert sb.outputs is None
-        else:
-            np.testing.assert_array_equal(sa.outputs, sb.outputs)
-    assert (a.epochs_run, a.diverged_at) == (b.epochs_run, b.diverged_at)
-
-
-def differs(a, b) -> bool:
-    return not all(np.array_equal(p, q) for p, q in zip(flat(a.final.weights),
-                                                        flat(b.final.weights)))
-
-
-# ----------------------------------------------------------------------------------------
-# Shared data and networks
-# ----------------------------------------------------------------------------------------
-
-# The network most tests use: 2 → 3 tanh → 1 linear (compiled with a padded width of 16).
-NET = Network(n_inputs=2, hidden_units=(3,), activation="tanh", n_outputs=1,
-              output_activation="linear")
-
-_rng = np.random.default_rng(2024)
-X8 = _rng.normal(size=(8, 2)).astype(np.float32)
-Y8 = (np.sin(2.0 * X8[:, :1]) + X8[:, 1:] ** 2 - 0.5).astype(np.float32)
-GRID = np.stack(np.meshgrid(np.linspace(-2, 2, 5), np.linspace(-2, 2, 5)), -1).reshape(-1, 2)
-
-
-def reg_data(n: int, seed: int, n_val: int = 0) -> Data:
-    rng = np.random.default_rng(seed)
-    x = rng.normal(size=(n + n_val, 2))
-    y = np.sin(x[:, :1]) * 2.0 + x[:, 1:] * 0.5
-    if n_val:
-        return Data(x[:n], y[:n], x[n:], y[n:])
-    return Data(x, y)
-
+from tests.engine_reference import (
+    F64,
+    GRID,
+    NET,
+    X8,
+    Y8,
+    assert_same_run,
+    differs,
+    flat,
+    forward,
+    mlp_sgd,
+    mse_grads,
+    np_loss,
+    reference_steps,
+    reg_data,
+    run_in_threads,
+)
 
 # ----------------------------------------------------------------------------------------
 # One and two optimisation steps against NumPy
@@ -207,7 +101,7 @@ def test_regularisation_gradient(l1: float, l2: float) -> None:
         np.testing.assert_allclose(g, e, rtol=1e-5, atol=1e-6)
         if i in (0, 2):  # kernels: visibly pulled towards zero compared with plain SGD
             assert np.abs(e - plain[i]).min() > 1e-3
-            np.testing.assert_array_equal(np.sign(g - plain[i]), -np.sign(theta0[i]))
+            np.testing.assert_array_equal(np.sign(g - plain[i]), -np.sign(plain[i]))
         else:  # biases: not regularised
             np.testing.assert_allclose(g, plain[i], rtol=1e-5, atol=1e-6)
 
@@ -228,6 +122,52 @@ def test_mini_batches_per_epoch(batch_size: int, epochs: int, steps: int) -> Non
     assert not np.allclose(flat(wrong)[3], expected[3], rtol=1e-4)
     for g, e in zip(got, expected):
         np.testing.assert_allclose(g, e, rtol=1e-5, atol=1e-6)
+
+
+# Distinct points: the order of the batches now changes the result, so the order each
+# epoch used can be read back from the weights, by trying every possible order in NumPy.
+X_DISTINCT = np.array([[0.5, -1.0], [-1.2, 0.3], [0.9, 0.8], [-0.4, -1.5], [1.5, -0.2]])
+Y_DISTINCT = np.array([[2.0], [-1.0], [0.5], [1.5], [-0.7]])
+
+
+def _batches_used(before, after, batch_size: int) -> tuple[tuple[int, ...], ...]:
+    """The one sequence of batches (as sets of point indices) that turns the weights
+    ``before`` into ``after`` with SGD; fails unless exactly one sequence fits."""
+    n = len(X_DISTINCT)
+    errors: dict[tuple[tuple[int, ...], ...], float] = {}
+    for order in itertools.permutations(range(n)):
+        batches = tuple(tuple(sorted(order[i:i + batch_size])) for i in range(0, n, batch_size))
+        if batches in errors:
+            continue
+        theta = flat(before)
+        for b in batches:
+            theta = reference_steps("sgd", theta, X_DISTINCT[list(b)], Y_DISTINCT[list(b)],
+                                    0.1, 1)
+        errors[batches] = max(float(np.abs(t - a).max()) for t, a in zip(theta, flat(after)))
+    ranked = sorted(errors, key=errors.get)
+    assert errors[ranked[0]] < 2e-6 and errors[ranked[1]] > 1e-4
+    return ranked[0]
+
+
+@pytest.mark.parametrize("batch_size", [1, 2])
+def test_points_are_reshuffled_every_epoch_deterministically(batch_size: int) -> None:
+    def orders(seed: int):
+        fit = Training(loss="mse", optimizer="sgd", learning_rate=0.1,
+                       batch_size=batch_size, epochs=3, seed=seed)
+        result = train(NET, fit, Data(X_DISTINCT, Y_DISTINCT), snapshots_at=(0, 1, 2, 3))
+        snaps = result.snapshots
+        return [_batches_used(a.weights, b.weights, batch_size)
+                for a, b in zip(snaps, snaps[1:])]
+
+    first = orders(seed=4)
+    # Every point once per epoch, in batches of batch_size and a smaller last one.
+    for batches in first:
+        assert sorted(i for b in batches for i in b) == list(range(5))
+        assert [len(b) for b in batches] == [batch_size] * (5 // batch_size) + (
+            [5 % batch_size] if 5 % batch_size else [])
+    assert len(set(first)) > 1  # the order changes from epoch to epoch
+    assert orders(seed=4) == first  # ... the same way for the same seed
+    assert orders(seed=5) != first  # ... and another way for another seed
 
 
 # ----------------------------------------------------------------------------------------
@@ -384,22 +324,35 @@ def test_snapshot_epochs() -> None:
 # ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("units", [3, 5])
-def test_padded_units_do_not_leak(units: int) -> None:
+@pytest.mark.parametrize(("units", "activation"), [
+    ((3,), "sigmoid"),  # sigmoid(0) = 0.5: padded units need the unit mask
+    ((3, 5), "sigmoid"),
+    ((6, 2, 4), "tanh"),
+    ((100,), "tanh"),
+    ((128,), "tanh"),  # the widest bucket, exactly full
+])
+def test_padded_units_do_not_leak(units: tuple[int, ...], activation: str) -> None:
     data = reg_data(24, seed=2)
     x, y, _, _ = data.arrays()
-    for activation in ("tanh", "sigmoid"):  # sigmoid(0) = 0.5: needs the unit mask
-        net = Network(n_inputs=2, hidden_units=(units,), activation=activation)
-        fit = Training(loss="mse", optimizer="adam", learning_rate=0.05, batch_size=6,
-                       epochs=25, seed=6)
-        result = train(net, fit, data, eval_x=GRID)
-        assert [w.shape for w in flat(result.final.weights)] == [(2, units), (units,),
-                                                                 (units, 1), (1,)]
-        p = forward(result.final.weights, x, activation)
-        assert float(result.history["loss"][-1]) == pytest.approx(np_loss("mse", p, y),
-                                                                  rel=1e-4)
-        np.testing.assert_allclose(result.final.outputs, forward(result.final.weights, GRID,
-                                                                 activation), atol=1e-5)
+    net = Network(n_inputs=2, hidden_units=units, activation=activation,
+                  initializer="glorot_normal")
+    fit = Training(loss="mse", optimizer="sgd", learning_rate=0.2, batch_size=24,
+                   epochs=4, seed=6)
+    result = train(net, fit, data, eval_x=GRID)
+    sizes = (2, *units, 1)
+    assert [w.shape for w in flat(result.final.weights)] == [
+        shape for i in range(len(sizes) - 1) for shape in ((sizes[i], sizes[i + 1]),
+                                                            (sizes[i + 1],))]
+    # If any padded unit leaked into the computation, the steps would differ from NumPy's.
+    start = initial_weights(net.sizes, net.initializer, fit.seed)
+    expected = mlp_sgd(start, x, y, activation, 0.2, 4)
+    for got, want, first in zip(flat(result.final.weights), expected, flat(start)):
+        np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
+        assert not np.allclose(want, first, atol=1e-4)  # and training moved every array
+    p = forward(result.final.weights, x, activation)
+    assert float(result.history["loss"][-1]) == pytest.approx(np_loss("mse", p, y), rel=1e-4)
+    np.testing.assert_allclose(result.final.outputs, forward(result.final.weights, GRID,
+                                                             activation), atol=1e-5)
 
 
 # ----------------------------------------------------------------------------------------
@@ -438,28 +391,6 @@ def test_other_width_in_between_does_not_change_a_run() -> None:
 # ----------------------------------------------------------------------------------------
 # Concurrency
 # ----------------------------------------------------------------------------------------
-
-
-def run_in_threads(jobs):
-    results: list = [None] * len(jobs)
-    errors: list = []
-    barrier = threading.Barrier(len(jobs))
-
-    def work(i, job):
-        try:
-            barrier.wait()
-            results[i] = train(*job[:3], **job[3])
-        except BaseException as err:  # noqa: BLE001 - reported below
-            errors.append(err)
-
-    threads = [threading.Thread(target=work, args=(i, job)) for i, job in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads)
-    assert not errors, errors
-    return results
 
 
 _DROPOUT_JOB = (
@@ -508,143 +439,6 @@ def test_one_structure_trained_by_two_threads_at_once() -> None:
 
 
 # ----------------------------------------------------------------------------------------
-# Divergence
-# ----------------------------------------------------------------------------------------
-
-
-def test_divergence_is_reported_not_raised() -> None:
-    rng = np.random.default_rng(12)
-    x = rng.normal(size=(20, 2))
-    y = 1000.0 + 500.0 * x[:, :1]
-    fit = Training(loss="mse", optimizer="sgd", learning_rate=50.0, batch_size=5, epochs=300,
-                   seed=0)
-    result = train(NET, fit, Data(x, y), eval_x=GRID, snapshots_at=(0, 1, 150, 300))
-    assert result.diverged is True
-    assert isinstance(result.diverged_at, int) and result.diverged_at >= 1
-    assert result.diverged_at < 300
-    assert f"diverged at epoch {result.diverged_at}" in result.message
-    loss = result.history["loss"]
-    assert len(loss) == result.diverged_at == result.epochs_run
-    assert not np.isfinite(loss[-1])
-    assert np.all(np.isfinite(loss[:-1]))
-    assert result.snapshots and result.snapshots[0].epoch == 0
-    assert all(s.epoch < result.diverged_at for s in result.snapshots)
-
-
-# ----------------------------------------------------------------------------------------
-# Early stopping and learning-rate reduction on a plateau
-# ----------------------------------------------------------------------------------------
-
-# With all-zero initial weights only the output bias b learns (the hidden units output 0 and
-# receive no gradient), so a run is a hand-computable 1-D problem: p = b everywhere, and
-# full-batch SGD on mean((b - 1)²) gives b ← b + 2·lr·(1 - b). With validation targets c the
-# validation loss is (b - c)². ``simulate`` applies the documented rules to that problem:
-# "improved" = lower than the best so far; after ``plateau`` epochs without improvement the
-# rate is multiplied by ``factor``; after ``stop`` epochs without improvement training ends.
-ZERO_NET = dataclasses.replace(NET, initializer="zeros")
-_zrng = np.random.default_rng(31)
-X_ZERO, Y_ZERO = _zrng.normal(size=(8, 2)), np.ones((8, 1))
-X_ZERO_VAL = _zrng.normal(size=(4, 2))
-
-
-def simulate(lr: float, epochs: int, val_target: float | None, plateau: int = 0,
-             factor: float = 0.5, stop: int = 0):
-    b, best, plateau_wait, stop_wait = 0.0, math.inf, 0, 0
-    rates, path = [], []
-    for epoch in range(1, epochs + 1):
-        rates.append(lr)
-        b = b + 2.0 * lr * (1.0 - b)
-        path.append(b)
-        monitored = (b - (1.0 if val_target is None else val_target)) ** 2
-        # No near-ties, so any small tolerance in "improved" decides the same way.
-        assert abs(monitored - best) > 1e-3 * min(monitored, best)
-        if monitored < best:
-            best, plateau_wait, stop_wait = monitored, 0, 0
-        else:
-            plateau_wait, stop_wait = plateau_wait + 1, stop_wait + 1
-        if plateau and plateau_wait >= plateau:
-            lr, plateau_wait = lr * factor, 0
-        if stop and stop_wait >= stop:
-            return rates, path, epoch
-    return rates, path, None
-
-
-def zero_net_data(val_target: float | None) -> Data:
-    if val_target is None:
-        return Data(X_ZERO, Y_ZERO)
-    return Data(X_ZERO, Y_ZERO, X_ZERO_VAL, np.full((4, 1), val_target))
-
-
-SCHEDULE_CASES = {
-    # validation gets worse every epoch while training improves
-    "val-worsens-plateau": dict(lr=0.1, epochs=9, val_target=-1.0, plateau=2),
-    "val-worsens-stop": dict(lr=0.1, epochs=20, val_target=-1.0, stop=3),
-    "val-worsens-both": dict(lr=0.1, epochs=20, val_target=-1.0, plateau=1, factor=0.3,
-                             stop=4),
-    # without validation the training loss is watched, and it improves every epoch
-    "train-improves-plateau": dict(lr=0.1, epochs=9, val_target=None, plateau=2),
-    "train-improves-stop": dict(lr=0.1, epochs=20, val_target=None, stop=1),
-    # b overshoots and oscillates around 1: the validation loss goes down, up, down, ...
-    "oscillates-plateau": dict(lr=0.9, epochs=14, val_target=1.5, plateau=2),
-    "oscillates-stop": dict(lr=0.9, epochs=30, val_target=1.5, stop=3),
-    "oscillates-both": dict(lr=0.9, epochs=30, val_target=1.5, plateau=2, factor=0.7,
-                            stop=5),
-}
-
-
-@pytest.mark.parametrize("case", list(SCHEDULE_CASES))
-def test_plateau_schedule_and_early_stopping(case: str) -> None:
-    c = SCHEDULE_CASES[case]
-    rates, path, stopped_at = simulate(**c)
-    fit = Training(loss="mse", optimizer="sgd", learning_rate=c["lr"], batch_size=8,
-                   epochs=c["epochs"], plateau_patience=c.get("plateau", 0),
-                   plateau_factor=c.get("factor", 0.5),
-                   early_stopping_patience=c.get("stop", 0))
-    result = train(ZERO_NET, fit, zero_net_data(c["val_target"]),
-                   snapshots_at=(0, 2, 10, c["epochs"]))
-    ran = len(path)
-    assert result.stopped_early_at == stopped_at
-    assert result.epochs_run == ran and not result.diverged
-    if stopped_at is None:
-        assert result.message == f"trained {ran} epochs"
-    else:
-        assert f"stopped early at epoch {stopped_at}" in result.message
-    # The asked-for snapshots up to the last epoch that ran, and that epoch.
-    asked = sorted({0, 2, 10, c["epochs"]})
-    assert [s.epoch for s in result.snapshots] == [e for e in asked if e < ran] + [ran]
-    assert all(len(v) == ran for v in result.history.values())
-    np.testing.assert_allclose(result.history["learning_rate"], rates, rtol=1e-6)
-    (w1, b1), (w2, b2) = result.final.weights
-    for zero in (w1, b1, w2):
-        np.testing.assert_array_equal(zero, 0.0)
-    assert float(b2[0]) == pytest.approx(path[-1], rel=1e-5, abs=1e-6)
-    np.testing.assert_allclose(result.history["loss"], [(b - 1.0) ** 2 for b in path],
-                               rtol=1e-4, atol=1e-7)
-    if c["val_target"] is not None:
-        np.testing.assert_allclose(result.history["val_loss"],
-                                   [(b - c["val_target"]) ** 2 for b in path],
-                                   rtol=1e-4, atol=1e-7)
-
-
-def test_schedule_state_does_not_carry_over_to_the_next_run() -> None:
-    # A run that halved its rate and stopped early, then one without either on the same
-    # compiled trainer: the second must start afresh.
-    c = SCHEDULE_CASES["val-worsens-both"]
-    fit = Training(loss="mse", optimizer="sgd", learning_rate=c["lr"], batch_size=8,
-                   epochs=c["epochs"], plateau_patience=c["plateau"],
-                   plateau_factor=c["factor"], early_stopping_patience=c["stop"])
-    first = train(ZERO_NET, fit, zero_net_data(c["val_target"]))
-    assert first.stopped_early_at is not None
-    assert first.history["learning_rate"][-1] < c["lr"]
-    plain = dataclasses.replace(fit, plateau_patience=0, early_stopping_patience=0)
-    second = train(ZERO_NET, plain, zero_net_data(c["val_target"]))
-    rates, path, _ = simulate(c["lr"], c["epochs"], c["val_target"])
-    assert second.epochs_run == c["epochs"] and second.stopped_early_at is None
-    np.testing.assert_allclose(second.history["learning_rate"], rates, rtol=1e-6)
-    assert float(second.final.weights[1][1][0]) == pytest.approx(path[-1], rel=1e-5)
-
-
-# ----------------------------------------------------------------------------------------
 # Validation of parameters
 # ----------------------------------------------------------------------------------------
 
@@ -653,7 +447,7 @@ def test_schedule_state_does_not_carry_over_to_the_next_run() -> None:
     ("make", "name"),
     [
         (lambda: Network(hidden_units=(0,)), "hidden_units"),
-        (lambda: Network(hidden_units=(65,)), "hidden_units"),
+        (lambda: Network(hidden_units=(129,)), "hidden_units"),
         (lambda: Network(hidden_units=(2,) * 9), "hidden_units"),
         (lambda: Network(activation="nope"), "activation"),
         (lambda: Network(hidden_units=(2, 2), activation=("tanh",)), "activation"),
@@ -712,3 +506,178 @@ def test_replacing_data_leaves_the_original_alone() -> None:
                         x_val=None, y_val=None)
     assert original.arrays()[0].shape == (3, 2)
     assert original.has_validation
+
+
+# ----------------------------------------------------------------------------------------
+# Progress callback, loss checks, wide layers
+# ----------------------------------------------------------------------------------------
+
+
+def test_progress_is_reported_and_does_not_change_the_run(snapshot_run) -> None:
+    data, fit, result = snapshot_run
+    calls: list[tuple[int, int]] = []
+    with_progress = train(NET, fit, data, eval_x=GRID, snapshots_at=(0, 3, 10),
+                          on_progress=lambda done, total: calls.append((done, total)))
+    assert_same_run(result, with_progress)
+    assert calls[-1] == (10, 10) and all(total == 10 for _d, total in calls)
+    assert [d for d, _t in calls] == sorted({d for d, _t in calls}) and len(calls) >= 5
+    long_fit = dataclasses.replace(fit, epochs=200)
+    long_calls: list[tuple[int, int]] = []
+    train(NET, long_fit, data, on_progress=lambda d, t: long_calls.append((d, t)))
+    assert len(long_calls) == engine.PROGRESS_CHUNKS and long_calls[-1] == (200, 200)
+
+
+@pytest.mark.parametrize(
+    ("loss", "n_outputs", "output", "name"),
+    [
+        ("binary_crossentropy", 1, "linear", "output_activation"),
+        ("binary_crossentropy", 1, "tanh", "output_activation"),
+        ("binary_crossentropy", 2, "sigmoid", "n_outputs"),
+        ("categorical_crossentropy", 1, "softmax", "n_outputs"),
+        ("categorical_crossentropy", 3, "sigmoid", "output_activation"),
+    ],
+)
+def test_cross_entropy_needs_its_output_layer(loss, n_outputs, output, name) -> None:
+    net = Network(n_inputs=2, hidden_units=(3,), n_outputs=n_outputs,
+                  output_activation=output)
+    with pytest.raises(ValueError, match=rf"loss='{loss}'.*{name}="):
+        train(net, Training(loss=loss, epochs=1), Data(XC, np.zeros((40, n_outputs))))
+
+
+def test_width_128_is_allowed() -> None:
+    assert Network(hidden_units=(128, 1)).hidden_units == (128, 1)
+
+
+# ----------------------------------------------------------------------------------------
+# Recorded loss = minimised loss (from logits)
+# ----------------------------------------------------------------------------------------
+
+
+def test_a_confidently_wrong_output_records_its_true_cross_entropy() -> None:
+    # One sigmoid unit, no hidden layer, its start weight w₀ < 0: at x = −40/w₀ the logit is
+    # −40 for a point of class 1, whose cross-entropy is ln(1 + e⁴⁰) ≈ 40. Probabilities
+    # clipped at 1e-7 would record −ln(1e-7) ≈ 16.1 instead.
+    net = Network(n_inputs=1, hidden_units=(), activation=(), output_activation="sigmoid")
+    seed = next(s for s in range(50)
+                if initial_weights(net.sizes, net.initializer, s)[0][0][0, 0] < -0.5)
+    w0 = float(initial_weights(net.sizes, net.initializer, seed)[0][0][0, 0])
+    x = np.array([[-40.0 / w0]])
+    fit = Training(loss="binary_crossentropy", learning_rate=1e-6, batch_size=1, epochs=1,
+                   seed=seed)
+    result = train(net, fit, Data(x, np.ones((1, 1))), eval_x=x)
+    (k, b), = result.final.weights
+    z = float(x[0, 0]) * float(k[0, 0]) + float(b[0])
+    assert z == pytest.approx(-40.0, rel=1e-3)
+    assert float(result.history["loss"][0]) == pytest.approx(np.logaddexp(0.0, -z), rel=1e-5)
+    # The outputs are still probabilities (the sigmoid applied where outputs are shown).
+    assert float(result.final.outputs[0, 0]) == pytest.approx(1 / (1 + np.exp(-z)), rel=1e-3)
+
+
+def test_softmax_cross_entropy_from_logits_is_not_capped() -> None:
+    net = Network(n_inputs=1, hidden_units=(), activation=(), n_outputs=2,
+                  output_activation="softmax", initializer="large")
+    fit = Training(loss="categorical_crossentropy", learning_rate=1e-6, batch_size=2,
+                   epochs=1, seed=3)
+    start = initial_weights(net.sizes, net.initializer, 3)
+    gap = float(np.abs(start[0][0][0, 0] - start[0][0][0, 1]))
+    x = np.array([[40.0 / gap], [-40.0 / gap]])  # logits 40 apart
+    z = x @ start[0][0].astype(F64)
+    wrong = np.eye(2)[np.argmin(z, axis=1)]  # every point labelled with its least likely class
+    result = train(net, fit, Data(x, wrong))
+    zf = x @ result.final.weights[0][0].astype(F64) + result.final.weights[0][1]
+    expected = float(np.mean(np.logaddexp.reduce(zf, axis=1) - np.sum(wrong * zf, axis=1)))
+    assert expected > 30.0  # far beyond the 16.1 of clipped probabilities
+    assert float(result.history["loss"][0]) == pytest.approx(expected, rel=1e-4)
+
+
+# ----------------------------------------------------------------------------------------
+# One build per structure, one update helper, one seed stream per dropout layer
+# ----------------------------------------------------------------------------------------
+
+
+def test_a_new_structure_is_compiled_once_when_two_threads_ask_at_once() -> None:
+    # A structure no other test uses (elu, three layers, width bucket 64, rmsprop).
+    net = Network(n_inputs=2, hidden_units=(40, 3, 3), activation="elu")
+    fit = Training(loss="mse", optimizer="rmsprop", learning_rate=0.01, epochs=3, seed=1)
+    other = dataclasses.replace(fit, seed=2, learning_rate=0.02)
+    data = reg_data(20, seed=3)
+    builds = engine.TRAINERS.builds
+    together = run_in_threads([(net, fit, data, {}), (net, other, data, {})])
+    assert engine.TRAINERS.builds == builds + 1
+    assert_same_run(together[0], train(net, fit, data))
+    assert_same_run(together[1], train(net, other, data))
+    assert engine.TRAINERS.builds == builds + 1
+
+
+def test_build_once_under_contention_failure_and_eviction() -> None:
+    calls: list[str] = []
+
+    def slow_build(key: str) -> object:
+        calls.append(key)
+        time.sleep(0.2)
+        if key == "broken" and calls.count("broken") == 1:
+            raise RuntimeError("first build fails")
+        return object()
+
+    cache = engine.BuildOnce(slow_build, max_size=2)
+    got: list = []
+    barrier = threading.Barrier(4)
+
+    def ask() -> None:
+        barrier.wait()
+        got.append(cache.get("a"))
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert calls == ["a"] and cache.builds == 1 and all(v is got[0] for v in got)
+    with pytest.raises(RuntimeError):
+        cache.get("broken")
+    assert cache.get("broken") is not None and calls.count("broken") == 2  # tried again
+    cache.get("b")  # three keys, room for two: "a" (least recently used) goes
+    assert "a" not in cache and "broken" in cache and "b" in cache and len(cache) == 2
+
+
+@pytest.mark.parametrize(("option", "value"), [
+    ("clipnorm", 1.0), ("clipvalue", 0.5), ("global_clipnorm", 1.0), ("weight_decay", 0.01),
+    ("use_ema", True),
+])
+def test_update_helper_refuses_options_it_would_ignore(option: str, value) -> None:
+    import keras
+
+    tf = engine.tensorflow()
+    var = tf.Variable([1.0, -2.0])
+    refused = keras.optimizers.SGD(learning_rate=0.1, **{option: value})
+    refused.build([var])
+    with pytest.raises(ValueError, match=option):
+        engine.apply_updates(refused, [tf.constant([0.5, 0.5])], [var])
+    np.testing.assert_array_equal(var.numpy(), [1.0, -2.0])
+    # Without the option: the plain SGD step, and the iteration counted.
+    plain = keras.optimizers.SGD(learning_rate=0.1)
+    plain.build([var])
+    engine.apply_updates(plain, [tf.constant([0.5, 0.5])], [var])
+    np.testing.assert_allclose(var.numpy(), [0.95, -2.05], rtol=1e-6)
+    assert int(plain.iterations.numpy()) == 1
+
+
+def test_dropout_layers_get_independent_streams() -> None:
+    import keras
+
+    from core.engine.trainer import dropout_states
+
+    states = dropout_states(7, 8)
+    keys = [int(s[0]) for s in states]
+    assert len(set(keys)) == 8 and all(int(s[1]) == 0 for s in states)
+    assert all(0 <= k < 2**63 for k in keys)
+    assert [s.tolist() for s in dropout_states(7, 8)] == [s.tolist() for s in states]
+    assert int(dropout_states(8, 1)[0][0]) != keys[0]
+    # Two layers after many draws still draw different masks (a fixed counter offset
+    # between layers, as before, made layer 1 repeat layer 2's masks after 7919 steps).
+    masks = []
+    for state in states[:2]:
+        layer = keras.layers.Dropout(0.5, seed=0)
+        layer.seed_generator.state.assign(state + np.array([0, 10_000]))
+        masks.append(keras.ops.convert_to_numpy(layer(np.ones((1, 64)), training=True)))
+    assert not np.array_equal(masks[0], masks[1])

@@ -17,6 +17,7 @@ import pytest
 
 from core import optimiser_paths as O
 from core import surfaces
+from core.engine import BuildOnce
 from core.figures import optimisers as F
 
 QUADRATIC = surfaces.get("quadratic")
@@ -421,3 +422,28 @@ def test_loss_chart_is_log_except_on_the_saddle() -> None:
     assert saddle.layout.yaxis.type != "log"
     colors = {t.name: t.line.color for t in beale.data if t.name}
     assert colors["SGD"] == F.color("sgd") and len(set(colors.values())) == len(colors)
+
+
+def test_a_new_optimizer_loop_is_built_once_when_threads_ask_at_once() -> None:
+    # A fresh cache with the module's own builder, so the key is surely new here.
+    steppers = BuildOnce(O._Stepper)
+    barrier = threading.Barrier(3)
+    got: list = []
+
+    def ask() -> None:
+        barrier.wait()
+        got.append(steppers.get("adagrad"))
+
+    threads = [threading.Thread(target=ask) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert steppers.builds == 1 and len(got) == 3
+    assert all(s is got[0] for s in got)
+    path = got[0].run(list(surfaces.SURFACES).index("quadratic"), 0.1, START, 5)
+    assert path.shape == (6, 2) and np.all(np.isfinite(path))
+    # The module's own cache: never more than one loop per optimizer, however often asked.
+    O.compute_paths(O.PathParams(surface="quadratic", steps=10))
+    assert isinstance(O._STEPPERS, BuildOnce)
+    assert O._STEPPERS.builds == len(O._STEPPERS) <= len(O.optimizers.OPTIMIZERS)

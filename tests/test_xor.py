@@ -64,10 +64,53 @@ def test_default_training_solves_xor_and_records_a_replay():
     np.testing.assert_array_equal(run.outputs() > 0.5, X.XOR_TARGETS > 0.5)
 
 
-def test_one_hidden_unit_never_solves_xor():
-    assert not any(X.solves_xor(X.XorParams(hidden_units=1, seed=s)) for s in range(4))
+def test_one_hidden_unit_never_solves_xor_where_wider_layers_do():
+    seeds = range(6)
+    assert not any(X.solves_xor(X.XorParams(hidden_units=1, seed=s)) for s in seeds)
+    # The same training does solve it with more units: the failure is the width's.
+    assert sum(X.solves_xor(X.XorParams(hidden_units=8, seed=s)) for s in seeds) >= 5
 
 
-def test_linear_model_cannot_exceed_three_quarters():
+def test_a_linear_model_is_left_undecided_by_xor_but_learns_and():
     run = X.train_linear()
-    assert run.result.history["accuracy"][-1] <= 0.75
+    outputs = X.linear_outputs(run)
+    assert X.undecided(outputs)  # ½ everywhere, as the page says
+    assert run.result.history["loss"][-1] == pytest.approx(np.log(2), abs=1e-3)
+    # The same training on a separable target (AND) gets every point right and decides.
+    and_run = X.train_linear(targets=(0.0, 0.0, 0.0, 1.0))
+    assert and_run.result.history["accuracy"][-1] == 1.0
+    assert not X.undecided(X.linear_outputs(and_run))
+
+
+def test_linear_outputs_match_a_numpy_forward_pass_on_the_grid():
+    run = X.train_linear(targets=(0.0, 1.0, 1.0, 1.0))  # OR: a decided model
+    (w, b), = run.result.final.weights
+    grid = X.grid_points(run.grid_axis)
+    np.testing.assert_allclose(run.result.final.outputs[:, 0],
+                               1 / (1 + np.exp(-(grid @ w + b)[:, 0])), atol=1e-5)
+    np.testing.assert_allclose(X.linear_outputs(run),
+                               1 / (1 + np.exp(-(X.XOR_INPUTS @ w + b)[:, 0])), atol=1e-7)
+
+
+def test_landing_places_group_the_points_that_coincide():
+    places = X.landing_places(X.hand_steps(X.HandParams()).h.T, ["a", "b", "c", "d"])
+    assert places == {(0.0, 0.0): ["a"], (1.0, 0.0): ["b", "c"], (2.0, 1.0): ["d"]}
+    identity = X.HandParams(W1=(1.0, 0.0, 0.0, 1.0), b1=(0.0, 0.0))
+    moved = X.landing_places(X.hand_steps(identity).h.T, ["a", "b", "c", "d"])
+    assert all(len(names) == 1 for names in moved.values())
+    mixed = X.landing_places(X.hand_steps(X.HandParams(W1=(1.0, 0.0, 1.0, 1.0))).h.T,
+                             ["a", "b", "c", "d"])
+    assert mixed[(0.0, 0.0)] == ["a", "b"]  # two classes on one point: no line separates
+
+
+def test_the_sweeps_answer_says_what_the_default_sweep_shows():
+    units = (1, 2, 8)
+    rates = [sum(X.solves_xor(X.XorParams(hidden_units=u, seed=s)) for s in range(10)) / 10
+             for u in units]
+    answer = X.sweep_answer(units, rates, "ReLU")
+    assert rates[0] == 0 and rates[-1] > rates[1] > 0
+    assert "smallest width that solved it was 2" in answer
+    assert "wider layers succeed more often" in answer and "dead" in answer
+    # Bars that say otherwise get another answer.
+    assert "did not make training more reliable" in X.sweep_answer(units, [0, 0.5, 0.5], "ReLU")
+    assert "No width solved" in X.sweep_answer(units, [0, 0, 0], "tanh")

@@ -136,6 +136,42 @@ def start_warm_up(targets: tuple[str, ...]) -> threading.Thread | None:
     return thread
 
 
+def tabs(page: str, views: dict[str, Callable[[], None]]) -> None:
+    """The page's tabs, lazy: ``views`` maps each tab's label to the function that draws it,
+    and only the open tab's function runs, so a page computes and sends one view, not all.
+
+    The open tab is part of the link (``?tab=3``; the first tab needs none), so a slide can
+    point at exactly the view the lecturer shows."""
+    labels = list(views)
+    key = f"{page}.tab"
+    if key not in st.session_state:
+        st.session_state[key] = labels[_tab_from_link(len(labels))]
+    containers = st.tabs(labels, key=key, on_change="rerun")
+    number = 1
+    for i, (tab, view) in enumerate(zip(containers, views.values())):
+        if tab.open:
+            number = i + 1
+            with tab:
+                view()
+    if number > 1:
+        if st.query_params.get("tab") != str(number):
+            st.query_params["tab"] = str(number)
+    elif "tab" in st.query_params:
+        del st.query_params["tab"]
+
+
+def _tab_from_link(count: int) -> int:
+    """The tab a link asks for (0-based); a value that names no tab is reported and ignored."""
+    raw = st.query_params.get("tab", "1").strip()
+    if raw.isdigit() and 1 <= int(raw) <= count:
+        return int(raw) - 1
+    from ui.state import plain
+
+    st.warning(f"This link asked for tab {plain(raw[:40])}; this page has tabs 1 to {count}, "
+               "so it opens on the first.")
+    return 0
+
+
 # ----------------------------------------------------------------------------------------
 # Presenter mode and the hall's page style
 # ----------------------------------------------------------------------------------------

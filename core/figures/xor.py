@@ -36,11 +36,23 @@ def hidden_space(h: np.ndarray, labels: np.ndarray, *, w_out: np.ndarray, b_out:
     for trace in points_trace(pts, labels, size=style.MARKER_SIZE + 6):
         fig.add_trace(trace)
     if point_names:
-        # Points that land on the same spot share one label; none is clipped at an edge.
-        fig.add_trace(go.Scatter(**style.place_labels(
-            pts[:, 0].tolist(), pts[:, 1].tolist(), list(point_names), x_range=(lo, hi),
-            y_range=(lo, hi))))
+        fig.add_trace(_point_labels(pts, point_names, (lo + hi) / 2))
     return style.square_axes(fig, lo, hi, x_title="h₁", y_title="h₂")
+
+
+def _point_labels(pts: np.ndarray, names: Sequence[str], middle: float) -> go.Scatter:
+    """One label per distinct position, naming every input that lands there (points that
+    coincide share a label instead of printing on top of each other), written towards the
+    middle of the plot so that no label runs off its edge."""
+    places: dict[tuple[float, float], list[str]] = {}
+    for (a, b), name in zip(np.round(pts, 6), names):
+        places.setdefault((float(a), float(b)), []).append(name)
+    xy = np.array(list(places))
+    return go.Scatter(
+        x=xy[:, 0], y=xy[:, 1], mode="text", showlegend=False, hoverinfo="skip",
+        text=[" ".join(group) for group in places.values()],
+        textposition=["top left" if x > middle else "top right" for x in xy[:, 0]],
+        textfont=dict(size=style.FONT_SIZE))
 
 
 def _separating_line(fig: go.Figure, w: np.ndarray, b: float, threshold: float, lo: float,
