@@ -192,7 +192,8 @@ def _click(page, kind: str, label: str) -> bool:
     if kind == "tab":
         target = main.get_by_role("tab", name=label)
     else:
-        box = main.locator('[data-testid="stNumberInput"]').filter(
+        # Number inputs anywhere: the Playground keeps its seed in the sidebar.
+        box = page.locator('[data-testid="stNumberInput"]').filter(
             has=page.get_by_text(label, exact=True))
         target = box.locator('[data-testid="stNumberInputStepUp"]')
     if target.count() == 0 or not target.first.is_visible():
