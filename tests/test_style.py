@@ -206,3 +206,9 @@ def test_legend_band_matches_plotly_row_height():
     style.tidy(fig)
     assert (fig.layout.margin.t - (1 - fig.layout.legend.y) * 400) >= 24
     assert not math.isnan(fig.layout.legend.y)
+
+
+def test_log_axes_keep_only_full_size_labels():
+    fig = style.tidy(_loss_figure())  # log y
+    assert fig.layout.yaxis.type == "log" and fig.layout.yaxis.minorloglabels == "none"
+    assert fig.layout.xaxis.minorloglabels is None  # positive case: a linear axis is left alone

@@ -118,13 +118,16 @@ def tidy(fig: go.Figure, *, scale: float = 1.0, width: int = NARROW_WIDTH) -> go
     Fonts at least :data:`MIN_FONT_SIZE` (times ``scale``); the title wrapped to fit ``width``
     (two lines at most, then shortened with "…"), hanging from the top; the legend in its own
     band between the title and the plot (also above annotations that sit on the plot's top
-    edge); a legend entry for every line-only contour; tick labels never rotated. Safe to
-    apply twice.
+    edge); a legend entry for every line-only contour; tick labels never rotated, and on log
+    axes only the full-size labels. Safe to apply twice.
     """
     _scale_fonts(fig, scale)
     _show_contour_lines_in_legend(fig)
     for axis in (*_axes(fig, "x"), *_axes(fig, "y")):
         axis.update(automargin=True)
+        if axis.type == "log" and axis.minorloglabels is None:
+            # Plotly writes the 2s and 5s between powers of ten at three quarters of the font.
+            axis.update(minorloglabels="none")
     for axis in _axes(fig, "x"):
         axis.update(tickangle=0)
     title_band = _fit_title(fig, width)
