@@ -1,12 +1,31 @@
 """Entry point: `streamlit run app.py`. Lists the pages in lecture order and runs the chosen one."""
 
-import streamlit as st
+import os
 
-from ui import layout
-from ui.catalog import PAGES
+# Before anything imports TensorFlow (the warm-up thread, a page): its C++ INFO and WARNING
+# lines would otherwise fill the server log during a lecture.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+import logging  # noqa: E402 - after the environment above
+
+import streamlit as st  # noqa: E402
+
+from ui import layout  # noqa: E402
+from ui.catalog import PAGES  # noqa: E402
+
+logging.getLogger("tensorflow").setLevel(logging.ERROR)
+try:  # absl (TensorFlow's Python logging) prints warnings at import and on every retrace
+    from absl import logging as absl_logging
+
+    absl_logging.set_verbosity(absl_logging.ERROR)
+except ImportError:  # pragma: no cover - absl comes with TensorFlow
+    logging.getLogger("absl").setLevel(logging.ERROR)
 layout.keep_keras_state()
-st.set_page_config(page_title="How networks learn", page_icon=":material/hub:", layout="wide")
+# The favicon is a local file: an icon name would make the browser fetch it from a font
+# server, and a lecture hall may have no internet.
+st.set_page_config(page_title="How networks learn", page_icon=layout.FAVICON, layout="wide",
+                   initial_sidebar_state="collapsed" if layout.is_presenting() else "auto")
+layout.page_style()
 
 home = st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)
 sections: dict[str, list] = {"": [home]}
@@ -15,4 +34,6 @@ for page in PAGES:
         st.Page(page.path, title=page.title, icon=page.icon, url_path=page.url_path))
 
 layout.start_warm_up(tuple(p.warm_up for p in PAGES if p.warm_up))
-layout.run_guarded(st.navigation(sections))
+navigation = st.navigation(sections)
+layout.presenter_toggle()
+layout.run_guarded(navigation)

@@ -24,6 +24,9 @@ for section in dict.fromkeys(p.section for p in PAGES):
 st.divider()
 st.markdown(
     "**For lecturers:** change a control and copy the address bar into your slides; "
-    "`?hide=learning_rate,seed` in a link hides those controls for students. "
+    "`?hide=learning_rate,seed` in a link hides those controls for students, and "
+    "`?present=1` (or *Presenter mode* in the sidebar) sizes figures and text for the back of "
+    "the hall, with the sidebar collapsed and explanations hidden. Nothing is fetched from the "
+    "internet: the app works in a hall without a connection. "
     "**For students:** nothing you do here can break anything; try extreme values."
 )

@@ -63,3 +63,68 @@ def problems(at) -> list[str]:
 @pytest.fixture
 def page():
     return open_page
+
+
+# ----------------------------------------------------------------------------------------
+# Real-browser fixtures: one streamlit server and one Chromium per test module
+# ----------------------------------------------------------------------------------------
+
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"]
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
+
+
+def _require_or_skip(reason: str) -> None:
+    if os.environ.get("DASHBOARD_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"browser tests are required here but cannot run: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def server():
+    """A streamlit server of app.py on a free local port, for one test module; its log goes
+    to test-artifacts/streamlit.log."""
+    from benchmarks.browser_latency import AppServer
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with AppServer(log_path=ARTIFACTS / "streamlit.log") as app:
+        yield app.url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium driven by Playwright (skipped, or failed under
+    DASHBOARD_REQUIRE_BROWSER=1, where either is missing)."""
+    import shutil
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        _require_or_skip("Debian's chromium is not installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _require_or_skip("the playwright package is not installed (requirements-dev.txt)")
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        yield b
+        b.close()
+
+
+def watch_requests(page) -> list[str]:
+    """A list that fills with every request ``page`` sends to a host other than this
+    machine (the hall may be offline: nothing may depend on the internet)."""
+    from urllib.parse import urlparse
+
+    outside: list[str] = []
+
+    def seen(request) -> None:
+        url = request.url
+        if url.startswith(("data:", "blob:", "about:")):
+            return
+        if urlparse(url).hostname not in LOCAL_HOSTS:
+            outside.append(url)
+
+    page.on("request", seen)
+    return outside

@@ -9,9 +9,12 @@ import os
 import threading
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import streamlit as st
+
+from core.figures import style
 
 F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger("lecture_dashboard")
@@ -34,14 +37,19 @@ def require_router() -> None:
 
 
 def header(title: str, intro: str, formula: str | None = None) -> None:
-    """Title, one or two sentences, and the page's key formula in the lecture's notation.
+    """The page's title on one line with its key formula small beside it (or under it when
+    the line is full), then the intro as one small paragraph, hidden in presenter mode: the
+    figure comes first.
 
     Every page starts with it, so it also makes sure the page runs inside the router."""
     require_router()
-    st.title(title)
-    st.markdown(intro)
-    if formula:
-        st.latex(formula)
+    with st.container(key="page_header", horizontal=True, wrap=True,
+                      vertical_alignment="center", gap="medium"):
+        st.title(title, width="content", anchor=False)
+        if formula:
+            st.latex(formula, width="content")
+    if not is_presenting():
+        st.caption(intro)
 
 
 def is_presenting() -> bool:
@@ -58,8 +66,15 @@ def explain(markdown: str, container: Any = None) -> None:
 
 
 def chart(fig: Any, key: str, container: Any = None) -> None:
-    """Show a Plotly figure full width in the dashboard's own style (not Streamlit's theme,
-    which would replace the projector-sized fonts and the class colours)."""
+    """Show a Plotly figure full width, laid out by the hall's rules (core.figures.style.tidy:
+    legend in its band, titles that fit, fonts readable from the back; larger in presenter
+    mode), in the dashboard's own style rather than Streamlit's theme, which would replace the
+    projector-sized fonts and the class colours."""
+    width = style.NARROW_WIDTH if container is not None else style.WIDE_WIDTH
+    scale = 1.0
+    if is_presenting():  # the sidebar is out of the way: wider charts, larger text
+        scale, width = style.PRESENTER_SCALE, int(width * style.PRESENTER_ROOM)
+    style.tidy(fig, scale=scale, width=width)
     (container or st).plotly_chart(fig, width="stretch", theme=None, key=key,
                                    config={"displaylogo": False})
 
@@ -155,3 +170,38 @@ def _tab_from_link(count: int) -> int:
     st.warning(f"This link asked for tab {plain(raw[:40])}; this page has tabs 1 to {count}, "
                "so it opens on the first.")
     return 0
+
+
+# ----------------------------------------------------------------------------------------
+# Presenter mode and the hall's page style
+# ----------------------------------------------------------------------------------------
+
+#: Query key of presenter mode (``?present=1``, read by is_presenting), kept by
+#: ui.state.write_url.
+PRESENT_KEY = "present"
+STATIC = Path(__file__).resolve().parent.parent / "static"
+#: Served by this server (no request to a font or icon server: the hall may be offline).
+FAVICON = str(STATIC / "favicon.png")
+
+
+def page_style() -> None:
+    """The hall's CSS (compact top of page; in presenter mode larger text, captions hidden).
+    Style-only HTML takes no room on the page."""
+    st.html(STATIC / "hall.css")
+    if is_presenting():
+        st.html(STATIC / "presenter.css")
+
+
+def _set_presenting() -> None:
+    if st.session_state.get("hall.present"):
+        st.query_params[PRESENT_KEY] = "1"
+    elif PRESENT_KEY in st.query_params:
+        del st.query_params[PRESENT_KEY]
+
+
+def presenter_toggle() -> None:
+    """The sidebar's presenter-mode switch, kept in step with ``?present=1``."""
+    st.session_state["hall.present"] = is_presenting()
+    st.sidebar.toggle("Presenter mode", key="hall.present", on_change=_set_presenting,
+                      help="Bigger figures and text for the back of a hall, sidebar collapsed, "
+                           "explanations hidden. Same as ?present=1 in the address.")

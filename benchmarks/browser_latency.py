@@ -1,0 +1,297 @@
+"""Browser latency: what a lecturer waits for in the hall. Starts the app on a free local port,
+opens every page of ui/catalog.py in headless Chromium at 1280×720 and makes a few typical
+clicks per page.
+
+Settled means: Streamlit idle (no running indicator, no stale element) and every visible Plotly
+chart drawn and no longer changing. Each time is split where it can be: ``server`` runs from the
+navigation or click to the last websocket message the page received, ``browser`` from there to
+settled (mostly Plotly drawing). Also reported per page: what its charts send (spec bytes,
+animation frames, data points), so that the heavy figures can be cut.
+
+    python -m benchmarks.browser_latency [--pages xor,playground] [--cold]
+
+A warm server is measured: every page is opened once, unmeasured, before (TensorFlow
+imported, default trainers compiled, default results cached), unless ``--cold``. Clicks that
+change the seed train anew (same compiled structure, new result).
+The last line is JSON: {"pages": {name: {"load_s", "click_p50_s", "click_max_s"}}}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from ui.catalog import PAGES
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"]
+VIEWPORT = {"width": 1280, "height": 720}
+TIMEOUT_S = 180
+
+#: Typical clicks per page (the page's url_path): ("tab", tab label) opens a tab,
+#: ("step", widget label) presses a number input's "+". Pages not listed get two "+" on
+#: their seed (a new initialisation: same compiled structure) and their first other tab.
+CLICKS: dict[str, list[tuple[str, str]]] = {
+    "xor": [("tab", "3 · Train it"), ("step", "seed"), ("step", "seed"),
+            ("tab", "2 · The hand-set network")],
+    "playground": [("step", "seed"), ("step", "seed")],
+}
+
+#: True when the page is idle: no script running, no stale element, every visible chart drawn.
+SETTLED_JS = """(minCharts) => {
+  if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
+  if (document.querySelector('[data-stale="true"]')) return false;
+  if (!document.querySelector('[data-testid="stMain"]')) return false;
+  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+    .filter(c => c.offsetParent !== null);
+  return charts.length >= minCharts
+    && charts.every(c => c.querySelector('.js-plotly-plot .main-svg'));
+}"""
+
+#: Per visible chart: the bytes of its spec as the browser holds it, frames and data points.
+WEIGHT_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(gd => {
+  const frames = (gd._transitionData && gd._transitionData._frames) || [];
+  const itemSize = {f8: 8, f4: 4, i4: 4, u4: 4, i2: 2, u2: 2, i1: 1, u1: 1, u1c: 1};
+  const count = v => {
+    if (!v) return 0;
+    if (typeof v.bdata === 'string')  // numpy arrays travel base64-encoded
+      return Math.floor(v.bdata.length * 3 / 4 / (itemSize[v.dtype] || 8));
+    if (Array.isArray(v) || ArrayBuffer.isView(v))
+      return v.length && (Array.isArray(v[0]) || ArrayBuffer.isView(v[0]))
+        ? v.reduce((n, row) => n + row.length, 0) : v.length;
+    return 0;
+  };
+  const points = traces => (traces || []).reduce(
+      (n, t) => n + Math.max(count(t.x), count(t.y), count(t.z)), 0);
+  let bytes = 0;
+  try { bytes = JSON.stringify({data: gd.data, layout: gd.layout, frames: frames}).length; }
+  catch (e) { bytes = -1; }
+  return {bytes: bytes, traces: (gd.data || []).length, frames: frames.length,
+          points: points(gd.data) + frames.reduce((n, f) => n + points(f.data), 0)};
+})"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class AppServer:
+    """``streamlit run app.py`` on a free local port while the ``with`` block runs; waits for
+    /_stcore/health. The log goes to ``log_path`` (default: discarded)."""
+
+    def __init__(self, *, log_path: Path | None = None, warm_up: bool = False) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path, self.warm_up = log_path, warm_up
+        self.proc: subprocess.Popen | None = None
+
+    def __enter__(self) -> AppServer:
+        env = dict(os.environ, DASHBOARD_WARM_UP="1" if self.warm_up else "0")
+        self._log = open(self.log_path, "w") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+             f"--server.port={self.port}", "--server.address=127.0.0.1",
+             "--browser.gatherUsageStats=false"],
+            cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, env=env,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+        try:
+            self._wait_healthy()
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def _wait_healthy(self, timeout: float = 90) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited early with code {self.proc.returncode}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        raise TimeoutError("streamlit did not become healthy")
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        if self._log not in (None, subprocess.DEVNULL):
+            self._log.close()
+
+
+def _die_with_parent() -> None:
+    """In the server's process (Linux): end it when the process that started it ends, so a
+    killed test run or benchmark leaves no server behind."""
+    import ctypes
+    import signal
+
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+class Clock:
+    """Times of the websocket messages a page receives, to split server from browser time."""
+
+    def __init__(self, page) -> None:
+        self.last_message = 0.0
+        page.on("websocket", lambda ws: ws.on("framereceived", self._seen))
+
+    def _seen(self, _payload: Any) -> None:
+        self.last_message = time.perf_counter()
+
+
+def settle(page, clock: Clock, start: float, *, min_charts: int = 0, grace_s: float = 0.6,
+           timeout_s: float = TIMEOUT_S) -> dict[str, float]:
+    """Wait until the page is settled; return total, server and browser seconds from ``start``.
+
+    Settled once the page has received a message after ``start`` (the server answered) and is
+    idle, and stays so; when no message comes within ``grace_s`` (a click that needs no
+    rerun, such as opening a tab), at the first idle moment. A page load waits for at least
+    ``min_charts`` visible charts.
+    """
+    deadline, first_idle = start + timeout_s, None
+    while time.perf_counter() < deadline:
+        idle = page.evaluate(SETTLED_JS, min_charts)
+        now = time.perf_counter()
+        first_idle = (first_idle or now) if idle else None
+        answered = clock.last_message > start
+        if idle and answered:
+            page.wait_for_timeout(120)  # settled means staying settled
+            if page.evaluate(SETTLED_JS, min_charts) and clock.last_message < now:
+                server = clock.last_message - start
+                return {"total_s": now - start, "server_s": server,
+                        "browser_s": now - start - server}
+        elif idle and not answered and now - start > grace_s:
+            return {"total_s": first_idle - start, "server_s": 0.0,
+                    "browser_s": first_idle - start}
+        page.wait_for_timeout(40)
+    raise TimeoutError(f"page did not settle within {timeout_s} s")
+
+
+def _click(page, kind: str, label: str) -> bool:
+    """Perform one typical click; False when the page has no such control (it is skipped)."""
+    main = page.locator('[data-testid="stMain"]')
+    if kind == "tab":
+        target = main.get_by_role("tab", name=label)
+    else:
+        # Number inputs anywhere: the Playground keeps its seed in the sidebar.
+        box = page.locator('[data-testid="stNumberInput"]').filter(
+            has=page.get_by_text(label, exact=True))
+        target = box.locator('[data-testid="stNumberInputStepUp"]')
+    if target.count() == 0 or not target.first.is_visible():
+        return False
+    target.first.click()
+    return True
+
+
+def _default_clicks(page) -> list[tuple[str, str]]:
+    tabs = page.locator('[data-testid="stMain"] [data-baseweb="tab"]').all_inner_texts()
+    return [("step", "seed"), ("step", "seed")] + [("tab", t) for t in tabs[1:2]]
+
+
+def measure_page(browser, base: str, url_path: str) -> dict[str, Any]:
+    """Load one page in a fresh tab and make its typical clicks; times and chart weight."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    clock = Clock(page)
+    try:
+        start = time.perf_counter()
+        page.goto(f"{base}/{url_path}", timeout=TIMEOUT_S * 1000)
+        page.wait_for_selector('[data-testid="stApp"]', timeout=TIMEOUT_S * 1000)
+        load = settle(page, clock, start, min_charts=1)
+        weight = page.evaluate(WEIGHT_JS)
+        clicks = []
+        for kind, label in CLICKS.get(url_path) or _default_clicks(page):
+            start = time.perf_counter()
+            if _click(page, kind, label):
+                clicks.append({"what": f"{kind} {label}",
+                               **settle(page, clock, start)})
+        return {"load": load, "clicks": clicks, "charts": weight}
+    finally:
+        context.close()
+
+
+def _summary(result: dict[str, Any]) -> dict[str, float]:
+    times = [c["total_s"] for c in result["clicks"]]
+    return {"load_s": round(result["load"]["total_s"], 2),
+            "click_p50_s": round(statistics.median(times), 2) if times else None,
+            "click_max_s": round(max(times), 2) if times else None}
+
+
+def _print_table(results: dict[str, dict[str, Any]]) -> None:
+    print(f"{'page':18s} {'what':28s} {'total s':>8s} {'server s':>9s} {'browser s':>10s}")
+    for name, r in results.items():
+        rows = [("load", r["load"])] + [(c["what"], c) for c in r["clicks"]]
+        for what, t in rows:
+            print(f"{name:18s} {what[:28]:28s} {t['total_s']:8.2f} {t['server_s']:9.2f} "
+                  f"{t['browser_s']:10.2f}")
+    print()
+    print(f"{'page':18s} {'chart':>5s} {'spec kB':>8s} {'traces':>7s} {'frames':>7s} "
+          f"{'points':>8s}")
+    for name, r in results.items():
+        for i, c in enumerate(r["charts"]):
+            print(f"{name:18s} {i:5d} {c['bytes'] / 1000:8.1f} {c['traces']:7d} "
+                  f"{c['frames']:7d} {c['points']:8d}")
+    print("targets (warm server): load < 2.5 s, click < 1.5 s")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", default="", help="comma-separated url paths (default: all)")
+    parser.add_argument("--cold", action="store_true", help="no background warm-up")
+    args = parser.parse_args(argv)
+    wanted = [p.url_path for p in PAGES]
+    if args.pages:
+        wanted = [p for p in wanted if p in args.pages.split(",")]
+    from playwright.sync_api import sync_playwright
+
+    results: dict[str, dict[str, Any]] = {}
+    with AppServer() as app, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            if not args.cold:
+                _warm_up(browser, app.url, wanted)
+            for url_path in wanted:
+                results[url_path] = measure_page(browser, app.url, url_path)
+        finally:
+            browser.close()
+    _print_table(results)
+    print(json.dumps({"pages": {name: _summary(r) for name, r in results.items()},
+                      "charts": {name: r["charts"] for name, r in results.items()}}))
+
+
+def _warm_up(browser, base: str, pages: list[str]) -> None:
+    """Open every page once, unmeasured: TensorFlow imported, the default trainers compiled
+    and the default results cached, as on a server the lecturer opened before the lecture."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    clock = Clock(page)
+    try:
+        for url_path in pages:
+            start = time.perf_counter()
+            page.goto(f"{base}/{url_path}", timeout=TIMEOUT_S * 1000)
+            settle(page, clock, start, min_charts=1)
+    finally:
+        context.close()
+
+
+if __name__ == "__main__":
+    main()
