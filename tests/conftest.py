@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,12 @@ def open_page(path: str, query: dict[str, str] | None = None, timeout: float = 1
     at.switch_page(path)
     at.run()
     return at
+
+
+def link_notes(at) -> str:
+    """The text of the page's warnings as the reader sees it: the page escapes every
+    punctuation mark of a link's text (ui.state.plain), the browser shows them plain."""
+    return re.sub(r"\\(.)", r"\1", " ".join(w.value for w in at.warning))
 
 
 def problems(at) -> list[str]:

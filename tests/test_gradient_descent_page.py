@@ -3,7 +3,7 @@ divergence is a message and never a broken page, links pin and survive mangling.
 
 import json
 
-from conftest import open_page, problems
+from conftest import link_notes, open_page, problems
 
 PATH = "pages/gradient_descent.py"
 RATE = "gradient_descent.learning_rate"
@@ -64,7 +64,7 @@ def test_minibatches_show_their_controls_and_noise():
 def test_a_mangled_link_loads_with_a_warning_naming_it():
     at = open_page(PATH, {"learning_rate": "abc", "batch_size": "7"})
     assert not problems(at)
-    notes = _texts(at.warning)
+    notes = link_notes(at)
     assert "learning_rate" in notes and "batch_size" in notes
     assert at.select_slider(key=RATE).value == 0.2  # the default
     assert len(at.get("plotly_chart")) >= 3

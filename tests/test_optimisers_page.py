@@ -2,7 +2,7 @@
 controls change the paths and the link, divergence is reported in words, bad links are
 survived."""
 
-from conftest import open_page, problems
+from conftest import link_notes, open_page, problems
 
 PAGE = "pages/optimisers.py"
 
@@ -94,7 +94,7 @@ def test_a_mangled_link_loads_with_a_warning_naming_the_bad_keys():
     at = open_page(PAGE, {"surface": "moon", "steps": "abc", "learning_rate_scale": "0.25",
                           "start": "1", "nonsense": "1"})
     assert not problems(at)
-    notes = " ".join(w.value for w in at.warning)
+    notes = link_notes(at)
     assert "could not use" in notes
     for key in ("surface", "steps", "learning_rate_scale", "nonsense"):
         assert key in notes

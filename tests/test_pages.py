@@ -1,7 +1,7 @@
 """Every listed page, driven through app.py with AppTest: default run, a bad link, the router."""
 
 import pytest
-from conftest import APP, open_page, problems
+from conftest import APP, link_notes, open_page, problems
 from streamlit.testing.v1 import AppTest
 
 from ui.catalog import PAGES
@@ -29,7 +29,7 @@ def test_page_survives_a_mangled_link(page):
     at = open_page(page.path, {"learning_rate": "abc", "seed": "-5", "epochs": "1e9",
                                "nonsense": "1"})
     assert not problems(at)
-    notes = " ".join(w.value for w in at.warning)
+    notes = link_notes(at)
     assert "could not use" in notes and "nonsense" in notes
     assert len(at.get("plotly_chart")) >= 2
 

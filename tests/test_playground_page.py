@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-from conftest import open_page, problems
+from conftest import link_notes, open_page, problems
 
 PAGE = "pages/playground.py"
 
@@ -69,7 +69,7 @@ def test_a_classroom_link_hides_controls_and_keeps_their_values():
 def test_a_bad_link_loads_the_page_and_names_what_was_ignored():
     at = open_page(PAGE, {"dataset": "nope", "learning_rate": "abc"})
     assert not problems(at)
-    notes = " ".join(w.value for w in at.warning)
+    notes = link_notes(at)
     assert "dataset" in notes and "learning_rate" in notes
     assert len(at.get("plotly_chart")) >= 3
 
