@@ -48,13 +48,6 @@ def load_preset(params: pg.PlaygroundParams) -> None:
     st.session_state.pop(f"{PAGE}.epochs_base", None)
 
 
-def problem_changed() -> None:
-    if st.session_state[key("dataset")] != pg.USER_DATA:
-        kind = st.session_state[key("problem")]
-        st.session_state[key("dataset")] = next(
-            n for n, d in datasets.DATASETS.items() if d.kind == kind)
-
-
 def add_epochs() -> None:
     # The engine is deterministic: epochs 1..N of an (N+M)-epoch run are exactly the N-epoch
     # run, so "train more" is "train N+M epochs from the same seed". The cache and the speed
@@ -78,24 +71,19 @@ def restart(new_seed: bool = False, new_data: bool = False) -> None:
 
 def main_controls(where) -> None:
     """Playground's top bar: the settings a lecturer changes most, first in the sidebar."""
-    if not hidden("dataset"):
-        kind = st.session_state[key("problem")]
-        options = [n for n in pg.DATASET_NAMES
-                   if n == pg.USER_DATA or datasets.DATASETS[n].kind == kind]
-        where.selectbox("data set", options, key=key("dataset"),
-                        format_func=pg.DATASET_LABELS.get)
+    # The data sets offered follow the problem type (set under "Data"), which is drawn
+    # later but has its value already.
+    control("dataset", where, labels=pg.DATASET_LABELS)
     control("learning_rate", where)
     control("activation", where, labels=ACTIVATION_LABELS)
-    layers_control(where)
+    control("hidden_units", where, columns=4)
     left, right = where.columns(2)
     control("regularization", left, labels=REGULARIZATION_LABELS)
     control("regularization_rate", right)
 
 
 def data_controls(where) -> None:
-    if not hidden("problem"):
-        where.radio("problem type", datasets.KINDS, key=key("problem"), horizontal=True,
-                    on_change=problem_changed)
+    control("problem", where, segmented=True)
     control("noise", where)
     control("train_ratio", where)
     control("show_test", where)
@@ -107,26 +95,6 @@ def feature_controls(where) -> None:
     left, right = where.columns(2)
     for i, name in enumerate(pg.FEATURE_NAMES):
         control(name, left if i % 2 == 0 else right)
-
-
-def layers_control(where) -> None:
-    """Number of hidden layers, then the neurons of each (a width per layer)."""
-    field = key("hidden_units")
-    if hidden("hidden_units"):
-        return
-    units = list(st.session_state[field])
-    st.session_state.setdefault(f"{field}.n", len(units))
-    n = where.number_input("hidden layers", 0, pg.MAX_LAYERS, step=1, key=f"{field}.n",
-                           help=pg.LIMITS_HELP)
-    cols = where.columns(4)
-    values = []
-    for i in range(n):
-        st.session_state.setdefault(f"{field}.{i}", units[i] if i < len(units) else
-                                    (units[-1] if units else 4))
-        values.append(cols[i % 4].number_input(f"layer {i + 1}", 1, pg.MAX_NEURONS,
-                                               step=1, key=f"{field}.{i}",
-                                               help=f"neurons in hidden layer {i + 1}"))
-    st.session_state[field] = tuple(int(v) for v in values)
 
 
 def training_controls(where) -> None:
@@ -280,7 +248,7 @@ def inside(run: pg.PlaygroundRun) -> None:
     epoch = st.select_slider("epoch to inspect", epochs, value=epochs[-1],
                              key=f"{PAGE}.inspect.{len(epochs)}.{epochs[-1]}")
     snapshot = epochs.index(epoch)
-    maps = pg.neuron_maps(run, snapshot)
+    maps = pg.neuron_maps(run, snapshot, size=fig_pg.thumb_size(run))
     layout.chart(fig_pg.network_diagram(run, maps), f"{PAGE}.chart.diagram")
     st.caption("Every node shows what it computes over the input plane (orange positive, "
                "blue negative, white 0; each on its own scale). Lines are weights: thickness "

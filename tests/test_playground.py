@@ -497,15 +497,39 @@ def test_regression_figures(plane_run) -> None:
 
 def test_network_diagram_draws_every_node_weight_and_bias(default_run) -> None:
     r = default_run
-    spec = _valid(fig_pg.network_diagram(r, pg.neuron_maps(r)))
-    heatmaps = [t for t in spec["data"] if t["type"] == "heatmap"]
-    assert len(heatmaps) == 2 + 4 + 2 + 1  # features, layer 1, layer 2, output
-    hover = " ".join(" ".join(t.get("text", [])) for t in spec["data"]
-                     if isinstance(t.get("text"), (list, tuple)))
-    assert hover.count("w = ") == 2 * 4 + 4 * 2 + 2 * 1
-    assert sum("bias " in t["hovertemplate"] for t in heatmaps) == 4 + 2 + 1
-    bias_squares = [s for s in spec["layout"]["shapes"] if "fillcolor" in s]
-    assert len(bias_squares) == 4 + 2 + 1
+    size = fig_pg.thumb_size(r)
+    maps = pg.neuron_maps(r, size=size)
+    fig = fig_pg.network_diagram(r, maps)
+    spec = _valid(fig)
+    # One canvas for all thumbnails, whatever the number of nodes.
+    assert [t["type"] for t in spec["data"]].count("heatmap") == 1
+    canvas = np.asarray(next(t for t in fig.data if t.type == "heatmap").z)
+    columns = [maps.features, *maps.hidden, maps.output]
+    cells = fig_pg.node_cells(columns, size)
+    assert [len(c) for c in cells] == [2, 4, 2, 1]
+    for c, col in enumerate(columns):
+        for j, values in enumerate(col):
+            x0, y0 = cells[c][j]
+            drawn = canvas[y0:y0 + size, x0:x0 + size]
+            # Features and neurons each on their own symmetric scale; the tanh output on
+            # its range [-1, 1].
+            last = c == len(columns) - 1
+            expected = values if last else values / np.abs(values).max()
+            np.testing.assert_allclose(drawn, expected, atol=1e-5)
+    assert np.isnan(canvas).sum() == canvas.size - 9 * size * size  # only gaps are empty
+    texts = [s for t in spec["data"] if isinstance(t.get("text"), list) for s in t["text"]]
+    assert sum(s.startswith("w = ") for s in texts) == 2 * 4 + 4 * 2 + 2 * 1
+    assert sum("bias " in s for s in texts) == 4 + 2 + 1
+    assert "layer 1 · neuron 4" in " ".join(texts)
+    bias = next(t for t in spec["data"] if t.get("name") == "bias")
+    assert len(bias["marker"]["color"]) == 4 + 2 + 1
+
+
+def test_a_wide_deep_diagram_stays_a_few_traces() -> None:
+    r = pg.run(P(hidden_units=(16,) * 8, epochs=2), frames=2)
+    fig = fig_pg.network_diagram(r, pg.neuron_maps(r, size=fig_pg.thumb_size(r)))
+    assert len(fig.data) < 20 and fig_pg.thumb_size(r) == 10
+    assert len(pio.to_json(fig)) < 400_000
 
 
 def test_curves_and_confusion_matrix(default_run) -> None:

@@ -9,7 +9,10 @@ import json
 import pandas as pd
 from conftest import link_notes, open_page, problems
 
+from core.playground import PlaygroundParams
+
 PAGE = "pages/playground.py"
+P = PlaygroundParams
 
 
 def _metric(at, label: str) -> str:
@@ -52,13 +55,36 @@ def test_default_page_trains_and_draws_everything():
     assert str(at.query_params["dataset"]) in ("circle", "['circle']")
 
 
+WIDGET_TYPES = ("selectbox", "select_slider", "slider", "number_input", "toggle", "radio",
+                "button_group", "multiselect", "checkbox", "text_input")
+FIELDS = set(P.field_names())
+
+
+def _drawn_controls(at) -> set[str]:
+    """Parameter fields with a widget on the page (a tuple's boxes count for their field)."""
+    keys = {w.key for t in WIDGET_TYPES for w in at.get(t) if w.key}
+    return {k.split(".")[1] for k in keys if k.startswith("playground.")} & FIELDS
+
+
+def test_every_control_is_drawn_and_a_link_can_hide_every_one():
+    at = open_page(PAGE, {"epochs": "20"})
+    assert not problems(at) and _drawn_controls(at) == FIELDS
+    hidden = open_page(PAGE, {"epochs": "20", "learning_rate": "0.1", "hidden_units": "3,2",
+                              "hide": ",".join(sorted(FIELDS))})
+    assert not problems(hidden) and _drawn_controls(hidden) == set()
+    assert _metric(hidden, "epoch") == "20"
+    assert "0.1" in str(hidden.query_params["learning_rate"])
+
+
 def test_a_classroom_link_hides_controls_and_keeps_their_values():
     at = open_page(PAGE, {"hide": "learning_rate,hidden_units,problem",
                           "learning_rate": "0.1", "hidden_units": "3"})
     assert not problems(at)
     assert not [w for w in at.select_slider if w.key == "playground.learning_rate"]
     assert not [w for w in at.number_input if w.key.startswith("playground.hidden_units")]
-    assert not [w for w in at.radio if w.key == "playground.problem"]
+    assert not [w for w in at.button_group if w.key == "playground.problem"]
+    assert {"learning_rate", "hidden_units", "problem"}.isdisjoint(_drawn_controls(at))
+    assert {"dataset", "activation", "epochs"} <= _drawn_controls(at)
     assert "0.1" in str(at.query_params["learning_rate"])
     assert "learning_rate,hidden_units,problem" in str(at.query_params["hide"])
     texts = _chart_texts(at)
@@ -108,7 +134,8 @@ def test_train_more_reset_and_new_seed():
 
 def test_switching_to_regression_picks_a_regression_data_set():
     at = open_page(PAGE, {"epochs": "50"})
-    next(r for r in at.radio if r.key == "playground.problem").set_value("regression").run()
+    next(r for r in at.button_group if r.key == "playground.problem").set_value(
+        "regression").run()
     assert not problems(at)
     assert at.session_state["playground.dataset"] == "plane"
     assert any(m.label == "test R²" for m in at.metric)

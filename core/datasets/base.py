@@ -19,20 +19,21 @@ from typing import Literal
 
 import numpy as np
 
+from core import limits
+
 Kind = Literal["classification", "regression"]
 KINDS: tuple[Kind, ...] = ("classification", "regression")
 
-# Limits shared with the UI widgets.
-MAX_POINTS = 5000
-MAX_NOISE = 0.5
-MIN_TRAIN_RATIO = 0.1
-MAX_TRAIN_RATIO = 0.9
-
-# Limits for data that students bring themselves.
-MAX_USER_POINTS = 2000
-MIN_USER_POINTS = 4
-MAX_CLASSES = 6
-MAX_ABS_COORDINATE = 1e6
+# Limits (one value each, in core.limits), under the names this package has always used.
+MAX_POINTS = limits.DATASET_MAX_POINTS
+MAX_NOISE = limits.DATASET_MAX_NOISE
+MIN_TRAIN_RATIO = limits.DATASET_MIN_TRAIN_RATIO
+MAX_TRAIN_RATIO = limits.DATASET_MAX_TRAIN_RATIO
+# For data that students bring themselves.
+MAX_USER_POINTS = limits.USER_MAX_POINTS
+MIN_USER_POINTS = limits.USER_MIN_POINTS
+MAX_CLASSES = limits.USER_MAX_CLASSES
+MAX_ABS_COORDINATE = limits.USER_MAX_ABS_COORDINATE
 
 # Playground draws its heatmap over [-6, 6]^2. Generated points stay inside a slightly larger
 # box so that none of them is drawn far outside the picture.

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core import activations, datasets, features, initializers, optimizers
+from core import activations, datasets, features, initializers, limits, optimizers
 from core.params import Params, choice, flag, number, numbers
 
 PAGE = "playground"
@@ -33,13 +33,14 @@ FRAMES = 16
 #: Half width of Playground's plane: inputs and heatmaps cover [−6, 6]².
 HALF_WIDTH = datasets.PLANE_HALF_WIDTH
 
-# Server-safe limits: one process trains for a whole lecture hall at once.
-MAX_LAYERS = 8
-MAX_NEURONS = 16
-MAX_EPOCHS = 2000
-MAX_BATCH = 64
+# Server-safe limits (one value each, in core.limits): one process trains for a whole
+# lecture hall at once.
+MAX_LAYERS = limits.PLAYGROUND_MAX_LAYERS
+MAX_NEURONS = limits.PLAYGROUND_MAX_NEURONS
+MAX_EPOCHS = limits.PLAYGROUND_MAX_EPOCHS
+MAX_BATCH = limits.PLAYGROUND_MAX_BATCH
 #: Optimisation steps one run may take (~6 s on the lecture server); longer runs are cut.
-MAX_STEPS = 100_000
+MAX_STEPS = limits.PLAYGROUND_MAX_STEPS
 LIMITS_HELP = (f"Limits ({MAX_LAYERS} layers of {MAX_NEURONS} neurons, {MAX_EPOCHS} epochs, "
                f"{MAX_STEPS:,} steps per run) keep the shared lecture server responsive.")
 
@@ -62,12 +63,19 @@ DATASET_LABELS = {**{k: d.label for k, d in datasets.DATASETS.items()},
 FEATURE_NAMES = tuple(features.FEATURES)
 
 
+def datasets_for(problem: str) -> tuple[str, ...]:
+    """The data sets offered for a problem type: the generated ones of that kind, and own
+    data."""
+    return (*(n for n, d in datasets.DATASETS.items() if d.kind == problem), USER_DATA)
+
+
 @dataclass(frozen=True)
 class PlaygroundParams(Params):
     """Every control of the Playground page; the defaults are TensorFlow Playground's."""
 
     problem: str = choice("classification", datasets.KINDS, label="problem type")
-    dataset: str = choice("circle", DATASET_NAMES, label="data set")
+    dataset: str = choice("circle", DATASET_NAMES, depends_on="problem",
+                          options_for=datasets_for, label="data set")
     noise: int = number(0, 0, 50, label="noise (%)")
     train_ratio: int = number(50, 10, 90, label="ratio of training data (%)")
     data_seed: int = number(1, 0, 99_999, label="data seed")
@@ -79,7 +87,8 @@ class PlaygroundParams(Params):
     sin_x1: bool = flag(False, label="sin(x₁)")
     sin_x2: bool = flag(False, label="sin(x₂)")
     hidden_units: tuple[int, ...] = numbers((4, 2), 1, MAX_NEURONS, min_len=0,
-                                            max_len=MAX_LAYERS, label="neurons per hidden layer")
+                                            max_len=MAX_LAYERS, label="hidden layers",
+                                            help="neurons in each hidden layer")
     activation: str = choice("tanh", tuple(activations.ACTIVATIONS), label="activation")
     dropout: float = number(0.0, 0.0, 0.5, options=DROPOUTS, label="dropout")
     initializer: str = choice("playground", tuple(initializers.INITIALIZERS),

@@ -5,9 +5,11 @@ curves and metrics (``metrics``)."""
 from core.figures.playground.diagram import (
     features_latex,
     network_diagram,
+    node_cells,
     node_figure,
     node_formula,
     node_names,
+    thumb_size,
 )
 from core.figures.playground.metrics import (
     accuracy_figure,
@@ -26,5 +28,6 @@ from core.figures.playground.replay import (
 __all__ = [
     "accuracy_figure", "class_colorscale", "confusion_figure", "encode_classes",
     "features_latex", "loss_figure", "network_diagram", "node_figure", "node_formula",
-    "node_names", "output_replay", "output_values", "point_traces", "regression_fit",
+    "node_cells", "node_names", "output_replay", "output_values", "point_traces",
+    "regression_fit", "thumb_size",
 ]

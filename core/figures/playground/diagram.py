@@ -13,6 +13,9 @@ from core.figures import style
 from core.figures.playground.replay import _tint, point_traces
 
 NODE_HEIGHT = 420
+MAX_WEIGHT_HOVERS = 300
+#: Width the page gives the diagram at 1280×720 with the sidebar open.
+DIAGRAM_WIDTH_PX = 760
 #: Terms per line of a node's formula, so it never runs out of its column.
 TERMS_PER_LINE = 3
 
@@ -43,100 +46,124 @@ def _node_scale(r: pg.PlaygroundRun, column: int, n_columns: int, values: np.nda
     return -top, top, style.DIVERGING
 
 
+def thumb_size(r: pg.PlaygroundRun) -> int:
+    """Grid points per side of a node's thumbnail: fewer when the columns hold many nodes
+    (the thumbnails are drawn smaller, and the eye sees no more detail)."""
+    most = max(len(r.feature_names), *r.params.hidden_units, r.head.n_outputs)
+    return 20 if most <= 4 else 14 if most <= 8 else 10
+
+
+def _normalised(r: pg.PlaygroundRun, column: int, n_columns: int, values: np.ndarray
+                ) -> np.ndarray:
+    """A node's values on the diagram's one colour scale [−1, 1]: each hidden node and
+    feature on its own symmetric range, the output on its own range (a softmax output's
+    probability on [0, 1])."""
+    if column == n_columns - 1 and r.head.kind == "softmax":
+        return values
+    lo, hi, _ = _node_scale(r, column, n_columns, values)
+    return np.clip(2 * (values - lo) / (hi - lo) - 1, -1, 1)
+
+
+def node_cells(columns: list, size: int) -> list[list[tuple[int, int]]]:
+    """The canvas cell (column, row) of every node's lower-left corner, column by column:
+    nodes centred vertically, one empty cell around each thumbnail (the canvas's gaps)."""
+    slot = size + 2
+    most = max(len(col) for col in columns)
+    return [[(c * slot + 1, (most - 1 - j) * slot - (most - len(col)) * slot // 2 + 1)
+             for j in range(len(col))] for c, col in enumerate(columns)]
+
+
+def _canvas_axes(n_columns: int, most: int, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Cell centres of the canvas in plot units: thumbnails' cells one unit apart, the empty
+    cells between columns wide so the weight lines have room (a heatmap's cells may have
+    any width)."""
+    slot = size + 2
+    gap = 2.2 * size  # plot units between two columns of thumbnails
+    x = []
+    for c in range(n_columns):
+        left = c * (size + gap)
+        # Empty cells right beside the thumbnail: a heatmap cell reaches halfway to its
+        # neighbour, so the thumbnail's edge cells keep their width and the empty cells span
+        # the gap.
+        x += [left - 0.5, *(left + 0.5 + np.arange(size)), left + size + 0.5]
+    return np.array(x, np.float32), np.arange(most * slot, dtype=np.float32)
+
+
 def network_diagram(r: pg.PlaygroundRun, maps: pg.NeuronMaps) -> go.Figure:
     """Playground's network picture: every node drawn as what it computes over the input
     plane, weights as lines (thickness ∝ |w|, orange positive, blue negative), and each
-    node's bias as a small square at its lower left (same colours)."""
+    node's bias as a small square at its lower left (same colours).
+
+    All thumbnails are one heatmap (a canvas with empty cells between them) on one pair of
+    axes: a few traces, however many nodes, quick to build and to draw.
+    """
     columns = _node_values(maps)
     names = node_names(r)
-    n_cols = len(columns)
-    most = max(len(c) for c in columns)
-    slot_px = 96 if most <= 3 else 76 if most <= 6 else 60 if most <= 8 else 44
-    plot_h = slot_px * most + 40
-    height = plot_h + 110
-    size_px = slot_px * 0.72
-    xs = np.linspace(0.1, 0.94, n_cols)
-
-    def ys(n: int) -> np.ndarray:
-        return 0.5 + ((n - 1) / 2 - np.arange(n)) * (slot_px / plot_h)
-
-    centers = [(xs[c], ys(len(col))) for c, col in enumerate(columns)]
-    half_h = size_px / plot_h / 2
-    data: list[dict] = []
-    data += _links(maps.weights, centers, names)
-    layout: dict = dict(height=height, showlegend=False,
-                        margin=dict(l=20, r=20, t=70, b=40),
-                        title=dict(text=f"The network after epoch {maps.epoch}"),
-                        xaxis=dict(domain=[0, 1], range=[0, 1], visible=False, fixedrange=True),
-                        yaxis=dict(domain=[0, 1], range=[0, 1], visible=False, fixedrange=True))
-    ax1, ax2 = maps.axes
-    k = 1
-    frames: list[dict] = []
-    first_axis = []
+    size = maps.features.shape[-1]
+    most = max(len(col) for col in columns)
+    cells = node_cells(columns, size)
+    x_axis, y_axis = _canvas_axes(len(columns), most, size)
+    canvas = np.full((len(y_axis), len(x_axis)), np.nan, np.float32)
     for c, col in enumerate(columns):
-        x, y_all = centers[c]
-        first_axis.append(k + 1)
         for j, values in enumerate(col):
-            k += 1
-            bias = "" if c == 0 else f"<br>bias {float(maps.weights[c - 1][1][j]):+.3f}"
-            lo, hi, scale = _node_scale(r, c, n_cols, values)
-            if scale is None:
-                scale = [[0, "#FFFFFF"], [1, style.CLASS_COLORS[j % len(style.CLASS_COLORS)]]]
-            y = y_all[j]
-            data.append(dict(type="heatmap", x=ax1, y=ax2, z=values, zmin=lo, zmax=hi,
-                             colorscale=scale, showscale=False, xaxis=f"x{k}", yaxis=f"y{k}",
-                             hovertemplate=f"{names[c][j]}{bias}<br>x₁ %{{x:.1f}}, x₂ "
-                             "%{y:.1f}<br>value %{z:.2f}<extra></extra>"))
-            layout[f"xaxis{k}"] = dict(domain=[max(x - 0.05, 0), min(x + 0.05, 1)],
-                                       anchor=f"y{k}", visible=False, constrain="domain",
-                                       range=[float(ax1[0]), float(ax1[-1])], fixedrange=True)
-            layout[f"yaxis{k}"] = dict(domain=[y - half_h, y + half_h], anchor=f"x{k}",
-                                       visible=False, constrain="domain", scaleanchor=f"x{k}",
-                                       range=[float(ax2[0]), float(ax2[-1])], fixedrange=True)
-            frames.append(dict(type="rect", xref=f"x{k} domain", yref=f"y{k} domain", x0=0,
-                               x1=1, y0=0, y1=1, line=dict(color="#404040", width=1)))
-    layout["shapes"] = frames + _bias_shapes(maps.weights, first_axis)
-    titles = ["features", *(f"layer {i + 1}" for i in range(n_cols - 2)), "output"]
-    layout["annotations"] = [dict(x=float(x), y=1.0, xref="paper", yref="paper", text=t,
-                                  showarrow=False, xanchor="center", yanchor="bottom",
-                                  font=dict(size=style.FONT_SIZE - 2))
-                             for x, t in zip(xs, titles)]
-    feature_x, feature_y = centers[0]
-    data.append(dict(type="scatter", mode="text", x=[feature_x - 0.035] * len(feature_y),
-                     y=feature_y, text=names[0], textposition="middle left", hoverinfo="skip",
-                     textfont=dict(size=style.FONT_SIZE - 2)))
-    fig = style.figure(layout.pop("title")["text"], height=layout.pop("height"))
-    fig.add_traces(data)
-    fig.update_layout(layout)
+            x0, y0 = cells[c][j]
+            canvas[y0:y0 + size, x0:x0 + size] = _normalised(r, c, len(columns), values)
+    # Node centres and edges in plot units.
+    centre = [[(float(x_axis[x0] + size / 2 - 0.5), float(y0 + size / 2)) for x0, y0 in col]
+              for col in cells]
+    x_lo, x_hi = float(x_axis[0]) - 3 * size, float(x_axis[-1])
+    # Tall enough for the canvas's aspect at the width the page gives it (no empty band).
+    aspect = len(y_axis) / (x_hi - x_lo)
+    slot_px = int(DIAGRAM_WIDTH_PX * aspect / most)
+    fig = style.figure(f"The network after epoch {maps.epoch}",
+                       height=int(DIAGRAM_WIDTH_PX * aspect) + 110, showlegend=False,
+                       margin=dict(l=10, r=10, t=90, b=20))
+    fig.add_traces(_links(maps.weights, centre, names, size / 2, min(1.0, slot_px / 70)))
+    fig.add_trace(go.Heatmap(x=x_axis, y=y_axis, z=canvas, zmin=-1, zmax=1,
+                             colorscale=style.DIVERGING, showscale=False, hoverinfo="skip",
+                             zsmooth=False))
+    fig.add_traces(_node_markers(maps, centre, names, size, slot_px))
+    fig.add_trace(_feature_labels(centre[0], names[0], size))
+    titles = ["features", *(f"layer {i + 1}" for i in range(len(columns) - 2)), "output"]
+    for (x, _), title in zip((col[0] for col in centre), titles):
+        fig.add_annotation(x=x, y=1.0, xref="x", yref="paper", text=title, showarrow=False,
+                           yanchor="bottom", font=dict(size=style.FONT_SIZE - 2))
+    fig.update_xaxes(visible=False, fixedrange=True, range=[x_lo, x_hi])
+    fig.update_yaxes(visible=False, fixedrange=True, range=[-0.4 * size, float(y_axis[-1]) + 1],
+                     scaleanchor="x", scaleratio=1)
     return fig
 
 
-def _links(weights, centers, names) -> list[dict]:
-    """Weight lines grouped by sign and thickness (a few traces instead of one per line),
-    plus invisible markers at their middles that tell each weight on hover."""
+def _links(weights, centre, names, half: float, thickness: float) -> list[go.Scatter]:
+    """Weight lines from a node's right edge to the next node's left edge, grouped by sign
+    and thickness (a few traces instead of one per line), plus invisible markers at their
+    middles that tell each weight on hover (for up to ``MAX_WEIGHT_HOVERS`` weights)."""
     top = max((float(np.max(np.abs(k))) for k, _ in weights if k.size), default=0.0) or 1.0
     groups: dict[tuple[bool, int], tuple[list, list]] = {}
     mid_x, mid_y, text = [], [], []
     for layer, (kernel, _) in enumerate(weights):
-        (x0, y0s), (x1, y1s) = centers[layer], centers[layer + 1]
         for i, j in np.ndindex(kernel.shape):
             w = float(kernel[i, j])
             if not np.isfinite(w):
                 continue
+            (x0, y0), (x1, y1) = centre[layer][i], centre[layer + 1][j]
             level = int(round(5 * abs(w) / top))
             xs, ys = groups.setdefault((w >= 0, level), ([], []))
-            xs += [x0, x1, None]
-            ys += [float(y0s[i]), float(y1s[j]), None]
+            xs += [x0 + half, x1 - half, np.nan]
+            ys += [y0, y1, np.nan]
             mid_x.append((x0 + x1) / 2)
-            mid_y.append(float(y0s[i] + y1s[j]) / 2)
+            mid_y.append((y0 + y1) / 2)
             text.append(f"w = {w:+.3f}<br>{names[layer][i]} → {names[layer + 1][j]}")
-    traces = [dict(type="scatter", mode="lines", x=xs, y=ys, hoverinfo="skip",
-                   line=dict(color=style.ORANGE if positive else style.BLUE,
-                             width=0.6 + 1.6 * level), opacity=0.75)
+    traces = [go.Scatter(x=np.array(xs, np.float32), y=np.array(ys, np.float32),
+                         mode="lines", hoverinfo="skip", opacity=0.75,
+                         line=dict(color=style.ORANGE if positive else style.BLUE,
+                                   width=thickness * (0.6 + 1.6 * level)))
               for (positive, level), (xs, ys) in sorted(groups.items())]
-    traces.append(dict(type="scatter", mode="markers", x=mid_x, y=mid_y, text=text,
-                       hovertemplate="%{text}<extra></extra>",
-                       marker=dict(size=10, color="rgba(0,0,0,0)")))
+    if len(text) <= MAX_WEIGHT_HOVERS:  # beyond, single lines are too thin to point at
+        traces.append(go.Scatter(x=np.array(mid_x, np.float32), y=np.array(mid_y, np.float32),
+                                 text=text, mode="markers",
+                                 hovertemplate="%{text}<extra></extra>",
+                                 marker=dict(size=10, color="rgba(0,0,0,0)")))
     return traces
 
 
@@ -145,23 +172,45 @@ def _mix(color: str, amount: float) -> str:
     return _tint(color, 1.0 - amount)
 
 
-def _bias_shapes(weights, first_axis: list[int]) -> list[dict]:
-    """A small square at the lower left of every node after the inputs, coloured by its bias
-    (orange positive, blue negative, paler when smaller), as Playground draws it.
+def _node_markers(maps: pg.NeuronMaps, centre, names, size: int, slot_px: int
+                  ) -> list[go.Scatter]:
+    """A frame around every thumbnail (with the node's name and bias on hover), and the
+    bias as a small square at the lower left of every node after the inputs, coloured like
+    Playground's (orange positive, blue negative, paler when smaller)."""
+    xs, ys, hover = [], [], []
+    for c, col in enumerate(centre):
+        for j, (x, y) in enumerate(col):
+            xs.append(x)
+            ys.append(y)
+            bias = "" if c == 0 else f"<br>bias {float(maps.weights[c - 1][1][j]):+.3f}"
+            hover.append(names[c][j] + bias)
+    # Frames as one polyline (None between rectangles); hover from transparent markers.
+    h = size / 2
+    fx = [v for x in xs for v in (x - h, x + h, x + h, x - h, x - h, None)]
+    fy = [v for y in ys for v in (y - h, y - h, y + h, y + h, y - h, None)]
+    frames = go.Scatter(x=fx, y=fy, mode="lines", hoverinfo="skip",
+                        line=dict(color="#404040", width=1))
+    box = go.Scatter(x=xs, y=ys, text=hover, mode="markers",
+                     hovertemplate="%{text}<extra></extra>",
+                     marker=dict(size=slot_px * 0.7, color="rgba(0,0,0,0)"))
+    top = max((float(np.max(np.abs(b))) for _, b in maps.weights if b.size), default=0.0) or 1.0
+    bx, by, colours = [], [], []
+    for layer, (_, bias) in enumerate(maps.weights):
+        for (x, y), b in zip(centre[layer + 1], np.nan_to_num(bias)):
+            bx.append(x - size / 2 - size * 0.15)
+            by.append(y - size / 2 - size * 0.15)
+            colours.append(_mix(style.ORANGE if b >= 0 else style.BLUE,
+                                min(abs(float(b)) / top, 1)))
+    biases = go.Scatter(x=bx, y=by, mode="markers", hoverinfo="skip", name="bias",
+                        marker=dict(symbol="square", size=max(6, slot_px // 7), color=colours,
+                                    line=dict(color="#404040", width=1)))
+    return [frames, box, biases]
 
-    Drawn in each thumbnail's own axis domain, so it sticks to the node however Plotly
-    shrinks the thumbnail to keep it square.
-    """
-    top = max((float(np.max(np.abs(b))) for _, b in weights if b.size), default=0.0) or 1.0
-    shapes = []
-    for layer, (_, bias) in enumerate(weights):
-        for j, b in enumerate(np.nan_to_num(bias)):
-            k = first_axis[layer + 1] + j
-            color = _mix(style.ORANGE if b >= 0 else style.BLUE, min(abs(float(b)) / top, 1))
-            shapes.append(dict(type="rect", xref=f"x{k} domain", yref=f"y{k} domain",
-                               x0=-0.3, x1=-0.08, y0=-0.3, y1=-0.08, fillcolor=color,
-                               line=dict(color="#404040", width=1)))
-    return shapes
+
+def _feature_labels(centre, labels, size: int) -> go.Scatter:
+    return go.Scatter(x=[x - size / 2 - 1 for x, _ in centre], y=[y for _, y in centre],
+                      text=labels, mode="text", textposition="middle left", hoverinfo="skip",
+                      textfont=dict(size=style.FONT_SIZE - 2))
 
 
 def node_figure(r: pg.PlaygroundRun, maps: pg.NeuronMaps, column: int, index: int
