@@ -41,7 +41,16 @@ def curves_figure(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], *, title:
     fig.update_xaxes(title=dict(text="epoch"))
     fig.update_yaxes(title=dict(text=y_title), type="log" if log_y else "linear",
                      range=y_range)
+    if log_y:  # powers of ten only: the 2s and 5s between them crowd a small chart
+        fig.update_yaxes(dtick=1, exponentformat="power" if _decades(curves) > 4 else "none")
     return fig
+
+
+def _decades(curves: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> float:
+    """How many powers of ten the curves' finite positive values span."""
+    values = np.concatenate([np.asarray(v, np.float64) for _, v in curves.values()] or [[1.0]])
+    values = values[np.isfinite(values) & (values > 0)]
+    return float(np.log10(values.max() / values.min())) if values.size else 0.0
 
 
 def _history_curves(history: Mapping[str, np.ndarray], key: str
@@ -129,7 +138,7 @@ def output_trace(ax1: np.ndarray, ax2: np.ndarray, z: np.ndarray, *,
                           hovertemplate="x₁ %{x:.2f}<br>x₂ %{y:.2f}<extra>predicted class"
                           "</extra>")
     if kind == "continuous":
-        return go.Heatmap(x=ax1, y=ax2, z=z, zmin=zrange[0], zmax=zrange[1], zsmooth="best",
+        return go.Heatmap(x=ax1, y=ax2, z=z, zmin=zrange[0], zmax=zrange[1], zsmooth="fast",
                           colorscale=colorscale or style.DIVERGING, colorbar=colorbar,
                           hovertemplate=hover)
     mid = (zrange[0] + zrange[1]) / 2

@@ -229,7 +229,7 @@ def node_figure(r: pg.PlaygroundRun, maps: pg.NeuronMaps, column: int, index: in
     fig = style.figure(f"{name}, epoch {maps.epoch}", height=NODE_HEIGHT,
                        margin=dict(l=60, r=20, t=60, b=55))
     fig.add_trace(go.Heatmap(x=ax1.astype(np.float32), y=ax2.astype(np.float32), z=values,
-                             zmin=lo, zmax=hi, colorscale=scale, zsmooth="best",
+                             zmin=lo, zmax=hi, colorscale=scale, zsmooth="fast",
                              colorbar=dict(thickness=14, len=0.8),
                              hovertemplate="x₁ %{x:.2f}<br>x₂ %{y:.2f}<br>value %{z:.3f}"
                              "<extra></extra>"))
