@@ -621,3 +621,19 @@ def test_early_stopping_stops_on_the_validation_loss() -> None:
     # The rule: no improvement (by more than 0.01 %) over the last `patience` epochs.
     assert val[stop - patience:].min() >= val[:stop - patience].min() * (1 - 1e-4)
     assert r.result.snapshots[-1].epoch == stop
+
+
+def test_xor_and_the_playground_share_one_replay_builder() -> None:
+    from core.figures import training as fig_training
+
+    axis = np.linspace(-0.5, 1.5, 5)
+    frames = [(0, np.zeros(25)), (3, np.linspace(0, 1, 25))]
+    x = np.array([[0.0, 0.0], [1.0, 1.0]])
+    fig = fig_training.output_replay(axis, frames, x, np.array([0, 1]),
+                                     losses=np.array([0.9, 0.5, 0.25]), title="Output")
+    spec = _valid(fig)
+    assert [f["traces"] for f in spec["frames"]] == [[0], [0]]  # only the grid changes
+    assert spec["frames"][1]["layout"]["title"]["text"] == "Output: epoch 3, loss 0.2500"
+    z = np.asarray(fig.frames[1].data[0].z)
+    np.testing.assert_allclose(z, np.linspace(0, 1, 25).reshape(5, 5), atol=1e-6)
+    assert [t["name"] for t in spec["data"][1:]] == ["class 0", "class 1"]
