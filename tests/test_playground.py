@@ -596,8 +596,10 @@ def test_a_watching_option_splits_a_validation_set_off_the_training_data(option)
     assert set(r.curves()) == {"training", "validation", "test"} and r.monitored == "validation"
     epochs, losses = r.curves()["test"]
     assert epochs[-1] == r.result.epochs_run and len(epochs) <= pg.CURVE_POINTS
-    names = [t["name"] for t in _valid(fig_pg.loss_figure(r))["data"]]
-    assert names[:3] == ["training", "validation (watched)", "test"]
+    loss = _valid(fig_pg.loss_figure(r))
+    assert [t["name"] for t in loss["data"]][:3] == ["training", "validation", "test"]
+    assert loss["data"][1]["line"]["dash"] == "dash"  # the watched one, as the title says
+    assert loss["layout"]["title"]["text"] == "Loss (dashed: watched)"
 
 
 def test_without_a_watching_option_all_training_data_trains_and_test_is_the_second_curve(

@@ -18,6 +18,9 @@ from core.figures import style
 
 #: Legend in one row above the plot's right end, beside the one-line title on the left.
 LEGEND_ABOVE = dict(orientation="h", x=1.0, xanchor="right", y=1.02, yanchor="bottom")
+#: Legend in rows under the x-axis title: for a narrow chart with several series, where a
+#: legend above would wrap over the title.
+LEGEND_BELOW = dict(orientation="h", x=0.0, xanchor="left", y=-0.45, yanchor="top")
 SERIES_COLORS = {"training": style.TRAIN_COLOR, "validation": style.VALIDATION_COLOR,
                  "test": style.VERMILLION}
 SERIES_DASH = {"training": "solid", "validation": "dash", "test": "solid"}
@@ -25,10 +28,13 @@ SERIES_DASH = {"training": "solid", "validation": "dash", "test": "solid"}
 
 def curves_figure(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], *, title: str,
                   y_title: str, log_y: bool = False, y_range: Sequence[float] | None = None,
-                  height: int = 380, diverged_at: int | None = None) -> go.Figure:
+                  height: int = 380, diverged_at: int | None = None,
+                  legend: dict | None = None) -> go.Figure:
     """Named series (name → (epochs, values)) against the epoch; a name's first word
     ("training", "validation", "test") picks its colour and dash."""
-    fig = style.figure(title, height=height, legend=LEGEND_ABOVE)
+    fig = style.figure(title, height=height, legend=legend or LEGEND_ABOVE)
+    if legend is LEGEND_BELOW:
+        fig.update_layout(margin=dict(b=120))
     for name, (epochs, values) in curves.items():
         values = np.where(np.isfinite(values), values, np.nan).astype(np.float32)
         series = name.split(" ")[0]
@@ -41,7 +47,7 @@ def curves_figure(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], *, title:
     fig.update_xaxes(title=dict(text="epoch"))
     fig.update_yaxes(title=dict(text=y_title), type="log" if log_y else "linear",
                      range=y_range)
-    if log_y:  # powers of ten only: the 2s and 5s between them crowd a small chart
+    if log_y and _decades(curves) >= 1.5:  # powers of ten only: 2s and 5s crowd a chart
         fig.update_yaxes(dtick=1, exponentformat="power" if _decades(curves) > 4 else "none")
     return fig
 

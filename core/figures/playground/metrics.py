@@ -11,23 +11,21 @@ from core import playground as pg
 from core.figures import style
 from core.figures import training as fig_training
 
-CURVE_HEIGHT = 300
+CURVE_HEIGHT = 330
 
 
-def _named(r: pg.PlaygroundRun, curves: dict) -> dict:
-    """Curves renamed so the legend says which one early stopping / the schedule watches."""
-    if r.monitored:
-        return {f"{name} (watched)" if name == r.monitored else name: c
-                for name, c in curves.items()}
-    return curves
+def _title(r: pg.PlaygroundRun, title: str) -> str:
+    """The title, saying which curve early stopping and the schedule watch (dashed)."""
+    return f"{title} (dashed: watched)" if r.monitored else title
 
 
 def loss_figure(r: pg.PlaygroundRun) -> go.Figure:
     """Training, validation (if watched) and test loss per epoch on a log scale, with the
     epoch of divergence or of early stopping marked."""
-    fig = fig_training.curves_figure(_named(r, r.curves("loss")), title="Loss per epoch",
+    fig = fig_training.curves_figure(r.curves("loss"), title=_title(r, "Loss"),
                                      y_title="loss", log_y=True, height=CURVE_HEIGHT,
-                                     diverged_at=r.result.diverged_at)
+                                     diverged_at=r.result.diverged_at,
+                                     legend=fig_training.LEGEND_BELOW)
     if r.result.stopped_early_at is not None:
         fig.add_vline(x=r.result.stopped_early_at, line=dict(color=style.GREY, dash="dot"))
     return fig
@@ -35,8 +33,9 @@ def loss_figure(r: pg.PlaygroundRun) -> go.Figure:
 
 def accuracy_figure(r: pg.PlaygroundRun) -> go.Figure:
     """Training, validation (if watched) and test accuracy per epoch."""
-    fig = fig_training.curves_figure(_named(r, r.curves("accuracy")), title="Accuracy",
-                                     y_title="accuracy", y_range=[0, 1.05], height=CURVE_HEIGHT)
+    fig = fig_training.curves_figure(r.curves("accuracy"), title=_title(r, "Accuracy"),
+                                     y_title="accuracy", y_range=[0, 1.05], height=CURVE_HEIGHT,
+                                     legend=fig_training.LEGEND_BELOW)
     fig.update_yaxes(tickformat=".0%")
     return fig
 
