@@ -11,7 +11,14 @@ from core import playground as pg
 from core.figures import style
 from core.figures import training as fig_training
 
-CURVE_HEIGHT = 330
+#: Fits beside the replay under two rows of metrics at 1280×720.
+CURVE_HEIGHT = 285
+
+
+def _legend(curves: dict) -> dict | None:
+    """Two series fit one row above the plot; three go under it (above, they would wrap
+    over the title)."""
+    return fig_training.LEGEND_BELOW if len(curves) > 2 else None
 
 
 def _title(r: pg.PlaygroundRun, title: str) -> str:
@@ -22,10 +29,11 @@ def _title(r: pg.PlaygroundRun, title: str) -> str:
 def loss_figure(r: pg.PlaygroundRun) -> go.Figure:
     """Training, validation (if watched) and test loss per epoch on a log scale, with the
     epoch of divergence or of early stopping marked."""
-    fig = fig_training.curves_figure(r.curves("loss"), title=_title(r, "Loss"),
-                                     y_title="loss", log_y=True, height=CURVE_HEIGHT,
-                                     diverged_at=r.result.diverged_at,
-                                     legend=fig_training.LEGEND_BELOW)
+    curves = r.curves("loss")
+    fig = fig_training.curves_figure(curves, title=_title(r, "Loss"), y_title="loss",
+                                     log_y=True, diverged_at=r.result.diverged_at,
+                                     height=CURVE_HEIGHT + (80 if _legend(curves) else 0),
+                                     legend=_legend(curves))
     if r.result.stopped_early_at is not None:
         fig.add_vline(x=r.result.stopped_early_at, line=dict(color=style.GREY, dash="dot"))
     return fig
@@ -33,9 +41,10 @@ def loss_figure(r: pg.PlaygroundRun) -> go.Figure:
 
 def accuracy_figure(r: pg.PlaygroundRun) -> go.Figure:
     """Training, validation (if watched) and test accuracy per epoch."""
-    fig = fig_training.curves_figure(r.curves("accuracy"), title=_title(r, "Accuracy"),
-                                     y_title="accuracy", y_range=[0, 1.05], height=CURVE_HEIGHT,
-                                     legend=fig_training.LEGEND_BELOW)
+    curves = r.curves("accuracy")
+    fig = fig_training.curves_figure(curves, title=_title(r, "Accuracy"), y_title="accuracy",
+                                     y_range=[0, 1.05], legend=_legend(curves),
+                                     height=CURVE_HEIGHT + (80 if _legend(curves) else 0))
     fig.update_yaxes(tickformat=".0%")
     return fig
 
