@@ -33,10 +33,14 @@ MAX_SEED = 2**31 - 1
 # -- data sets (core.datasets) ---------------------------------------------------------------
 
 DATASET_MAX_POINTS = 5000
+#: Noise of a generated data set (TensorFlow Playground's slider, 0–50 %, divided by 100).
+DATASET_MAX_NOISE = 0.5
 DATASET_MIN_TRAIN_RATIO = 0.1
 DATASET_MAX_TRAIN_RATIO = 0.9
 #: Rows of an uploaded data set.
 USER_MAX_POINTS = 2000
+#: Fewest rows an uploaded data set may have (a training and a test part of two each).
+USER_MIN_POINTS = 4
 USER_MAX_CLASSES = 6
 USER_MAX_ABS_COORDINATE = 1e6
 

@@ -1,5 +1,10 @@
 """Playground: TensorFlow Playground inside the dashboard, trained with Keras, plus what its
-users keep asking for (own data, more optimisers, exports, metrics)."""
+users keep asking for (own data, more optimisers, exports, metrics).
+
+At 1280×720 the first screen holds what Playground's does: the settings changed most at the
+top of the sidebar, the output over the plane with its replay, the metrics and the loss
+curve. The rest sits in collapsed sidebar sections and below the picture.
+"""
 
 import numpy as np
 import pandas as pd
@@ -16,6 +21,9 @@ P = pg.PlaygroundParams
 USER_FRAME = f"{PAGE}.user_frame"
 TRAIN_MORE = 250
 REGULARIZATION_LABELS = {"none": "none", "l1": "L1 (lasso)", "l2": "L2 (weight decay)"}
+ACTIVATION_LABELS = {k: a.label for k, a in activations.ACTIVATIONS.items()}
+INITIALIZER_LABELS = {k: i.label for k, i in initializers.INITIALIZERS.items()}
+OPTIMIZER_LABELS = {k: o.label for k, o in optimizers.OPTIMIZERS.items()}
 
 train = layout.cached(pg.run, max_entries=48)
 
@@ -40,13 +48,6 @@ def load_preset(params: pg.PlaygroundParams) -> None:
     st.session_state.pop(f"{PAGE}.epochs_base", None)
 
 
-def problem_changed() -> None:
-    if st.session_state[key("dataset")] != pg.USER_DATA:
-        kind = st.session_state[key("problem")]
-        st.session_state[key("dataset")] = next(
-            n for n, d in datasets.DATASETS.items() if d.kind == kind)
-
-
 def add_epochs() -> None:
     # The engine is deterministic: epochs 1..N of an (N+M)-epoch run are exactly the N-epoch
     # run, so "train more" is "train N+M epochs from the same seed". The cache and the speed
@@ -68,16 +69,21 @@ def restart(new_seed: bool = False, new_data: bool = False) -> None:
 # -- controls ------------------------------------------------------------------------------
 
 
+def main_controls(where) -> None:
+    """Playground's top bar: the settings a lecturer changes most, first in the sidebar."""
+    # The data sets offered follow the problem type (set under "Data"), which is drawn
+    # later but has its value already.
+    control("dataset", where, labels=pg.DATASET_LABELS)
+    control("learning_rate", where)
+    control("activation", where, labels=ACTIVATION_LABELS)
+    control("hidden_units", where, columns=4)
+    left, right = where.columns(2)
+    control("regularization", left, labels=REGULARIZATION_LABELS)
+    control("regularization_rate", right)
+
+
 def data_controls(where) -> None:
-    if not hidden("problem"):
-        where.radio("problem type", datasets.KINDS, key=key("problem"), horizontal=True,
-                    on_change=problem_changed)
-    kind = st.session_state[key("problem")]
-    if not hidden("dataset"):
-        options = [n for n in pg.DATASET_NAMES
-                   if n == pg.USER_DATA or datasets.DATASETS[n].kind == kind]
-        where.selectbox("data set", options, key=key("dataset"),
-                        format_func=pg.DATASET_LABELS.get)
+    control("problem", where, segmented=True)
     control("noise", where)
     control("train_ratio", where)
     control("show_test", where)
@@ -85,68 +91,56 @@ def data_controls(where) -> None:
     control("data_seed", where, as_input=True)
 
 
-def network_controls(where) -> None:
-    where.caption("input features")
+def feature_controls(where) -> None:
     left, right = where.columns(2)
     for i, name in enumerate(pg.FEATURE_NAMES):
         control(name, left if i % 2 == 0 else right)
-    layers_control(where)
-    control("activation", where, labels={k: a.label for k, a in activations.ACTIVATIONS.items()})
-    control("dropout", where, help="Drop probability after every hidden layer while "
-                                   "training; off at test time.")
-    control("initializer", where,
-            labels={k: i.label for k, i in initializers.INITIALIZERS.items()})
-
-
-def layers_control(where) -> None:
-    """Number of hidden layers, then the neurons of each (a width per layer)."""
-    field = key("hidden_units")
-    if hidden("hidden_units"):
-        return
-    units = list(st.session_state[field])
-    st.session_state.setdefault(f"{field}.n", len(units))
-    n = where.number_input("hidden layers", 0, pg.MAX_LAYERS, step=1, key=f"{field}.n",
-                           help=pg.LIMITS_HELP)
-    cols = where.columns(2)
-    values = []
-    for i in range(n):
-        st.session_state.setdefault(f"{field}.{i}", units[i] if i < len(units) else
-                                    (units[-1] if units else 4))
-        values.append(cols[i % 2].number_input(f"neurons in layer {i + 1}", 1, pg.MAX_NEURONS,
-                                               step=1, key=f"{field}.{i}"))
-    st.session_state[field] = tuple(int(v) for v in values)
 
 
 def training_controls(where) -> None:
     if st.session_state[key("problem")] == "classification":
         control("loss", where, labels=pg.LOSSES)
-    control("optimizer", where, labels={k: o.label for k, o in optimizers.OPTIMIZERS.items()})
-    control("learning_rate", where)
-    control("regularization", where, labels=REGULARIZATION_LABELS)
-    control("regularization_rate", where)
-    control("batch_size", where)
-    control("epochs", where, help=pg.LIMITS_HELP)
-    control("lr_schedule", where, help=f"Halve the learning rate when the test loss has not "
-                                       f"improved for {pg.PLATEAU_PATIENCE} epochs.")
-    control("early_stopping", where, help=f"Stop when the test loss has not improved for "
-                                          f"{pg.EARLY_STOPPING_PATIENCE} epochs (Playground "
-                                          "has no validation set, so its test set is watched).")
+    control("optimizer", where, labels=OPTIMIZER_LABELS)
+    left, right = where.columns(2)
+    control("batch_size", left)
+    control("epochs", right, help=pg.LIMITS_HELP)
+    control("dropout", where, help="Drop probability after every hidden layer while "
+                                   "training; off at test time.")
+    control("initializer", where, labels=INITIALIZER_LABELS)
+    share = f"{pg.VALIDATION_SHARE:.0%}"
+    control("lr_schedule", where, help=f"Halve the learning rate when the validation loss "
+                                       f"has not improved for {pg.PLATEAU_PATIENCE} epochs. "
+                                       f"The validation set is {share} of the training data, "
+                                       "held out for this.")
+    control("early_stopping", where, help=f"Stop when the validation loss has not improved "
+                                          f"for {pg.EARLY_STOPPING_PATIENCE} epochs. The "
+                                          f"validation set is {share} of the training data, "
+                                          "held out for this: the test set is never watched.")
     control("seed", where, as_input=True)
 
 
+def sidebar() -> None:
+    with st.sidebar:
+        main_controls(st.container())
+        data_controls(st.expander("Data"))
+        feature_controls(st.expander("Input features"))
+        training_controls(st.expander("Training options"))
+        st.caption(pg.LIMITS_HELP)
+
+
 def run_buttons(where) -> None:
-    """Playground's buttons next to the epoch counter: continue, restart, reseed, new data."""
-    where.button(f"{TRAIN_MORE} more epochs", icon=":material/fast_forward:",
-                 on_click=add_epochs, width="stretch", disabled=hidden("epochs"),
-                 help="Train more: continue from where training stopped.")
-    where.button("reset", icon=":material/restart_alt:", on_click=restart, width="stretch",
-                 help="The epochs before 'train more', same seed: the same run from epoch 0.")
-    where.button("new seed", icon=":material/casino:", on_click=restart,
-                 kwargs={"new_seed": True}, width="stretch", disabled=hidden("seed"),
-                 help="Other initial weights and shuffles.")
-    where.button("regenerate data", icon=":material/refresh:", on_click=restart,
-                 kwargs={"new_data": True}, width="stretch", disabled=hidden("data_seed"),
-                 help="New random data (a new data seed).")
+    """Playground's buttons: continue, restart, reseed, new data (short labels; the long
+    form is in the tooltip)."""
+    cols = where.columns([1.35, 1, 1.1, 1.1])
+    cols[0].button(f"+{TRAIN_MORE} epochs", on_click=add_epochs, width="stretch",
+                   disabled=hidden("epochs"),
+                   help=f"Train {TRAIN_MORE} more epochs: continue from where training stopped.")
+    cols[1].button("reset", on_click=restart, width="stretch",
+                   help="The epochs before '+epochs', same seed: the same run from epoch 0.")
+    cols[2].button("new seed", on_click=restart, kwargs={"new_seed": True}, width="stretch",
+                   disabled=hidden("seed"), help="Other initial weights and shuffles.")
+    cols[3].button("new data", on_click=restart, kwargs={"new_data": True}, width="stretch",
+                   disabled=hidden("data_seed"), help="Regenerate the data (a new data seed).")
 
 
 def example_frame() -> pd.DataFrame:
@@ -185,39 +179,76 @@ def own_data(kind: str) -> datasets.Dataset | None:
 # -- results -------------------------------------------------------------------------------
 
 
-def status(run: pg.PlaygroundRun) -> None:
-    res, m = run.result, run.metrics
+def messages(run: pg.PlaygroundRun) -> None:
+    res = run.result
     for note in run.notes:
         st.info(note)
     if res.diverged:
         st.error(f"diverged at epoch {res.diverged_at}: lower the learning rate")
     elif res.stopped_early_at is not None:
-        st.info(f"Early stopping ended training at epoch {res.stopped_early_at}: the test loss "
-                f"had not improved for {pg.EARLY_STOPPING_PATIENCE} epochs.")
-    cols = st.columns([1, 1, 1, 1, 1, 1.3])
-    cols[0].metric("epoch", res.epochs_run)
-    run_buttons(cols[5])
+        st.info(f"Early stopping ended training at epoch {res.stopped_early_at}: the "
+                f"validation loss (dashed) had not improved for "
+                f"{pg.EARLY_STOPPING_PATIENCE} epochs.")
+    if run.validation is not None:
+        st.caption(f"The validation curve (dashed) decides when to stop and when to lower the "
+                   f"rate: {len(run.validation)} of the training points are held out for it. "
+                   "The test set is only measured.")
+
+
+def metrics(run: pg.PlaygroundRun, where) -> None:
+    """Four numbers in two rows of two, so each has room for its value."""
+    res, m = run.result, run.metrics
+    top, bottom = where.columns(2), where.columns(2)
+    top[0].metric("epoch", res.epochs_run)
     if res.diverged:
         return
-    cols[1].metric("training loss", f"{m.train_loss:.4f}")
-    cols[2].metric("test loss", f"{m.test_loss:.4f}")
     if m.test_accuracy is not None:
-        cols[3].metric("test accuracy", f"{m.test_accuracy:.1%}",
-                       help=f"training accuracy {m.train_accuracy:.1%}")
+        top[1].metric("test accuracy", f"{m.test_accuracy:.0%}" if m.test_accuracy == 1
+                      else f"{m.test_accuracy:.1%}",
+                      help=f"training accuracy {m.train_accuracy:.1%}")
     elif m.test_r2 is not None:
-        cols[3].metric("test R²", f"{m.test_r2:.3f}", help=f"training R² {m.train_r2:.3f}")
+        top[1].metric("test R²", f"{m.test_r2:.3f}", help=f"training R² {m.train_r2:.3f}")
     rate = res.history["learning_rate"]
-    cols[4].metric("learning rate now", f"{rate[-1]:.2g}" if len(rate) else "–")
+    bottom[0].metric("training loss", f"{m.train_loss:.4f}",
+                     help=f"learning rate now {rate[-1]:.2g}" if len(rate) else None)
+    bottom[1].metric("test loss", f"{m.test_loss:.4f}")
 
 
+def results(run: pg.PlaygroundRun, params: pg.PlaygroundParams) -> None:
+    left, right = st.columns([3, 2])
+    layout.chart(fig_pg.output_replay(run, discretize=params.discretize,
+                                      show_test=params.show_test),
+                 f"{PAGE}.chart.replay", left)
+    run_buttons(left)
+    metrics(run, right)
+    layout.chart(fig_pg.loss_figure(run), f"{PAGE}.chart.loss", right)
+    messages(run)
+    boundary = ("the black line where it changes class" if run.head.kind != "regression"
+                else "orange high, blue low, like the points' targets")
+    st.caption(f"What to notice: the background is the network's output, {boundary}. ▶ replays "
+               "training from epoch 0; the slider steps through it. A test loss that rises "
+               "while the training loss falls is overtraining.")
+    left, right = st.columns(2)
+    if run.head.kind == "regression" and not run.result.diverged:
+        layout.chart(fig_pg.regression_fit(run), f"{PAGE}.chart.fit", left)
+    elif run.head.kind != "regression":
+        layout.chart(fig_pg.accuracy_figure(run), f"{PAGE}.chart.acc", left)
+        if run.metrics.confusion is not None:
+            layout.chart(fig_pg.confusion_figure(run.metrics.confusion),
+                         f"{PAGE}.chart.confusion", right)
+
+
+@st.fragment
 def inside(run: pg.PlaygroundRun) -> None:
+    """The network diagram at a chosen epoch and one node in detail. A fragment: picking an
+    epoch or a node redraws only this part, not the page."""
     st.subheader("Inside the network")
     epochs = [s.epoch for s in run.result.snapshots]
     # Keys carry the options, so a new run with other epochs or nodes starts afresh.
     epoch = st.select_slider("epoch to inspect", epochs, value=epochs[-1],
                              key=f"{PAGE}.inspect.{len(epochs)}.{epochs[-1]}")
     snapshot = epochs.index(epoch)
-    maps = pg.neuron_maps(run, snapshot)
+    maps = pg.neuron_maps(run, snapshot, size=fig_pg.thumb_size(run))
     layout.chart(fig_pg.network_diagram(run, maps), f"{PAGE}.chart.diagram")
     st.caption("Every node shows what it computes over the input plane (orange positive, "
                "blue negative, white 0; each on its own scale). Lines are weights: thickness "
@@ -227,10 +258,10 @@ def inside(run: pg.PlaygroundRun) -> None:
     nodes = [(c, j) for c, col in enumerate(names) for j in range(len(col))]
     first_neuron = len(names[0]) if len(names) > 2 else 0
     shape = "-".join(str(len(col)) for col in names)
-    c, j = st.selectbox("look at one node", nodes, index=first_neuron,
+    c, j = st.selectbox("node", nodes, index=first_neuron,
                         format_func=lambda n: names[n[0]][n[1]], key=f"{PAGE}.node.{shape}")
     big = pg.neuron_maps(run, snapshot, size=pg.GRID_SIZE)
-    left, right = st.columns([3, 2])
+    left, right = st.columns([1, 1])
     layout.chart(fig_pg.node_figure(run, big, c, j), f"{PAGE}.chart.node", left)
     right.latex(fig_pg.node_formula(run, big, c, j))
     right.markdown("A first-layer neuron splits the plane along one line (where its weighted "
@@ -248,7 +279,8 @@ def downloads(run: pg.PlaygroundRun) -> None:
                             on_click="ignore", disabled=run.result.diverged)
     cols[2].download_button("data (.csv)", pg.data_csv(run), pg.DATA_FILE, "text/csv",
                             key=f"{PAGE}.dl_data", on_click="ignore")
-    st.caption("The code reads the data file: download both. Training rows come first.")
+    st.caption("The code reads the data file: download both. Training rows come first, then "
+               "the validation rows (if any), then the test rows.")
 
 
 def exercises() -> None:
@@ -263,7 +295,9 @@ def exercises() -> None:
                 st.markdown(ex.answer)
 
 
+@st.fragment
 def classroom_link(params: pg.PlaygroundParams) -> None:
+    """A link that hides chosen controls. A fragment: choosing redraws only the link."""
     with st.expander("Classroom link: hide controls"):
         chosen = st.multiselect("controls to hide", P.field_names(), key=f"{PAGE}.hide_pick",
                                 default=sorted(state.hidden_controls() & set(P.field_names())))
@@ -271,57 +305,44 @@ def classroom_link(params: pg.PlaygroundParams) -> None:
         st.code(pg.hide_link(params, chosen, base), language=None, wrap_lines=True)
 
 
+def about() -> None:
+    with st.expander("Playground's loss and update rule"):
+        st.latex(r"J(\theta) = \frac{1}{N}\sum_i \tfrac12\big(y_m(x_i,\theta) - y_i\big)^2,"
+                 r"\quad y_i = \pm 1,\qquad \theta \leftarrow \theta - \alpha\,"
+                 r"\frac{dJ}{d\theta}")
+        st.markdown("Playground's defaults are the starting point: 500 points on the plane "
+                    "[−6, 6]², a tanh output with labels ±1, weights U(−0.5, 0.5) and biases "
+                    "0.1. Cross-entropy, more optimizers, initialisations, dropout and your "
+                    "own data are one control away.")
+
+
 # -- the page ------------------------------------------------------------------------------
 
-layout.header(
-    "Playground: a neural network on 2-D data",
-    "TensorFlow Playground's experiments, trained live with Keras: pick data, features and "
-    "a network, and watch what every neuron learns. Playground's loss and defaults are the "
-    "starting point; much more is one control away.",
-    r"J(\theta) = \frac{1}{N}\sum_i \tfrac12\big(y_m(x_i,\theta) - y_i\big)^2,\quad "
-    r"y_i = \pm 1,\qquad \theta \leftarrow \theta - \alpha\,\frac{dJ}{d\theta}",
-)
+layout.header("Playground: a network on 2-D data",
+              "TensorFlow Playground's experiments, trained live with Keras.")
 state.load(P, PAGE)
 state.show_notes(PAGE)
-exercises()
-with st.sidebar:
-    data_controls(st.expander("Data", expanded=True))
-    network_controls(st.expander("Network", expanded=True))
-    training_controls(st.expander("Training", expanded=True))
-    st.caption(pg.LIMITS_HELP)
+sidebar()
+top = st.container()  # the results go first on the page; own data (if any) below them
 user = (own_data(st.session_state[key("problem")])
         if st.session_state[key("dataset")] == pg.USER_DATA else None)
 params = state.current(P, PAGE)
 
 run = None
-if params.dataset == pg.USER_DATA and user is None:
-    st.warning("Fix your data above to train.")
-else:
-    try:
-        run = train(params.training_key(), user)
-    except ValueError as err:
-        st.error(str(err))
-
+with top:
+    if params.dataset == pg.USER_DATA and user is None:
+        st.warning("Fix your data below to train.")
+    else:
+        try:
+            run = train(params.training_key(), user)
+        except ValueError as err:
+            st.error(str(err))
+    if run is not None:
+        results(run, params)
 if run is not None:
-    status(run)
-    left, right = st.columns([3, 2])
-    layout.chart(fig_pg.output_replay(run, discretize=params.discretize,
-                                      show_test=params.show_test),
-                 f"{PAGE}.chart.replay", left)
-    layout.chart(fig_pg.loss_figure(run), f"{PAGE}.chart.loss", right)
-    if run.head.kind == "regression" and not run.result.diverged:
-        layout.chart(fig_pg.regression_fit(run), f"{PAGE}.chart.fit", right)
-    elif run.head.kind != "regression":
-        layout.chart(fig_pg.accuracy_figure(run), f"{PAGE}.chart.acc", right)
-        if run.metrics.confusion is not None:
-            layout.chart(fig_pg.confusion_figure(run.metrics.confusion),
-                         f"{PAGE}.chart.confusion", right)
-    boundary = ("the black line where it changes class" if run.head.kind != "regression"
-                else "orange high, blue low, like the points' targets")
-    st.caption(f"What to notice: the background is the network's output, {boundary}. ▶ replays "
-               "training from epoch 0; the slider steps through it. A test loss that rises "
-               "while the training loss falls is overtraining.")
     inside(run)
     downloads(run)
+exercises()
 classroom_link(params)
+about()
 state.write_url(params)

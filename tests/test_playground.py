@@ -9,10 +9,16 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
+import os
 import runpy
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 
 from core import datasets, features
@@ -166,7 +172,7 @@ def test_default_run_solves_the_circle_and_records_a_replay(default_run) -> None
     r = default_run
     assert not r.result.diverged and r.result.epochs_run == 500
     epochs = [s.epoch for s in r.result.snapshots]
-    assert epochs[0] == 0 and epochs[-1] == 500 and 20 <= len(epochs) <= 30
+    assert epochs[0] == 0 and epochs[-1] == 500 and 12 <= len(epochs) <= pg.FRAMES
     assert len(r.grid_outputs) == len(epochs)
     assert r.grid_outputs[-1].shape == (pg.GRID_SIZE**2, 1)
     assert np.all(np.abs(r.grid_outputs[-1]) <= 1.0)  # tanh output
@@ -179,13 +185,25 @@ def test_default_run_solves_the_circle_and_records_a_replay(default_run) -> None
     assert m.train_accuracy == pytest.approx(r.result.history["accuracy"][-1])
 
 
-def test_grid_outputs_match_the_engines_own_prediction(default_run) -> None:
+def test_grid_outputs_are_the_networks_output_over_the_plane(default_run) -> None:
+    # An independent forward pass: the grid written out from Playground's plane [-6, 6]²
+    # (x₁ varying fastest), the tanh network written out layer by layer.
     r = default_run
-    grid = r.inputs(r.plane.grid(pg.GRID_SIZE))
-    mid = len(r.result.snapshots) // 2
-    expected = r.predict(r.plane.grid(pg.GRID_SIZE), mid)
-    np.testing.assert_allclose(r.grid_outputs[mid], expected, atol=1e-5)
-    assert grid.shape == (pg.GRID_SIZE**2, 2)
+    t = np.linspace(-6.0, 6.0, pg.GRID_SIZE)
+    grid = np.array([(a, b) for b in t for a in t])
+    for snapshot in (len(r.result.snapshots) // 2, -1):
+        h = grid
+        for kernel, bias in r.result.snapshots[snapshot].weights:
+            h = np.tanh(h @ kernel.astype(np.float64) + bias)
+        np.testing.assert_allclose(r.grid_outputs[snapshot], h, atol=1e-5)
+    # The trained map classifies the circle: inside (r < 2.5) one class, outside (r > 3.5)
+    # the other, as the data's labels say.
+    radius = np.hypot(grid[:, 0], grid[:, 1])
+    inside = r.grid_outputs[-1][radius < 2.0, 0]
+    ring = r.grid_outputs[-1][(radius > 4.0) & (radius < 5.0), 0]
+    label_inside = int(np.round(np.mean(r.train.y[np.hypot(*r.train.x.T) < 2.0])))
+    assert np.mean((inside > 0) == bool(label_inside)) > 0.95
+    assert np.mean((ring > 0) == (not label_inside)) > 0.95
 
 
 def test_exercise_xor_is_solved_by_one_layer_of_four_relu_units() -> None:
@@ -301,18 +319,67 @@ def test_data_csv_holds_training_then_test_points(default_run) -> None:
     np.testing.assert_array_equal(back.y[len(r.train):], r.test.y)
 
 
-def test_exported_keras_code_runs_and_trains(tmp_path, monkeypatch, capsys) -> None:
-    r = pg.run(P(epochs=3, regularization="l2", regularization_rate=0.01, lr_schedule=True,
-                 early_stopping=True, x1x2=True), frames=2)
-    code = pg.keras_code(r)
-    assert "keras.Sequential" in code and "keras.layers.Dense(4" in code
-    assert "keras.regularizers.L2(0.005)" in code and "keras.optimizers.SGD" in code
+def _export(tmp_path, r: pg.PlaygroundRun) -> Path:
     (tmp_path / pg.DATA_FILE).write_bytes(pg.data_csv(r))
-    (tmp_path / "model.py").write_text(code)
+    script = tmp_path / "playground_model.py"
+    script.write_text(pg.keras_code(r))
+    return script
+
+
+def test_exported_model_starts_every_layer_from_its_own_weights(default_run, tmp_path,
+                                                                monkeypatch) -> None:
+    import keras
+
+    p = P(hidden_units=(4, 4, 4), dropout=0.2)
+    script = _export(tmp_path, dataclasses.replace(default_run, params=p))
     monkeypatch.chdir(tmp_path)
-    runpy.run_path(str(tmp_path / "model.py"), run_name="__main__")
-    assert "test loss" in capsys.readouterr().out
+    build_model = runpy.run_path(str(script), run_name="exported")["build_model"]
+    model = build_model()
+    kernels = [layer.get_weights()[0] for layer in model.layers
+               if isinstance(layer, keras.layers.Dense)]
+    assert [k.shape for k in kernels] == [(2, 4), (4, 4), (4, 4), (4, 1)]
+    assert not np.allclose(kernels[1], kernels[2])  # same shape, own initializer each
+    assert all(np.abs(k).max() <= 0.5 for k in kernels)  # Playground's U(-0.5, 0.5)
+    seeds = [layer.seed for layer in model.layers if isinstance(layer, keras.layers.Dropout)]
+    assert len(seeds) == 3 and len(set(seeds)) == 3
+    # Seeded: building again starts from the same weights.
+    again = [layer.get_weights()[0] for layer in build_model().layers
+             if isinstance(layer, keras.layers.Dense)]
+    np.testing.assert_array_equal(kernels[1], again[1])
+
+
+def _script_history(script: Path) -> dict[str, np.ndarray]:
+    subprocess.run([sys.executable, str(script)], cwd=script.parent, check=True,
+                   capture_output=True, timeout=600,
+                   env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    table = np.genfromtxt(script.parent / pg.HISTORY_FILE, delimiter=",", names=True)
+    return {name: np.atleast_1d(table[name]) for name in table.dtype.names}
+
+
+def test_exported_script_trains_like_the_page(tmp_path) -> None:
+    r = pg.run(P(dataset="gauss", hidden_units=(4,), epochs=60), frames=2)
+    history = _script_history(_export(tmp_path, r))
+    page = r.result.history["loss"]
+    assert len(history["loss"]) == len(page) == 60
+    # Other initial weights and shuffles, the same problem: the curves fall alike.
+    log_gap = np.abs(np.log10(history["loss"]) - np.log10(page))
+    assert np.median(log_gap[10:]) < 0.3, (history["loss"][::10], page[::10])
+    assert history["loss"][-1] < 0.3 * history["loss"][0]
     assert (tmp_path / pg.MODEL_FILE).stat().st_size > 1000
+
+
+def test_exported_script_watches_the_validation_rows_like_the_page(tmp_path) -> None:
+    r = pg.run(P(hidden_units=(4,), epochs=40, early_stopping=True, lr_schedule=True),
+               frames=2)
+    code = pg.keras_code(r)
+    assert "EarlyStopping(monitor=\"val_loss\"" in code and "validation_data=(x_val" in code
+    assert "L2(" not in code and "keras.optimizers.SGD" in code
+    history = _script_history(_export(tmp_path, r))
+    assert len(history["val_loss"]) == len(history["loss"]) >= 1
+    rows = datasets.dataset_from_csv(pg.data_csv(r), "classification")
+    n_train, n_val = len(r.train), len(r.validation)
+    np.testing.assert_array_equal(rows.x[n_train:n_train + n_val], r.validation.x)
+    np.testing.assert_array_equal(rows.x[n_train + n_val:], r.test.x)
 
 
 @pytest.mark.parametrize(("p", "n_classes"), [
@@ -327,10 +394,12 @@ def test_exported_code_matches_other_configurations(default_run, p, n_classes: i
     head = pg.Head.of(p, n_classes)
     code = pg.keras_code(dataclasses.replace(default_run, params=p, head=head))
     compile(code, "playground_model.py", "exec")
-    assert f"activation={head.output_activation!r}" in code
+    assert f"dense({head.n_outputs}, {head.output_activation!r}, seed=" in code
     assert f"Input(shape=({len(p.feature_names)},))" in code
     if p.dropout:
-        assert "keras.layers.Dropout(0.2" in code and "to_categorical(labels, 3)" in code
+        assert "keras.layers.Dropout(0.2, seed=1002)" in code  # one seed per Dropout
+        assert "keras.layers.Dropout(0.2, seed=1001)" in code
+        assert "to_categorical(labels, 3)" in code
     if p.regularization == "l1":
         assert "keras.regularizers.L1(0.01)" in code and "half_squared_error" in code
     if p.loss == "cross_entropy":
@@ -389,8 +458,8 @@ def test_exercises_have_questions_answers_and_valid_presets() -> None:
 
 
 def _valid(fig: go.Figure) -> dict:
-    """The figure's dict, after Plotly's full validation (the builders skip it for speed)."""
-    return go.Figure(fig.to_dict()).to_dict()
+    """The figure's dict, after validating it once more as a whole (as parsed JSON)."""
+    return json.loads(pio.to_json(go.Figure(fig.to_dict())))
 
 
 def test_replay_shows_the_end_and_replays_every_snapshot(default_run) -> None:
@@ -402,7 +471,7 @@ def test_replay_shows_the_end_and_replays_every_snapshot(default_run) -> None:
     assert spec["data"][0]["contours"]["coloring"] == "heatmap"
     assert all(f["traces"] == [0] for f in spec["frames"])
     names = [t.get("name", "") for t in spec["data"]]
-    assert "class 0 (test)" in names and "class 1" in names
+    assert "test class 0" in names and "class 1" in names
     assert spec["layout"]["title"]["text"].startswith("Output after epoch 500")
 
 
@@ -428,15 +497,39 @@ def test_regression_figures(plane_run) -> None:
 
 def test_network_diagram_draws_every_node_weight_and_bias(default_run) -> None:
     r = default_run
-    spec = _valid(fig_pg.network_diagram(r, pg.neuron_maps(r)))
-    heatmaps = [t for t in spec["data"] if t["type"] == "heatmap"]
-    assert len(heatmaps) == 2 + 4 + 2 + 1  # features, layer 1, layer 2, output
-    hover = " ".join(" ".join(t.get("text", [])) for t in spec["data"]
-                     if isinstance(t.get("text"), (list, tuple)))
-    assert hover.count("w = ") == 2 * 4 + 4 * 2 + 2 * 1
-    assert sum("bias " in t["hovertemplate"] for t in heatmaps) == 4 + 2 + 1
-    bias_squares = [s for s in spec["layout"]["shapes"] if "fillcolor" in s]
-    assert len(bias_squares) == 4 + 2 + 1
+    size = fig_pg.thumb_size(r)
+    maps = pg.neuron_maps(r, size=size)
+    fig = fig_pg.network_diagram(r, maps)
+    spec = _valid(fig)
+    # One canvas for all thumbnails, whatever the number of nodes.
+    assert [t["type"] for t in spec["data"]].count("heatmap") == 1
+    canvas = np.asarray(next(t for t in fig.data if t.type == "heatmap").z)
+    columns = [maps.features, *maps.hidden, maps.output]
+    cells = fig_pg.node_cells(columns, size)
+    assert [len(c) for c in cells] == [2, 4, 2, 1]
+    for c, col in enumerate(columns):
+        for j, values in enumerate(col):
+            x0, y0 = cells[c][j]
+            drawn = canvas[y0:y0 + size, x0:x0 + size]
+            # Features and neurons each on their own symmetric scale; the tanh output on
+            # its range [-1, 1].
+            last = c == len(columns) - 1
+            expected = values if last else values / np.abs(values).max()
+            np.testing.assert_allclose(drawn, expected, atol=1e-5)
+    assert np.isnan(canvas).sum() == canvas.size - 9 * size * size  # only gaps are empty
+    texts = [s for t in spec["data"] if isinstance(t.get("text"), list) for s in t["text"]]
+    assert sum(s.startswith("w = ") for s in texts) == 2 * 4 + 4 * 2 + 2 * 1
+    assert sum("bias " in s for s in texts) == 4 + 2 + 1
+    assert "layer 1 · neuron 4" in " ".join(texts)
+    bias = next(t for t in spec["data"] if t.get("name") == "bias")
+    assert len(bias["marker"]["color"]) == 4 + 2 + 1
+
+
+def test_a_wide_deep_diagram_stays_a_few_traces() -> None:
+    r = pg.run(P(hidden_units=(16,) * 8, epochs=2), frames=2)
+    fig = fig_pg.network_diagram(r, pg.neuron_maps(r, size=fig_pg.thumb_size(r)))
+    assert len(fig.data) < 20 and fig_pg.thumb_size(r) == 10
+    assert len(pio.to_json(fig)) < 400_000
 
 
 def test_curves_and_confusion_matrix(default_run) -> None:
@@ -460,3 +553,97 @@ def test_feature_thumbnails_cover_all_features() -> None:
     np.testing.assert_allclose(maps.features.reshape(7, -1).T, expected, atol=1e-5)
     assert dataclasses.asdict(r.metrics)["test_accuracy"] is not None
     assert io.BytesIO(pg.data_csv(r)).read(11) == b"x1,x2,label"
+
+
+def test_the_replay_sends_what_the_eye_can_see(default_run) -> None:
+    # Few frames (16) of a coarse grid (40²), as binary float32: ~210 kB (28 frames of 50² as
+    # decimal text were ~530 kB).
+    spec = pio.to_json(fig_pg.output_replay(default_run, show_test=True))
+    assert len(spec) < 250_000
+    frame = json.loads(spec)["frames"][-1]["data"][0]["z"]
+    assert frame["dtype"] == "f4" and frame["shape"].replace(" ", "") == \
+        f"{pg.GRID_SIZE},{pg.GRID_SIZE}"
+
+
+# ----------------------------------------------------------------------------------------
+# Early stopping and the plateau schedule watch a validation set, never the test set
+# ----------------------------------------------------------------------------------------
+
+
+def _half_squared_error(r: pg.PlaygroundRun, data: Dataset) -> float:
+    """Playground's loss of the final network on ``data``, written out by hand."""
+    h = data.x
+    for kernel, bias in r.result.final.weights:
+        h = np.tanh(h @ kernel.astype(np.float64) + bias)
+    return float(np.mean(0.5 * (h[:, 0] - np.where(data.y == 1, 1.0, -1.0)) ** 2))
+
+
+@pytest.mark.parametrize("option", ["early_stopping", "lr_schedule"])
+def test_a_watching_option_splits_a_validation_set_off_the_training_data(option) -> None:
+    r = pg.run(P(epochs=120, **{option: True}), frames=4)
+    full_train, test, _ = pg.make_data(r.params)
+    assert len(r.train) + len(r.validation) == len(full_train) == 250
+    assert len(r.validation) == round(250 * pg.VALIDATION_SHARE)
+    seen = {tuple(p) for p in r.train.x}
+    assert not seen & {tuple(p) for p in r.validation.x}
+    assert not (seen | {tuple(p) for p in r.validation.x}) & {tuple(p) for p in test.x}
+    # What the engine watched (val_loss) is the validation set's loss, not the test set's.
+    history = r.result.history
+    assert history["val_loss"][-1] == pytest.approx(_half_squared_error(r, r.validation),
+                                                     rel=1e-3)
+    assert r.metrics.test_loss == pytest.approx(_half_squared_error(r, r.test), rel=1e-3)
+    assert r.metrics.test_loss != pytest.approx(history["val_loss"][-1], rel=1e-3)
+    assert set(r.curves()) == {"training", "validation", "test"} and r.monitored == "validation"
+    epochs, losses = r.curves()["test"]
+    assert epochs[-1] == r.result.epochs_run and len(epochs) <= pg.CURVE_POINTS
+    loss = _valid(fig_pg.loss_figure(r))
+    assert [t["name"] for t in loss["data"]][:3] == ["training", "validation", "test"]
+    assert loss["data"][1]["line"]["dash"] == "dash"  # the watched one, as the title says
+    assert loss["layout"]["title"]["text"] == "Loss (dashed: watched)"
+
+
+def test_without_a_watching_option_all_training_data_trains_and_test_is_the_second_curve(
+        default_run) -> None:
+    r = default_run
+    assert r.validation is None and len(r.train) == 250 and r.monitored == ""
+    assert r.result.history["val_loss"][-1] == pytest.approx(_half_squared_error(r, r.test),
+                                                              rel=1e-3)
+    assert set(r.curves()) == {"training", "test"}
+
+
+def test_early_stopping_stops_on_the_validation_loss() -> None:
+    # 50 % noise and a deep net overfit: the validation loss stops improving long before
+    # 1000 epochs, and training ends once it has not improved for the patience.
+    r = pg.run(pg.EXERCISES[2].steps[0].params.replace(early_stopping=True), frames=4)
+    stop = r.result.stopped_early_at
+    assert stop is not None and stop < 1000
+    val = r.result.history["val_loss"]
+    patience = pg.EARLY_STOPPING_PATIENCE
+    assert len(val) == stop
+    # The rule: no improvement (by more than 0.01 %) over the last `patience` epochs.
+    assert val[stop - patience:].min() >= val[:stop - patience].min() * (1 - 1e-4)
+    assert r.result.snapshots[-1].epoch == stop
+
+
+def test_xor_and_the_playground_share_one_replay_builder() -> None:
+    from core.figures import training as fig_training
+
+    axis = np.linspace(-0.5, 1.5, 5)
+    frames = [(0, np.zeros(25)), (3, np.linspace(0, 1, 25))]
+    x = np.array([[0.0, 0.0], [1.0, 1.0]])
+    fig = fig_training.output_replay(axis, frames, x, np.array([0, 1]),
+                                     losses=np.array([0.9, 0.5, 0.25]), title="Output")
+    spec = _valid(fig)
+    assert [f["traces"] for f in spec["frames"]] == [[0], [0]]  # only the grid changes
+    assert spec["frames"][1]["layout"]["title"]["text"] == "Output: epoch 3, loss 0.2500"
+    z = np.asarray(fig.frames[1].data[0].z)
+    np.testing.assert_allclose(z, np.linspace(0, 1, 25).reshape(5, 5), atol=1e-6)
+    assert [t["name"] for t in spec["data"][1:]] == ["class 0", "class 1"]
+
+
+def test_exercise_answer_three_relu_units_solve_xor_from_most_starts_not_all() -> None:
+    # The checkerboard answer's claim, at the exercise's settings (7 of seeds 1-10 solve it).
+    solved = [pg.run(P(dataset="xor", hidden_units=(3,), activation="relu", seed=s),
+                     frames=2).metrics.test_accuracy for s in (2, 3)]
+    assert solved[0] < 0.9 and solved[1] >= 0.98
+    assert "7 of seeds 1–10" in pg.exercise("checkerboard").answer

@@ -4,10 +4,15 @@ the buttons that continue or restart training."""
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 from conftest import link_notes, open_page, problems
 
+from core.playground import PlaygroundParams
+
 PAGE = "pages/playground.py"
+P = PlaygroundParams
 
 
 def _metric(at, label: str) -> str:
@@ -22,6 +27,23 @@ def _button(at, label: str):
     return next(b for b in at.button if b.label == label)
 
 
+def _strings(value) -> list[str]:
+    """Every string inside a parsed JSON value."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def _chart_texts(at) -> set[str]:
+    """Every text of every chart (titles, names, hover templates, labels), from the specs
+    parsed as JSON: how they are serialised (escaped non-ASCII or not) does not matter."""
+    return {s for c in at.get("plotly_chart") for s in _strings(json.loads(c.proto.spec))}
+
+
 def test_default_page_trains_and_draws_everything():
     at = open_page(PAGE)
     assert not problems(at) and not at.error
@@ -33,17 +55,41 @@ def test_default_page_trains_and_draws_everything():
     assert str(at.query_params["dataset"]) in ("circle", "['circle']")
 
 
+WIDGET_TYPES = ("selectbox", "select_slider", "slider", "number_input", "toggle", "radio",
+                "button_group", "multiselect", "checkbox", "text_input")
+FIELDS = set(P.field_names())
+
+
+def _drawn_controls(at) -> set[str]:
+    """Parameter fields with a widget on the page (a tuple's boxes count for their field)."""
+    keys = {w.key for t in WIDGET_TYPES for w in at.get(t) if w.key}
+    return {k.split(".")[1] for k in keys if k.startswith("playground.")} & FIELDS
+
+
+def test_every_control_is_drawn_and_a_link_can_hide_every_one():
+    at = open_page(PAGE, {"epochs": "20"})
+    assert not problems(at) and _drawn_controls(at) == FIELDS
+    hidden = open_page(PAGE, {"epochs": "20", "learning_rate": "0.1", "hidden_units": "3,2",
+                              "hide": ",".join(sorted(FIELDS))})
+    assert not problems(hidden) and _drawn_controls(hidden) == set()
+    assert _metric(hidden, "epoch") == "20"
+    assert "0.1" in str(hidden.query_params["learning_rate"])
+
+
 def test_a_classroom_link_hides_controls_and_keeps_their_values():
     at = open_page(PAGE, {"hide": "learning_rate,hidden_units,problem",
                           "learning_rate": "0.1", "hidden_units": "3"})
     assert not problems(at)
     assert not [w for w in at.select_slider if w.key == "playground.learning_rate"]
     assert not [w for w in at.number_input if w.key.startswith("playground.hidden_units")]
-    assert not [w for w in at.radio if w.key == "playground.problem"]
+    assert not [w for w in at.button_group if w.key == "playground.problem"]
+    assert {"learning_rate", "hidden_units", "problem"}.isdisjoint(_drawn_controls(at))
+    assert {"dataset", "activation", "epochs"} <= _drawn_controls(at)
     assert "0.1" in str(at.query_params["learning_rate"])
     assert "learning_rate,hidden_units,problem" in str(at.query_params["hide"])
-    spec = " ".join(c.proto.spec for c in at.get("plotly_chart"))
-    assert "layer 1 · neuron 3" in spec and "layer 2" not in spec
+    texts = _chart_texts(at)
+    assert any("layer 1 · neuron 3" in t for t in texts)
+    assert not any("layer 2" in t for t in texts)
 
 
 def test_a_bad_link_loads_the_page_and_names_what_was_ignored():
@@ -75,20 +121,21 @@ def test_divergence_is_a_message_not_a_broken_plot():
 
 def test_train_more_reset_and_new_seed():
     at = open_page(PAGE, {"epochs": "100"})
-    _button(at, "250 more epochs").click().run()
+    _button(at, "+250 epochs").click().run()
     assert not problems(at) and _metric(at, "epoch") == "350"
     assert "350" in str(at.query_params["epochs"])
     _button(at, "reset").click().run()
     assert _metric(at, "epoch") == "100"
     _button(at, "new seed").click().run()
     assert at.session_state["playground.seed"] == 2
-    _button(at, "regenerate data").click().run()
+    _button(at, "new data").click().run()
     assert at.session_state["playground.data_seed"] == 2 and not problems(at)
 
 
 def test_switching_to_regression_picks_a_regression_data_set():
     at = open_page(PAGE, {"epochs": "50"})
-    next(r for r in at.radio if r.key == "playground.problem").set_value("regression").run()
+    next(r for r in at.button_group if r.key == "playground.problem").set_value(
+        "regression").run()
     assert not problems(at)
     assert at.session_state["playground.dataset"] == "plane"
     assert any(m.label == "test R²" for m in at.metric)

@@ -1,0 +1,352 @@
+"""A Playground run: the network's output and loss ("head"), how the engine trains it, and
+what the page shows about the result (history, snapshots for the replay, the output on a grid
+over the plane, the three loss curves and the metrics).
+
+Known differences from Playground: it keeps its single shuffle for every epoch and carries a
+partial last batch over to the next epoch; the engine reshuffles every epoch and trains the
+partial batch. Playground's L1 also clamps a weight that crosses zero to exactly zero for good.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from core import engine, features, network
+from core.datasets import Dataset
+from core.playground.data import Plane, make_data, validation_split
+from core.playground.params import (
+    EARLY_STOPPING_PATIENCE,
+    FRAMES,
+    GRID_SIZE,
+    MAX_STEPS,
+    PLATEAU_FACTOR,
+    PLATEAU_PATIENCE,
+    PlaygroundParams,
+)
+
+#: Points of the test curve when it is measured from snapshots (a validation set is watched).
+CURVE_POINTS = 100
+
+
+@dataclass(frozen=True)
+class Head:
+    """How labels meet the network: output activation, engine loss and target encoding."""
+
+    kind: str  # "binary_tanh", "binary_sigmoid", "softmax" or "regression"
+    n_outputs: int
+    output_activation: str
+    loss: str
+
+    @classmethod
+    def of(cls, p: PlaygroundParams, n_classes: int) -> Head:
+        if p.problem == "regression":
+            return cls("regression", 1, "linear", "half_mse")
+        if n_classes > 2:
+            return cls("softmax", n_classes, "softmax", "categorical_crossentropy")
+        if p.loss == "playground":
+            return cls("binary_tanh", 1, "tanh", "half_mse")
+        return cls("binary_sigmoid", 1, "sigmoid", "binary_crossentropy")
+
+    @property
+    def output_range(self) -> tuple[float, float]:
+        """Range of the output a heatmap shows; its middle is the decision boundary."""
+        return (-1.0, 1.0) if self.kind in ("binary_tanh", "regression") else (0.0, 1.0)
+
+    def targets(self, data: Dataset) -> np.ndarray:
+        """The training targets: ±1, 0/1, one-hot rows, or the regression values."""
+        if self.kind == "regression":
+            return data.y.astype(np.float32).reshape(-1, 1)
+        if self.kind == "softmax":
+            return np.eye(self.n_outputs, dtype=np.float32)[data.y]
+        if self.kind == "binary_tanh":
+            return np.where(data.y == 1, 1.0, -1.0).astype(np.float32).reshape(-1, 1)
+        return data.y.astype(np.float32).reshape(-1, 1)
+
+    def classes(self, outputs: np.ndarray) -> np.ndarray:
+        """Predicted class per row of network outputs."""
+        if self.kind == "softmax":
+            return np.argmax(outputs, axis=1)
+        threshold = 0.0 if self.kind == "binary_tanh" else 0.5
+        return (outputs[:, 0] >= threshold).astype(np.int64)
+
+
+def network_of(p: PlaygroundParams, head: Head) -> engine.Network:
+    """The engine's description of the network ``p`` asks for."""
+    return engine.Network(len(p.feature_names), p.hidden_units, p.activation, head.n_outputs,
+                          head.output_activation, dropout=p.dropout if p.hidden_units else 0.0,
+                          initializer=p.initializer)
+
+
+def epoch_budget(epochs: int, n_train: int, batch_size: int) -> tuple[int, str]:
+    """The epochs a run may train within ``MAX_STEPS`` optimisation steps, and a note for
+    the user if that is fewer than asked (empty otherwise)."""
+    per_epoch = -(-n_train // batch_size)
+    allowed = max(1, min(epochs, MAX_STEPS // per_epoch))
+    if allowed == epochs:
+        return epochs, ""
+    return allowed, (f"Trained {allowed} epochs instead of {epochs}: with batch size "
+                     f"{batch_size} one epoch takes {per_epoch} steps, and a run may take at "
+                     f"most {MAX_STEPS:,} steps on the shared server.")
+
+
+def training_of(p: PlaygroundParams, head: Head, epochs: int) -> engine.Training:
+    """The engine's description of how to train (Playground's L2 penalty is ½·λ·w²)."""
+    rate = p.regularization_rate
+    return engine.Training(
+        loss=head.loss, optimizer=p.optimizer, learning_rate=p.learning_rate,
+        batch_size=p.batch_size, epochs=epochs,
+        l1_rate=rate if p.regularization == "l1" else 0.0,
+        l2_rate=rate / 2 if p.regularization == "l2" else 0.0,
+        seed=p.seed,
+        plateau_patience=PLATEAU_PATIENCE if p.lr_schedule else 0,
+        plateau_factor=PLATEAU_FACTOR,
+        early_stopping_patience=EARLY_STOPPING_PATIENCE if p.early_stopping else 0)
+
+
+
+# ----------------------------------------------------------------------------------------
+# Losses measured in NumPy from a snapshot's weights
+# ----------------------------------------------------------------------------------------
+
+
+def data_loss(head: Head, logits: np.ndarray, targets: np.ndarray) -> float:
+    """The data term of the loss the engine minimises, from the output layer's weighted sums
+    (``logits``); cross-entropy from logits, so a confident wrong answer counts in full."""
+    z = np.asarray(logits, np.float64)
+    t = np.asarray(targets, np.float64)
+    if head.loss == "half_mse":
+        out = np.tanh(z) if head.output_activation == "tanh" else z
+        return float(0.5 * np.mean((out - t) ** 2))
+    if head.loss == "binary_crossentropy":
+        return float(np.mean(np.maximum(z, 0) - z * t + np.log1p(np.exp(-np.abs(z)))))
+    top = z.max(axis=1, keepdims=True)
+    log_norm = top[:, 0] + np.log(np.exp(z - top).sum(axis=1))
+    return float(np.mean(log_norm - np.sum(t * z, axis=1)))
+
+
+def _measured(head: Head, hidden: tuple[str, ...], weights, x: np.ndarray, data: Dataset
+              ) -> tuple[float, float]:
+    """Loss and accuracy (nan for regression) of ``weights`` on ``data`` with inputs ``x``."""
+    logits = network.predict(weights, hidden, "linear", x)
+    loss = data_loss(head, logits, head.targets(data))
+    if head.kind == "regression":
+        return loss, math.nan
+    outputs = network.output_activation(head.output_activation, logits)
+    return loss, float(np.mean(head.classes(outputs) == data.y))
+
+
+def curve_epochs(epochs: int) -> tuple[int, ...]:
+    """Epochs at which the test set is measured when a validation set is watched."""
+    return tuple(np.unique(np.linspace(1, epochs, min(epochs, CURVE_POINTS)).round().astype(int)))
+
+
+# ----------------------------------------------------------------------------------------
+# A run
+# ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """How well the final network does. Losses are the data term only (no penalty)."""
+
+    train_loss: float
+    test_loss: float
+    train_accuracy: float | None = None
+    test_accuracy: float | None = None
+    #: Test set, rows = true class, columns = predicted class.
+    confusion: np.ndarray | None = None
+    train_r2: float | None = None
+    test_r2: float | None = None
+    validation_loss: float | None = None
+
+
+@dataclass(frozen=True)
+class PlaygroundRun:
+    """A trained Playground network and everything the page shows about it."""
+
+    params: PlaygroundParams
+    #: The points the network was fitted on (without the validation set, if there is one).
+    train: Dataset
+    test: Dataset
+    plane: Plane
+    head: Head
+    #: The engine's result; ``history`` has ``val_*`` for the validation set if there is
+    #: one, else for the test set. Snapshots are the replay's frames.
+    result: engine.TrainResult
+    #: Output on the ``GRID_SIZE``² grid at every snapshot, shape (GRID_SIZE², n_outputs).
+    grid_outputs: tuple[np.ndarray, ...]
+    metrics: Metrics
+    epochs: int  # epochs asked for after the server limit (``result.epochs_run`` ran)
+    notes: tuple[str, ...] = ()
+    #: Held out of the training data to watch (early stopping, plateau schedule), or None.
+    validation: Dataset | None = None
+    #: The test set's curve: "epoch", "loss" and (classification) "accuracy" arrays.
+    test_history: dict[str, np.ndarray] = dataclasses.field(default_factory=dict)
+
+    @property
+    def feature_names(self) -> tuple[str, ...]:
+        return self.params.feature_names
+
+    @property
+    def activations(self) -> tuple[str, ...]:
+        return (self.params.activation,) * len(self.params.hidden_units)
+
+    @property
+    def grid_axes(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.plane.axes(GRID_SIZE)
+
+    @property
+    def value_range(self) -> tuple[float, float]:
+        """Range of the output heatmap (regression: symmetric around 0, covering the data)."""
+        if self.head.kind != "regression":
+            return self.head.output_range
+        top = float(max(np.abs(self.train.y).max(initial=0.0), np.abs(self.test.y).max(
+            initial=0.0), 1e-6))
+        return (-1.0, 1.0) if top <= 1.0 else (-top, top)
+
+    def inputs(self, x: np.ndarray) -> np.ndarray:
+        """Network inputs (the selected features) for points in data coordinates."""
+        return features.feature_matrix(self.plane.to_network(x), self.feature_names)
+
+    def predict(self, x: np.ndarray, snapshot: int = -1) -> np.ndarray:
+        """Network outputs for points ``x`` with the weights of a snapshot (NumPy, float64)."""
+        weights = self.result.snapshots[snapshot].weights
+        return network.predict(weights, self.activations, self.head.output_activation,
+                               self.inputs(x))
+
+
+    def curves(self, key: str = "loss") -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Per-epoch curves of ``key`` ("loss" or "accuracy"): name → (epochs, values), for
+        "training", "validation" (if watched) and "test"."""
+        history = self.result.history
+        out = {}
+        if key in history:
+            out["training"] = (np.arange(1, len(history[key]) + 1), history[key])
+        if self.validation is not None and f"val_{key}" in history:
+            out["validation"] = (np.arange(1, len(history[f"val_{key}"]) + 1),
+                                 history[f"val_{key}"])
+        if key in self.test_history:
+            out["test"] = (self.test_history["epoch"], self.test_history[key])
+        return out
+
+    @property
+    def monitored(self) -> str:
+        """Which curve early stopping and the plateau schedule watch ("" if neither is on)."""
+        return "validation" if self.validation is not None else ""
+
+
+def _engine_data(p: PlaygroundParams, head: Head, plane: Plane, train: Dataset,
+                 watched: Dataset) -> engine.Data:
+    def inputs(x: np.ndarray) -> np.ndarray:
+        return features.feature_matrix(plane.to_network(x), p.feature_names)
+
+    return engine.Data(inputs(train.x), head.targets(train), inputs(watched.x),
+                       head.targets(watched))
+
+
+def _test_history(partial: PlaygroundRun, snapshots: list[engine.Snapshot]
+                  ) -> dict[str, np.ndarray]:
+    """The test curve: the engine's per-epoch record when the test set was its second set,
+    else measured in NumPy at the snapshots (a validation set took that place)."""
+    history = partial.result.history
+    if partial.validation is None:
+        out = {"epoch": np.arange(1, len(history.get("val_loss", [])) + 1)}
+        out["loss"] = history.get("val_loss", np.zeros(0))
+        if "val_accuracy" in history:
+            out["accuracy"] = history["val_accuracy"]
+        return out
+    x = partial.inputs(partial.test.x)
+    points = [(s.epoch, *_measured(partial.head, partial.activations, s.weights, x,
+                                   partial.test)) for s in snapshots if s.epoch > 0]
+    epochs, losses, accuracies = (np.array(v) for v in zip(*points)) if points else \
+        (np.zeros(0, int), np.zeros(0), np.zeros(0))
+    out = {"epoch": epochs, "loss": losses}
+    if partial.head.kind != "regression":
+        out["accuracy"] = accuracies
+    return out
+
+
+def run(p: PlaygroundParams, user_data: Dataset | None = None, frames: int = FRAMES
+        ) -> PlaygroundRun:
+    """Make the data, train the network ``p`` describes, and measure it.
+
+    Snapshots (weights, and the output on a ``GRID_SIZE``² grid) are taken at about
+    ``frames`` epochs for the replay. With early stopping or the plateau schedule on, part of
+    the training data becomes the validation set they watch, and the test set is measured at
+    ``CURVE_POINTS`` epochs. A run longer than ``MAX_STEPS`` optimisation steps is cut to
+    fewer epochs, with a note saying why. Raises ValueError with a message for the user when
+    the configuration cannot be trained (no input feature, missing own data).
+    """
+    if not p.feature_names:
+        raise ValueError("features: choose at least one input feature")
+    train_all, test, plane = make_data(p, user_data)
+    train, validation = validation_split(train_all, p)
+    head = Head.of(p, train.n_classes if train.kind == "classification" else 0)
+    notes = []
+    if head.kind == "softmax" and p.loss == "playground":
+        notes.append(f"{train.n_classes} classes need one output per class: the network uses "
+                     "a softmax output with cross-entropy (Playground's ±1 convention is for "
+                     "two classes).")
+    epochs, note = epoch_budget(p.epochs, len(train), p.batch_size)
+    notes += [note] if note else []
+    net = network_of(p, head)
+    frame_epochs = set(engine.snapshot_epochs(epochs, frames))
+    extra = set(curve_epochs(epochs)) if validation is not None else set()
+    result = engine.train(net, training_of(p, head, epochs),
+                          _engine_data(p, head, plane, train, validation or test),
+                          snapshots_at=tuple(sorted(frame_epochs | extra)))
+    snapshots = result.snapshots
+    frames_kept = [s for s in snapshots[:-1] if s.epoch in frame_epochs] + snapshots[-1:]
+    result = dataclasses.replace(result, snapshots=frames_kept)
+    # The grid outputs of every snapshot in NumPy from its weights: cheaper than asking the
+    # engine for them at every snapshot, and the same numbers (float64 vs float32).
+    grid = features.feature_matrix(plane.to_network(plane.grid(GRID_SIZE)), p.feature_names)
+    outputs = tuple(network.predict(s.weights, net.activation, net.output_activation, grid
+                                    ).astype(np.float32) for s in result.snapshots)
+    partial = PlaygroundRun(p, train, test, plane, head, result, outputs,
+                            Metrics(math.nan, math.nan), epochs, tuple(notes), validation)
+    partial = dataclasses.replace(partial, test_history=_test_history(partial, snapshots))
+    return dataclasses.replace(partial, metrics=measure(partial))
+
+
+def r_squared(y: np.ndarray, prediction: np.ndarray) -> float:
+    """Coefficient of determination 1 − SS_res / SS_tot (nan for constant targets)."""
+    total = float(np.sum((y - y.mean()) ** 2))
+    return 1.0 - float(np.sum((y - prediction) ** 2)) / total if total > 0 else math.nan
+
+
+def confusion_matrix(true: np.ndarray, predicted: np.ndarray, n_classes: int) -> np.ndarray:
+    """Counts of (true class, predicted class) pairs."""
+    out = np.zeros((n_classes, n_classes), np.int64)
+    np.add.at(out, (true, predicted), 1)
+    return out
+
+
+
+def measure(r: PlaygroundRun) -> Metrics:
+    """Final losses (training and validation from the engine's history, test from the test
+    curve) and accuracy / confusion matrix or R² (from a NumPy forward pass with the final
+    weights)."""
+    history = r.result.history
+    train_loss = float(history["loss"][-1]) if len(history["loss"]) else math.nan
+    test_curve = r.test_history.get("loss", np.zeros(0))
+    test_loss = float(test_curve[-1]) if len(test_curve) else math.nan
+    validation_loss = (float(history["val_loss"][-1]) if r.validation is not None
+                       and len(history.get("val_loss", [])) else None)
+    if r.result.diverged:
+        return Metrics(math.inf, math.inf)
+    out_train, out_test = r.predict(r.train.x), r.predict(r.test.x)
+    if r.head.kind == "regression":
+        return Metrics(train_loss, test_loss, train_r2=r_squared(r.train.y, out_train[:, 0]),
+                       test_r2=r_squared(r.test.y, out_test[:, 0]),
+                       validation_loss=validation_loss)
+    pred_train, pred_test = r.head.classes(out_train), r.head.classes(out_test)
+    return Metrics(train_loss, test_loss,
+                   train_accuracy=float(np.mean(pred_train == r.train.y)),
+                   test_accuracy=float(np.mean(pred_test == r.test.y)),
+                   confusion=confusion_matrix(r.test.y, pred_test, r.train.n_classes),
+                   validation_loss=validation_loss)
