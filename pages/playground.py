@@ -159,7 +159,7 @@ def own_data(kind: str) -> datasets.Dataset | None:
         try:
             loaded = datasets.dataset_from_csv(upload.getvalue(), kind)
         except ValueError as err:
-            st.error(f"{upload.name}: {err}")
+            st.error(f"{state.plain(upload.name)}: {state.plain(str(err))}")
         else:
             signature = (upload.name, upload.size, kind)
             if st.session_state.get(f"{PAGE}.upload_signature") != signature:
@@ -172,7 +172,7 @@ def own_data(kind: str) -> datasets.Dataset | None:
     try:
         return datasets.dataset_from_frame(edited, kind)
     except ValueError as err:
-        st.error(f"The table: {err}")
+        st.error(f"The table: {state.plain(str(err))}")
         return None
 
 

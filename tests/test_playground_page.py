@@ -5,6 +5,7 @@ the buttons that continue or restart training."""
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 from conftest import link_notes, open_page, problems
@@ -20,7 +21,8 @@ def _metric(at, label: str) -> str:
 
 
 def _errors(at) -> str:
-    return " ".join(e.value for e in at.error)
+    """The error boxes' text as the reader sees it (the page escapes an upload's text)."""
+    return re.sub(r"\\(.)", r"\1", " ".join(e.value for e in at.error))
 
 
 def _button(at, label: str):
@@ -166,6 +168,16 @@ def test_bad_uploads_show_the_reason_and_the_page_goes_on():
         assert not problems(at)
         assert reason in _errors(at) and "points.csv" in _errors(at)
         assert _metric(at, "epoch") == "30"  # still trained on the table
+
+
+def test_an_uploads_name_and_cells_are_never_markdown():
+    at = _own_data_page()
+    content = b"x1,x2,label\n1,2,1\n3,![](https://evil.example/p.png),0\n1,1,0\n2,2,1\n"
+    at.file_uploader[0].set_value(("[x](https://evil.example).csv", content, "text/csv")).run()
+    raw = " ".join(e.value for e in at.error)
+    assert "](" not in raw.replace("\\]\\(", "")  # every ] ( escaped
+    assert "[x](https://evil.example).csv" in _errors(at)  # named all the same, as text
+    assert "Non-numeric value" in _errors(at)
 
 
 def test_a_good_upload_replaces_the_table_and_trains_on_it():
