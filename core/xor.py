@@ -67,10 +67,12 @@ class HandParams(Params):
     """Weights of y = W₂·ReLU(W₁x + b₁) + b₂; the defaults are the lecture's solution."""
 
     W1: tuple[float, ...] = numbers((1.0, 1.0, 1.0, 1.0), -5, 5, min_len=4, max_len=4,
-                                    label="W₁ (row by row)")
-    b1: tuple[float, ...] = numbers((0.0, -1.0), -5, 5, min_len=2, max_len=2, label="b₁")
-    W2: tuple[float, ...] = numbers((1.0, -2.0), -5, 5, min_len=2, max_len=2, label="W₂")
-    b2: float = number(0.0, -5, 5, label="b₂")
+                                    step=0.5, label="W₁ (row by row)")
+    b1: tuple[float, ...] = numbers((0.0, -1.0), -5, 5, min_len=2, max_len=2, step=0.5,
+                                    label="b₁")
+    W2: tuple[float, ...] = numbers((1.0, -2.0), -5, 5, min_len=2, max_len=2, step=0.5,
+                                    label="W₂")
+    b2: float = number(0.0, -5, 5, step=0.5, label="b₂")
 
     @property
     def w1_matrix(self) -> np.ndarray:

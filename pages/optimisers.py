@@ -69,8 +69,7 @@ def choose_start(container) -> None:
 
     container.toggle("own start point (x₀, y₀)", key=toggle, on_change=switched)
     if st.session_state[key]:
-        widgets.numbers_input(O.PathParams, "start", PAGE, columns=2, container=container,
-                              step=0.1)
+        widgets.control(O.PathParams, "start", PAGE, columns=2, container=container)
 
 
 def choose_rates(surface: str, chosen: list[str]) -> None:

@@ -50,28 +50,28 @@ with linear_tab:
                  right)
     st.caption(f"Accuracy after training: {run.result.history['accuracy'][-1]:.0%}.")
 
-with hand_tab:
+def table(rows: np.ndarray, names: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(np.atleast_2d(rows), index=names, columns=POINT_NAMES)
+
+
+@st.fragment
+def hand_set_network() -> None:
+    """The editable weights and what they do: a fragment, so an edit redraws only this."""
     st.markdown("The lecture's weights. Change any of them to break the solution, then "
                 "repair it.")
     cols = st.columns([2, 1, 1, 1])
-    cols[0].markdown("**W⁽¹⁾**")
-    widgets.numbers_input(X.HandParams, "W1", PAGE, columns=2, container=cols[0])
-    cols[1].markdown("**b⁽¹⁾**")
-    widgets.numbers_input(X.HandParams, "b1", PAGE, columns=1, container=cols[1])
-    cols[2].markdown("**W⁽²⁾**")
-    widgets.numbers_input(X.HandParams, "W2", PAGE, columns=1, container=cols[2])
+    for col, (name, title, width) in zip(cols, [
+            ("W1", "**W⁽¹⁾**", 2), ("b1", "**b⁽¹⁾**", 1), ("W2", "**W⁽²⁾**", 1)]):
+        col.markdown(title)
+        widgets.control(X.HandParams, name, PAGE, container=col, columns=width)
     cols[3].markdown("**b⁽²⁾**")
-    cols[3].number_input("b2", -5.0, 5.0, step=0.5, key=state.widget_key(PAGE, "b2"),
-                         label_visibility="collapsed")
+    widgets.control(X.HandParams, "b2", PAGE, container=cols[3], as_input=True)
     cols[3].button("Lecture's weights", on_click=state.reset, args=(X.HandParams, PAGE))
     hand = state.current(X.HandParams, PAGE)
+    state.update_url(hand)
     steps = X.hand_steps(hand)
     verdict = "solves XOR" if steps.solved else f"gets {steps.accuracy:.0%} of the points right"
     (st.success if steps.solved else st.warning)(f"With these weights the network {verdict}.")
-
-    def table(rows: np.ndarray, names: list[str]) -> pd.DataFrame:
-        return pd.DataFrame(np.atleast_2d(rows), index=names, columns=POINT_NAMES)
-
     step_cols = st.columns(4)
     for col, (title, rows, names) in zip(step_cols, [
             ("W⁽¹⁾x", steps.wx, ["row 1", "row 2"]),
@@ -86,6 +86,10 @@ with hand_tab:
         warped=X.warped_grid(hand), point_names=POINT_NAMES), "xor.hand")
     st.caption("(0,1) and (1,0) both land on h = (1, 0): in hidden space one line separates "
                "the classes.")
+
+
+with hand_tab:
+    hand_set_network()
 
 with train_tab:
     c = st.columns(3)
@@ -152,4 +156,4 @@ with sweep_tab:
                         "starts dead never recovers. Wider layers succeed far more often: "
                         "extra units make training easier, not the function more expressive.")
 
-state.write_url(hand, trained)
+state.write_url(state.current(X.HandParams, PAGE), trained)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from core.params import Params, choice, flag, number, numbers
+from core.params import Params, choice, choices, flag, number, numbers, optional_number
 
 RATES = (1e-5, 1e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 
@@ -264,3 +264,90 @@ def test_cross_field_failure_falls_back_to_all_defaults() -> None:
     assert p == Window()
     assert len(notes) == 1
     assert "default" in notes[0]
+
+
+# ----------------------------------------------------------------------------------------
+# Several choices, optional numbers, choices that depend on another field
+# ----------------------------------------------------------------------------------------
+
+KINDS = {"classification": ("circle", "xor"), "regression": ("plane",)}
+
+
+@dataclass(frozen=True)
+class Rich(Params):
+    shown: tuple[str, ...] = choices(("relu", "tanh"), ("relu", "sigmoid", "tanh"), min_len=1)
+    patience: int | None = optional_number(None, 1, 100)
+    rate: float | None = optional_number(0.5, 0.0, 1.0)
+    problem: str = choice("classification", tuple(KINDS))
+    dataset: str = choice("circle", ("circle", "xor", "plane"), depends_on="problem",
+                          options_for=KINDS.__getitem__)
+
+
+def test_choices_are_kept_in_the_options_order_without_repeats() -> None:
+    assert Rich(shown=("tanh", "relu")).shown == ("relu", "tanh")
+    assert Rich(shown=["sigmoid"]).shown == ("sigmoid",)
+    with pytest.raises(ValueError, match="shown names an option twice"):
+        Rich(shown=("relu", "relu"))
+    with pytest.raises(ValueError, match="shown"):
+        Rich(shown=("swish",))
+    with pytest.raises(ValueError, match="shown must have 1 to 3"):
+        Rich(shown=())
+
+
+def test_optional_number_is_none_or_in_range() -> None:
+    assert Rich(patience=None).patience is None
+    assert Rich(patience=7).patience == 7
+    assert isinstance(Rich(rate=1).rate, float)
+    with pytest.raises(ValueError, match="patience must be between 1 and 100"):
+        Rich(patience=0)
+    with pytest.raises(ValueError, match="patience must be a whole number"):
+        Rich(patience=2.5)
+
+
+def test_a_dependent_choice_must_fit_the_field_it_depends_on() -> None:
+    assert Rich(problem="regression", dataset="plane").dataset == "plane"
+    with pytest.raises(ValueError, match="dataset must be one of plane when problem is"):
+        Rich(problem="regression", dataset="circle")
+
+
+@pytest.mark.parametrize("changes", [
+    {}, {"shown": ("sigmoid",)}, {"patience": 12}, {"rate": None},
+    {"problem": "regression", "dataset": "plane"},
+])
+def test_query_round_trip_of_the_new_kinds(changes: dict) -> None:
+    p = Rich(**changes)
+    back, notes = Rich.from_query(p.to_query())
+    assert back == p and notes == []
+
+
+def test_new_kinds_are_read_from_links_as_written_by_hand() -> None:
+    p, notes = Rich.from_query({"shown": "tanh, sigmoid", "patience": "off", "rate": "none"})
+    assert (p.shown, p.patience, p.rate) == (("sigmoid", "tanh"), None, None) and not notes
+    p, notes = Rich.from_query({"patience": "12", "rate": ""})
+    assert (p.patience, p.rate) == (12, None) and not notes
+    assert Rich(patience=None).to_query()["patience"] == "off"
+
+
+@pytest.mark.parametrize("query, field", [
+    ({"shown": "relu,swish"}, "shown"), ({"shown": ""}, "shown"), ({"patience": "-3"}, "patience"),
+    ({"patience": "soon"}, "patience"), ({"dataset": "moons"}, "dataset"),
+])
+def test_bad_values_of_the_new_kinds_are_named_and_replaced(query: dict, field: str) -> None:
+    p, notes = Rich.from_query(query)
+    assert getattr(p, field) == getattr(Rich(), field)
+    assert len(notes) == 1 and field in notes[0]
+
+
+def test_a_link_whose_choices_contradict_each_other_falls_back_with_a_note() -> None:
+    p, notes = Rich.from_query({"problem": "regression", "dataset": "xor"})
+    assert p == Rich() and "dataset must be one of plane" in notes[0]
+
+
+def test_a_links_own_text_is_shortened_in_notes() -> None:
+    long = "x" * 10_000
+    for query in ({"units": long}, {"activation": long}, {long: "1"}):
+        _, notes = Demo.from_query(query)
+        assert len(notes) == 1 and len(notes[0]) < 300, notes[0][:300]
+        assert "x" * 40 + "…" in notes[0]
+    _, notes = Demo.from_query({"units": "99"})
+    assert notes and "'99'" in notes[0]  # short values are quoted whole

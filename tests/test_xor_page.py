@@ -1,10 +1,18 @@
 """The XOR page through AppTest: controls change the picture and the link; weights edit live."""
 
+import json
+
 from conftest import open_page, problems
 
 
 def _chart_titles(at) -> str:
-    return " ".join(c.proto.spec for c in at.get("plotly_chart"))
+    """Every chart's title, read from the parsed spec (its JSON escapes non-ASCII text unless
+    orjson is installed)."""
+    titles = []
+    for chart in at.get("plotly_chart"):
+        title = json.loads(chart.proto.spec)["layout"].get("title", {})
+        titles.append(title.get("text", "") if isinstance(title, dict) else str(title))
+    return " | ".join(titles)
 
 
 def test_default_page_shows_every_part():

@@ -44,6 +44,19 @@ def header(title: str, intro: str, formula: str | None = None) -> None:
         st.latex(formula)
 
 
+def is_presenting() -> bool:
+    """Presenter mode: the lecturer's link says ``?present=1`` (fonts for the back of the
+    hall, secondary text hidden)."""
+    return st.query_params.get("present", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def explain(markdown: str, container: Any = None) -> None:
+    """Secondary text (explanations, "what to notice"): shown to readers, hidden while
+    presenting, where the lecturer says it instead."""
+    if not is_presenting():
+        (container or st).markdown(markdown)
+
+
 def chart(fig: Any, key: str, container: Any = None) -> None:
     """Show a Plotly figure full width in the dashboard's own style (not Streamlit's theme,
     which would replace the projector-sized fonts and the class colours)."""

@@ -9,6 +9,7 @@ run the URL is rewritten from them.
 
 from __future__ import annotations
 
+import string
 from collections.abc import Sequence
 from typing import TypeVar
 
@@ -19,7 +20,7 @@ from core.params import Params
 P = TypeVar("P", bound=Params)
 
 #: Query keys that are not parameters of a demo (read by the page furniture).
-RESERVED_KEYS = ("hide",)
+RESERVED_KEYS = ("hide", "present")
 
 
 def widget_key(page: str, name: str) -> str:
@@ -50,17 +51,21 @@ def load(cls: type[P], page: str, *, others: Sequence[type[Params]] = ()) -> P:
 
 
 def current(cls: type[P], page: str) -> P:
-    """The parameters as the widgets now set them; stored for the next run and the URL."""
+    """The parameters as the widgets now set them; stored for the next run and the URL.
+
+    A combination the parameters reject (a rule across fields) keeps the last valid
+    parameters, with a message naming the rule: nothing the user set before is lost."""
     values = {}
     for name in cls.field_names():
         value = st.session_state.get(widget_key(page, name))
         values[name] = tuple(value) if isinstance(value, list) else value
+    key = _params_key(page, cls)
     try:
         params = cls(**values)
-    except ValueError as err:  # a widget can't produce this, but never break the page
-        st.warning(f"Using the defaults: {err}")
-        params = cls()
-    st.session_state[_params_key(page, cls)] = params
+    except ValueError as err:
+        st.warning(f"Kept the last valid settings: {plain(str(err))}")
+        params = st.session_state.get(key) or cls()
+    st.session_state[key] = params
     return params
 
 
@@ -85,12 +90,30 @@ def write_url(*params: Params) -> None:
         st.query_params.from_dict(wanted)
 
 
+def update_url(params: Params) -> None:
+    """Rewrite only these parameters' keys: for a fragment, whose reruns end before the
+    page's :func:`write_url`."""
+    wanted = params.to_query()
+    if any(st.query_params.get(k) != v for k, v in wanted.items()):
+        st.query_params.update(wanted)
+
+
 def show_notes(page: str) -> None:
     """Tell the user, once, which values of the link were ignored."""
     notes = list(dict.fromkeys(st.session_state.pop(f"{page}.notes", [])))  # each note once
     if notes:
         st.warning("This link had values the page could not use:\n\n"
-                   + "\n".join(f"- {n}" for n in notes))
+                   + "\n".join(f"- {plain(n)}" for n in notes))
+
+
+def plain(text: str) -> str:
+    """``text`` made inert inside Markdown: every ASCII punctuation mark is backslash-escaped,
+    so a link's or an upload's text can never become a link, an image, HTML, LaTeX or a
+    Streamlit directive such as ``:red[…]`` (CommonMark renders ``\\x`` as ``x``)."""
+    return "".join(f"\\{c}" if c in _PUNCTUATION else c for c in text).replace("\n", " ")
+
+
+_PUNCTUATION = frozenset(string.punctuation)
 
 
 def hidden_controls() -> set[str]:
