@@ -32,19 +32,37 @@ import math
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from core import activations as act_registry
 from core import initializers, optimizers
+from core.limits import (
+    MAX_DROPOUT,
+    MAX_EPOCHS,
+    MAX_INPUTS,
+    MAX_LAYERS,
+    MAX_LEARNING_RATE,
+    MAX_OUTPUTS,
+    MAX_POINTS,
+    MAX_REGULARIZATION_RATE,
+    MAX_SEED,
+    MAX_TRAINERS,
+    MAX_UNITS,
+    MIN_BUCKET,
+)
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-MAX_UNITS = 64
-MAX_LAYERS = 8
-MAX_EPOCHS = 5000
-MAX_POINTS = 20000
+#: A run counts as diverged at the first epoch whose loss is not finite or exceeds this many
+#: times the loss after its first epoch. Why 1000: at 1.01× the stability limit 2/λ_max the
+#: error of gradient descent grows by (1.02)² ≈ 1.04 per step, so the loss passes 1000× after
+#: ~175 steps, well within a default run; a stable run never climbs that far above its first
+#: epoch: mini-batch noise, a plateau or a spike moves the loss by a factor of a few (a
+#: bounded loss such as tanh + ½·squared error cannot even grow 100×).
+DIVERGENCE_FACTOR = 1000.0
 OUTPUT_ACTIVATIONS = ("linear", "sigmoid", "tanh", "softmax")
 
 
@@ -97,7 +115,8 @@ class Network:
         if isinstance(self.activation, str):
             object.__setattr__(self, "activation", (self.activation,) * len(self.hidden_units))
         object.__setattr__(self, "activation", tuple(self.activation))
-        _need(1 <= self.n_inputs <= 64, f"n_inputs must be between 1 and 64, got {self.n_inputs}")
+        _need(1 <= self.n_inputs <= MAX_INPUTS,
+              f"n_inputs must be between 1 and {MAX_INPUTS}, got {self.n_inputs}")
         _need(len(self.hidden_units) <= MAX_LAYERS,
               f"hidden_units: at most {MAX_LAYERS} hidden layers, got {len(self.hidden_units)}")
         for u in self.hidden_units:
@@ -106,12 +125,13 @@ class Network:
               "activation: give one name, or one per hidden layer")
         for a in self.activation:
             act_registry.get(a)
-        _need(1 <= self.n_outputs <= 16,
-              f"n_outputs must be between 1 and 16, got {self.n_outputs}")
+        _need(1 <= self.n_outputs <= MAX_OUTPUTS,
+              f"n_outputs must be between 1 and {MAX_OUTPUTS}, got {self.n_outputs}")
         _need(self.output_activation in OUTPUT_ACTIVATIONS,
               f"output_activation must be one of {', '.join(OUTPUT_ACTIVATIONS)}, "
               f"got {self.output_activation!r}")
-        _need(0.0 <= self.dropout < 0.95, f"dropout must be in [0, 0.95), got {self.dropout}")
+        _need(0.0 <= self.dropout < MAX_DROPOUT,
+              f"dropout must be in [0, {MAX_DROPOUT}), got {self.dropout}")
         initializers.get(self.initializer)
 
     @property
@@ -144,6 +164,9 @@ class Training:
     #: Early stopping: end training when the monitored loss has not improved for this many
     #: epochs (0 = train all epochs).
     early_stopping_patience: int = 0
+    #: Return the weights (and outputs) of the epoch with the lowest monitored loss instead of
+    #: the last epoch's (``TrainResult.final``; the replay snapshots stay as trained).
+    restore_best_weights: bool = False
 
     def __post_init__(self) -> None:
         _need(0 <= self.plateau_patience <= MAX_EPOCHS,
@@ -155,17 +178,19 @@ class Training:
               f"{MAX_EPOCHS}, got {self.early_stopping_patience}")
         _need(self.loss in LOSSES, f"loss must be one of {', '.join(LOSSES)}, got {self.loss!r}")
         optimizers.get(self.optimizer)
-        _need(math.isfinite(self.learning_rate) and 0 < self.learning_rate <= 100,
-              f"learning_rate must be in (0, 100], got {self.learning_rate}")
+        _need(math.isfinite(self.learning_rate) and 0 < self.learning_rate <= MAX_LEARNING_RATE,
+              f"learning_rate must be in (0, {MAX_LEARNING_RATE:g}], got {self.learning_rate}")
         _need(1 <= self.batch_size <= MAX_POINTS,
               f"batch_size must be between 1 and {MAX_POINTS}, got {self.batch_size}")
         _need(1 <= self.epochs <= MAX_EPOCHS,
               f"epochs must be between 1 and {MAX_EPOCHS}, got {self.epochs}")
         for name in ("l1_rate", "l2_rate"):
             value = getattr(self, name)
-            _need(math.isfinite(value) and 0 <= value <= 100,
-                  f"{name} must be in [0, 100], got {value}")
-        _need(0 <= self.seed < 2**31, f"seed must be between 0 and 2^31-1, got {self.seed}")
+            _need(math.isfinite(value) and 0 <= value <= MAX_REGULARIZATION_RATE,
+                  f"{name} must be in [0, {MAX_REGULARIZATION_RATE:g}], got {value}")
+        _need(0 <= self.seed <= MAX_SEED, f"seed must be between 0 and {MAX_SEED}, got {self.seed}")
+        _need(isinstance(self.restore_best_weights, bool),
+              f"restore_best_weights must be True or False, got {self.restore_best_weights!r}")
 
 
 @dataclass(frozen=True)
@@ -186,10 +211,13 @@ class TrainResult:
     epochs_run: int
     diverged_at: int | None = None
     stopped_early_at: int | None = None
+    #: With ``restore_best_weights``: the weights (and outputs) of the best monitored epoch.
+    restored: Snapshot | None = None
 
     @property
     def final(self) -> Snapshot:
-        return self.snapshots[-1]
+        """The weights the run returns: the best epoch's if restored, else the last ones."""
+        return self.restored if self.restored is not None else self.snapshots[-1]
 
     @property
     def diverged(self) -> bool:
@@ -197,13 +225,32 @@ class TrainResult:
 
     @property
     def message(self) -> str:
+        restored = ("" if self.restored is None
+                    else f"; weights of epoch {self.restored.epoch} (the best) restored")
         if self.stopped_early_at is not None:
             return (f"stopped early at epoch {self.stopped_early_at}: the monitored loss "
-                    "stopped improving")
+                    f"stopped improving{restored}")
         if self.diverged_at is None:
-            return f"trained {self.epochs_run} epochs"
-        return (f"diverged at epoch {self.diverged_at}: the loss became infinite or NaN; "
-                "lower the learning rate")
+            return f"trained {self.epochs_run} epochs{restored}"
+        return (f"diverged at epoch {self.diverged_at}: the loss became infinite, NaN or "
+                f"more than {DIVERGENCE_FACTOR:g} times its first value; lower the learning "
+                f"rate{restored}")
+
+
+def first_divergence(losses) -> int | None:
+    """The 0-based index of the first loss that is not finite or larger than
+    :data:`DIVERGENCE_FACTOR` × the first loss; None if the run never diverged.
+
+    The one rule every page uses to call a run diverged (the engine stops there). A first
+    loss of exactly 0 (a perfect fit) leaves only the test for non-finite values."""
+    values = np.asarray(losses, dtype=np.float64).ravel()
+    if not len(values):
+        return None
+    with np.errstate(invalid="ignore", over="ignore"):
+        bad = ~np.isfinite(values)
+        if values[0] > 0:
+            bad |= values > DIVERGENCE_FACTOR * values[0]
+    return int(np.argmax(bad)) if bad.any() else None
 
 
 @dataclass(frozen=True)
@@ -264,10 +311,11 @@ def snapshot_epochs(epochs: int, frames: int) -> tuple[int, ...]:
 def _bucket(width: int) -> int:
     """The padded width a hidden layer of ``width`` units is compiled with.
 
-    At least 16: one trainer then serves every Playground-sized width (fewer compiled
-    trainers, less memory, fewer waits for tracing), and on matrices this small the extra
-    padded units cost less than the per-op overhead (benchmarks.training_speed)."""
-    return max(16, 1 << (width - 1).bit_length())
+    At least ``MIN_BUCKET`` (16): one trainer then serves every Playground-sized width
+    (fewer compiled trainers, less memory, fewer waits for tracing), and on matrices this
+    small the extra padded units cost less than the per-op overhead
+    (benchmarks.training_speed)."""
+    return max(MIN_BUCKET, 1 << (width - 1).bit_length())
 
 
 @dataclass(frozen=True)
@@ -339,6 +387,15 @@ class _Trainer:
         self.plateau_wait = tf.Variable(0, trainable=False)
         self.stop_wait = tf.Variable(0, trainable=False)
         self.stopped = tf.Variable(False, trainable=False)
+        self.diverged = tf.Variable(False, trainable=False)
+        self.epochs_seen = tf.Variable(0, trainable=False)
+        self.first_loss = tf.Variable(0.0, dtype=tf.float32, trainable=False)
+        # Best-epoch weights (restore_best_weights): lowest monitored loss, strictly.
+        self.restore = tf.Variable(False, trainable=False)
+        self.best_exact = tf.Variable(np.inf, dtype=tf.float32, trainable=False)
+        self.best_epoch = tf.Variable(0, trainable=False)
+        self.best_weights = [tf.Variable(v, trainable=False)
+                             for v in self.model.trainable_variables]
         self.dense = [layer for layer in self.model.layers if isinstance(layer, keras.layers.Dense)]
         self.masks = [layer for layer in self.model.layers if isinstance(layer, _unit_mask_class())]
         self._kernel_positions = [i for i, v in enumerate(self.model.trainable_variables)
@@ -397,8 +454,22 @@ class _Trainer:
         self.plateau_wait.assign(0)
         self.stop_wait.assign(0)
         self.stopped.assign(False)
-        for i, layer in enumerate(self.dropouts):
-            layer.seed_generator.state.assign(np.array([fit.seed, 7919 * (i + 1)], np.int64))
+        self.diverged.assign(False)
+        self.epochs_seen.assign(0)
+        self.first_loss.assign(0.0)
+        self.restore.assign(fit.restore_best_weights)
+        self.best_exact.assign(np.inf)
+        self.best_epoch.assign(0)
+        for layer, state in zip(self.dropouts, dropout_states(fit.seed, len(self.dropouts))):
+            layer.seed_generator.state.assign(state)
+
+    def restore_best(self) -> int:
+        """Load the best epoch's weights into the model; returns that epoch (0: none)."""
+        epoch = int(self.best_epoch.numpy())
+        if epoch > 0:
+            for var, best in zip(self.model.trainable_variables, self.best_weights):
+                var.assign(best)
+        return epoch
 
     def weights(self, net: Network) -> list[tuple[np.ndarray, np.ndarray]]:
         """The current weights, cut back from the padded widths to the network's own."""
@@ -440,12 +511,11 @@ class _Trainer:
             loss = self._data_loss(yb, self.model(xb, training=True))
         variables = self.model.trainable_variables
         grads = tape.gradient(loss, variables)
-        # L1/L2 on the kernels (not the biases), added to the gradient in closed form:
-        # d/dW (λ₁‖W‖₁ + λ₂‖W‖²) = λ₁ sign W + 2λ₂ W (cheaper than a penalty on the tape).
+        # L2 on the kernels (not the biases), added to the gradient in closed form:
+        # d/dW λ₂‖W‖² = 2λ₂ W (cheaper than a penalty on the tape).
         if regularize:
             for i in self._kernel_positions:
-                grads[i] = (grads[i] + self.l1 * tf.sign(variables[i])
-                            + (2.0 * self.l2) * variables[i])
+                grads[i] = grads[i] + (2.0 * self.l2) * variables[i]
         # Keras's own update rule, without ``optimizer.apply``'s distribution-strategy wrapper:
         # that wrapper leaves ~4 MB behind per traced trainer (benchmarks.memory_soak) and
         # does nothing on one CPU. Order as in ``apply``: update, then count the iteration.
@@ -453,11 +523,25 @@ class _Trainer:
         for grad, var in zip(grads, variables):
             self.optimizer.update_step(grad, var, rate)
         self.optimizer.iterations.assign_add(1)
+        # L1 as a proximal step (soft threshold) on the kernels, as TensorFlow Playground
+        # does: w ← sign(w)·max(|w| − α·λ₁, 0). Unlike a λ₁·sign(w) gradient term, which
+        # makes small weights flip sign forever, it sets them to exactly 0.
+        if regularize:
+            shrink = rate * self.l1
+            for i in self._kernel_positions:
+                w = variables[i]
+                w.assign(tf.sign(w) * tf.maximum(tf.abs(w) - shrink, 0.0))
 
     def _watch(self, monitored):
         """After an epoch: track the best monitored loss, reduce the rate on a plateau, and
         flag early stopping (all in-graph, state in variables)."""
         tf = _tf()
+        self.epochs_seen.assign_add(1)
+        if self.restore and monitored < self.best_exact:
+            self.best_exact.assign(monitored)
+            self.best_epoch.assign(self.epochs_seen)
+            for best, var in zip(self.best_weights, self.model.trainable_variables):
+                best.assign(var)
         if monitored < self.best * (1.0 - 1e-4):
             self.best.assign(monitored)
             self.plateau_wait.assign(0)
@@ -477,8 +561,7 @@ class _Trainer:
         """Train one epoch per row of ``perms`` (the shuffle of that epoch).
 
         Returns per-epoch train/validation loss and accuracy and learning rate, and how many
-        epochs ran (fewer than asked when the loss stopped being finite or training stopped
-        early).
+        epochs ran (fewer than asked when the run diverged or training stopped early).
         """
         tf = _tf()
         n = tf.shape(x)[0]
@@ -514,13 +597,32 @@ class _Trainer:
             acc_ta = acc_ta.write(epoch, acc)
             val_acc_ta = val_acc_ta.write(epoch, val_acc)
             done = epoch + 1
-            if not tf.math.is_finite(loss):
+            if self.epochs_seen == 0:
+                self.first_loss.assign(loss)
+            # The rule of :func:`first_divergence`, in the graph.
+            blown_up = tf.logical_and(self.first_loss > 0.0,
+                                      loss > DIVERGENCE_FACTOR * self.first_loss)
+            if tf.logical_or(tf.logical_not(tf.math.is_finite(loss)), blown_up):
+                self.diverged.assign(True)
                 break
             self._watch(val_loss if tf.shape(xv)[0] > 0 else loss)
             if self.stopped:
                 break
         return [loss_ta.stack(), val_loss_ta.stack(), acc_ta.stack(), val_acc_ta.stack(),
                 rate_ta.stack()], done
+
+
+def dropout_states(seed: int, n_layers: int) -> list[np.ndarray]:
+    """Independent dropout seed states, one per layer, from the run's seed.
+
+    Keras advances a state [key, counter] by [0, 1] per draw, so layers must differ in the
+    key: spawned child seeds give each layer its own 63-bit key (streams cannot run into
+    each other, as counters started at fixed offsets would after enough steps)."""
+    states = []
+    for child in np.random.SeedSequence(seed).spawn(n_layers):
+        hi, lo = (int(v) for v in child.generate_state(2, np.uint32))
+        states.append(np.array([((hi << 32) | lo) & (2**63 - 1), 0], np.int64))
+    return states
 
 
 @functools.cache
@@ -549,7 +651,6 @@ def _unit_mask_class():
 
 _TRAINERS: OrderedDict[_Structure, _Trainer] = OrderedDict()
 _TRAINERS_LOCK = threading.Lock()
-MAX_TRAINERS = 32
 
 
 def _trainer(s: _Structure) -> _Trainer:
@@ -585,18 +686,22 @@ def train(
     *,
     eval_x: np.ndarray | None = None,
     snapshots_at: tuple[int, ...] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> TrainResult:
     """Train ``net`` on ``data`` as ``fit`` says; never raises for a diverging run.
 
     ``snapshots_at`` lists the epochs (0 = initial weights) at which weights, and outputs on
     ``eval_x`` if given, are recorded; by default only the end of training. Training stops
-    at the first epoch whose loss is not finite, reported as ``diverged_at``.
+    at the first epoch that :func:`first_divergence` flags, reported as ``diverged_at``.
+    ``on_progress(epochs_done, epochs_total)`` is called after every compiled chunk of
+    epochs (then about :data:`PROGRESS_CHUNKS` of them); it does not change the result.
     """
     x, y, xv, yv = data.arrays()
     _need(x.shape[1] == net.n_inputs, f"x_train has {x.shape[1]} columns, the network "
                                       f"expects n_inputs={net.n_inputs}")
     _need(y.shape[1] == net.n_outputs, f"y_train has {y.shape[1]} columns, the network "
                                        f"expects n_outputs={net.n_outputs}")
+    check_loss(net, fit)
     epochs_wanted = sorted({e for e in (snapshots_at or (fit.epochs,)) if 0 <= e <= fit.epochs})
     if not epochs_wanted or epochs_wanted[-1] != fit.epochs:
         epochs_wanted.append(fit.epochs)
@@ -605,10 +710,38 @@ def train(
     trainer = _trainer(_Structure.of(net, fit))
     with trainer.lock:
         trainer.reset(net, fit)
-        return _run(trainer, net, fit, (x, y, xv, yv), grid, epochs_wanted)
+        return _run(trainer, net, fit, (x, y, xv, yv), grid, epochs_wanted, on_progress)
 
 
-def _run(trainer: _Trainer, net: Network, fit: Training, arrays, grid, stops) -> TrainResult:
+def check_loss(net: Network, fit: Training) -> None:
+    """ValueError if the loss cannot train this output layer (it would silently not learn)."""
+    if fit.loss == "binary_crossentropy":
+        _need(net.n_outputs == 1 and net.output_activation == "sigmoid",
+              "loss='binary_crossentropy' needs one output (n_outputs=1) with "
+              f"output_activation='sigmoid', got n_outputs={net.n_outputs}, "
+              f"output_activation={net.output_activation!r}")
+    if fit.loss == "categorical_crossentropy":
+        _need(net.n_outputs >= 2 and net.output_activation == "softmax",
+              "loss='categorical_crossentropy' needs several outputs (n_outputs ≥ 2) with "
+              f"output_activation='softmax', got n_outputs={net.n_outputs}, "
+              f"output_activation={net.output_activation!r}")
+
+
+#: With a progress callback, a run is cut into about this many compiled calls.
+PROGRESS_CHUNKS = 20
+
+
+def _chunks(stops: list[int], total: int, progress: bool) -> list[tuple[int, bool]]:
+    """The epochs after which a compiled call returns, each with whether a snapshot is due."""
+    if not progress:
+        return [(stop, True) for stop in stops]
+    step = max(1, -(-total // PROGRESS_CHUNKS))
+    ends = set(range(step, total, step))
+    return [(e, e in stops) for e in sorted(ends | set(stops))]
+
+
+def _run(trainer: _Trainer, net: Network, fit: Training, arrays, grid, stops,
+         on_progress) -> TrainResult:
     tf = _tf()
     x, y, xv, yv = arrays
     shuffles = np.random.default_rng([fit.seed, 0x5EED])
@@ -616,27 +749,36 @@ def _run(trainer: _Trainer, net: Network, fit: Training, arrays, grid, stops) ->
     parts: list[list[np.ndarray]] = [[], [], [], [], []]
     snaps: list[Snapshot] = []
     done, diverged_at, stopped_at = 0, None, None
-    for stop in stops:
+    for stop, snapshot in _chunks(stops, fit.epochs, on_progress is not None):
         if stop > done:
             perms = np.stack([shuffles.permutation(len(x)) for _ in range(stop - done)])
             records, ran = trainer.run(x, y, xv, yv, perms.astype(np.int32), batch)
             for part, rec in zip(parts, records):
                 part.append(rec.numpy())
             done += int(ran)
-            if not np.isfinite(parts[0][-1][-1]):
+            if on_progress is not None:
+                on_progress(done, fit.epochs)
+            if bool(trainer.diverged.numpy()):
                 diverged_at = done
                 break
             if bool(trainer.stopped.numpy()):
                 stopped_at = done
-        outputs = None if grid is None else trainer.predict(grid).numpy()
-        snaps.append(Snapshot(done, trainer.weights(net), outputs))
+        if snapshot or stopped_at is not None:
+            outputs = None if grid is None else trainer.predict(grid).numpy()
+            snaps.append(Snapshot(done, trainer.weights(net), outputs))
         if stopped_at is not None:
             break
     if not snaps:  # diverged before the first snapshot after epoch 0
         snaps.append(Snapshot(0, initializers.initial_weights(net.sizes, net.initializer,
                                                                 fit.seed), None))
+    restored = None
+    if fit.restore_best_weights:
+        best = trainer.restore_best()
+        if best > 0:
+            outputs = None if grid is None else trainer.predict(grid).numpy()
+            restored = Snapshot(best, trainer.weights(net), outputs)
     history = _history(parts, has_val=len(xv) > 0, classifier=net.is_classifier)
-    return TrainResult(history, snaps, done, diverged_at, stopped_at)
+    return TrainResult(history, snaps, done, diverged_at, stopped_at, restored)
 
 
 def _history(parts: list[list[np.ndarray]], *, has_val: bool, classifier: bool

@@ -14,7 +14,8 @@ import threading
 import numpy as np
 import pytest
 
-from core.engine import Data, Network, Training, snapshot_epochs, train
+from core import engine
+from core.engine import Data, Network, Training, first_divergence, snapshot_epochs, train
 from core.initializers import initial_weights
 
 F64 = np.float64
@@ -73,7 +74,8 @@ def flat(weights) -> list[np.ndarray]:
 
 def reference_steps(optimizer: str, theta0: list[np.ndarray], x, y, lr: float, steps: int,
                     l1: float = 0.0, l2: float = 0.0) -> list[np.ndarray]:
-    """``steps`` full-batch updates with Keras's conventions for each optimizer."""
+    """``steps`` full-batch updates with Keras's conventions for each optimizer; L2 in the
+    gradient, L1 as a soft threshold w ← sign(w)·max(|w| − lr·l1, 0) after the update."""
     x, y = np.asarray(x, F64), np.asarray(y, F64)
     theta = [t.copy() for t in theta0]
     m = [np.zeros_like(t) for t in theta]
@@ -81,7 +83,7 @@ def reference_steps(optimizer: str, theta0: list[np.ndarray], x, y, lr: float, s
     for t in range(1, steps + 1):
         g = mse_grads(theta, x, y)
         for i in (0, 2):  # kernels only: biases are not regularised
-            g[i] = g[i] + 2.0 * l2 * theta[i] + l1 * np.sign(theta[i])
+            g[i] = g[i] + 2.0 * l2 * theta[i]
         for i in range(4):
             if optimizer == "sgd":
                 theta[i] = theta[i] - lr * g[i]
@@ -97,6 +99,8 @@ def reference_steps(optimizer: str, theta0: list[np.ndarray], x, y, lr: float, s
                 v[i] = 0.999 * v[i] + 0.001 * g[i] ** 2
                 alpha = lr * math.sqrt(1 - 0.999**t) / (1 - 0.9**t)
                 theta[i] = theta[i] - alpha * m[i] / (np.sqrt(v[i]) + 1e-7)
+        for i in (0, 2):
+            theta[i] = np.sign(theta[i]) * np.maximum(np.abs(theta[i]) - lr * l1, 0.0)
     return theta
 
 
@@ -207,7 +211,7 @@ def test_regularisation_gradient(l1: float, l2: float) -> None:
         np.testing.assert_allclose(g, e, rtol=1e-5, atol=1e-6)
         if i in (0, 2):  # kernels: visibly pulled towards zero compared with plain SGD
             assert np.abs(e - plain[i]).min() > 1e-3
-            np.testing.assert_array_equal(np.sign(g - plain[i]), -np.sign(theta0[i]))
+            np.testing.assert_array_equal(np.sign(g - plain[i]), -np.sign(plain[i]))
         else:  # biases: not regularised
             np.testing.assert_allclose(g, plain[i], rtol=1e-5, atol=1e-6)
 
@@ -525,8 +529,9 @@ def test_divergence_is_reported_not_raised() -> None:
     assert f"diverged at epoch {result.diverged_at}" in result.message
     loss = result.history["loss"]
     assert len(loss) == result.diverged_at == result.epochs_run
-    assert not np.isfinite(loss[-1])
-    assert np.all(np.isfinite(loss[:-1]))
+    # Stopped at the first epoch the public rule flags, not later.
+    assert first_divergence(loss) == len(loss) - 1
+    assert first_divergence(loss[:-1]) is None
     assert result.snapshots and result.snapshots[0].epoch == 0
     assert all(s.epoch < result.diverged_at for s in result.snapshots)
 
@@ -653,7 +658,7 @@ def test_schedule_state_does_not_carry_over_to_the_next_run() -> None:
     ("make", "name"),
     [
         (lambda: Network(hidden_units=(0,)), "hidden_units"),
-        (lambda: Network(hidden_units=(65,)), "hidden_units"),
+        (lambda: Network(hidden_units=(129,)), "hidden_units"),
         (lambda: Network(hidden_units=(2,) * 9), "hidden_units"),
         (lambda: Network(activation="nope"), "activation"),
         (lambda: Network(hidden_units=(2, 2), activation=("tanh",)), "activation"),
@@ -712,3 +717,199 @@ def test_replacing_data_leaves_the_original_alone() -> None:
                         x_val=None, y_val=None)
     assert original.arrays()[0].shape == (3, 2)
     assert original.has_validation
+
+
+# ----------------------------------------------------------------------------------------
+# L1 gives exact zeros, L2 shrinks
+# ----------------------------------------------------------------------------------------
+
+
+def _kernels(result) -> np.ndarray:
+    return np.concatenate([k.ravel() for k, _b in result.final.weights])
+
+
+def test_l1_sets_weights_exactly_to_zero_and_more_as_the_rate_grows() -> None:
+    net = dataclasses.replace(NET, hidden_units=(12,))
+    data = reg_data(40, seed=5)
+    zeros = []
+    for l1 in (0.0, 0.003, 0.03, 0.3):
+        fit = Training(loss="mse", optimizer="sgd", learning_rate=0.05, batch_size=8,
+                       epochs=40, seed=2, l1_rate=l1)
+        result = train(net, fit, data)
+        zeros.append(int(np.sum(_kernels(result) == 0.0)))
+        # Biases are not regularised: none of them becomes exactly 0.
+        assert all(np.all(b != 0.0) for _k, b in result.final.weights)
+    assert zeros[0] == 0  # without L1 no weight is exactly 0 ...
+    assert zeros[1] < zeros[2] < zeros[3]  # ... with L1 more of them as λ₁ grows
+    assert zeros[3] > len(_kernels(result)) // 2
+
+
+def test_l2_with_a_large_rate_drives_the_kernels_towards_zero() -> None:
+    data = reg_data(40, seed=5)
+    norms = []
+    for l2 in (0.0, 0.1, 1.0, 5.0):
+        fit = Training(loss="mse", optimizer="sgd", learning_rate=0.05, batch_size=40,
+                       epochs=60, seed=2, l2_rate=l2)
+        norms.append(float(np.linalg.norm(_kernels(train(NET, fit, data)))))
+    assert norms[0] > norms[1] > norms[2] > norms[3]
+    # Each step multiplies W by (1 − 2αλ₂) = 0.5 before the data's pull: W ends near 0.
+    assert norms[3] < 0.05 * norms[0]
+
+
+# ----------------------------------------------------------------------------------------
+# Restoring the best epoch's weights
+# ----------------------------------------------------------------------------------------
+
+
+def test_restore_best_weights_returns_the_best_epoch_of_the_zero_net() -> None:
+    # The hand-computable run of ``simulate``: b oscillates around 1, the validation loss
+    # (b − 1.5)² goes down and up; the best epoch is the argmin of that closed form.
+    c = SCHEDULE_CASES["oscillates-stop"]
+    _rates, path, stopped_at = simulate(**c)
+    val = [(b - c["val_target"]) ** 2 for b in path]
+    best = int(np.argmin(val)) + 1
+    assert stopped_at is not None and best < stopped_at
+    fit = Training(loss="mse", optimizer="sgd", learning_rate=c["lr"], batch_size=8,
+                   epochs=c["epochs"], early_stopping_patience=c["stop"],
+                   restore_best_weights=True)
+    grid = np.zeros((3, 2))
+    result = train(ZERO_NET, fit, zero_net_data(c["val_target"]), eval_x=grid)
+    assert result.stopped_early_at == stopped_at
+    assert result.final.epoch == best and result.final is result.restored
+    assert float(result.final.weights[1][1][0]) == pytest.approx(path[best - 1], rel=1e-5)
+    np.testing.assert_allclose(result.final.outputs, path[best - 1], rtol=1e-5)
+    # The replay still shows training as it went: the last snapshot is the last epoch.
+    assert result.snapshots[-1].epoch == stopped_at
+    assert f"weights of epoch {best}" in result.message
+    # Without the option the final weights are the last epoch's.
+    plain = train(ZERO_NET, dataclasses.replace(fit, restore_best_weights=False),
+                  zero_net_data(c["val_target"]))
+    assert plain.restored is None and plain.final.epoch == stopped_at
+
+
+def test_restored_weights_have_the_minimum_validation_loss() -> None:
+    data = reg_data(12, seed=9, n_val=30)  # few training points: validation loss turns up
+    fit = Training(loss="mse", optimizer="adam", learning_rate=0.05, batch_size=4,
+                   epochs=200, seed=3, early_stopping_patience=15,
+                   restore_best_weights=True)
+    net = dataclasses.replace(NET, hidden_units=(16,))
+    result = train(net, fit, data)
+    _x, _y, xv, yv = data.arrays()
+    val = result.history["val_loss"]
+    assert result.stopped_early_at is not None
+    assert val[-1] > val.min() * 1.01  # training went past the best epoch
+    assert result.final.epoch == int(np.argmin(val)) + 1
+    restored_val = np_loss("mse", forward(result.final.weights, xv), yv)
+    assert restored_val == pytest.approx(float(val.min()), rel=1e-5)
+
+
+# ----------------------------------------------------------------------------------------
+# One rule for divergence
+# ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("losses", "expected"),
+    [
+        ([1.0, 2.0, 3.0], None),
+        ([1.0, 0.5, engine.DIVERGENCE_FACTOR * 0.999], None),
+        ([1.0, 0.5, engine.DIVERGENCE_FACTOR * 1.001, 1.0], 2),
+        ([2.0, math.nan, 1.0], 1),
+        ([2.0, 3.0, math.inf], 2),
+        ([math.inf], 0),
+        ([0.0, 5.0], None),  # a perfect first fit: only non-finite values count
+        ([0.0, math.nan], 1),
+        ([], None),
+    ],
+)
+def test_first_divergence_by_hand(losses, expected) -> None:
+    assert first_divergence(losses) == expected
+
+
+def _line_data():
+    rng = np.random.default_rng(40)
+    x = rng.uniform(0.0, 2.0, size=(30, 1))
+    y = 2.0 * x - 1.0 + 0.1 * rng.normal(size=(30, 1))
+    # J(w, b) = mean((w·x + b − y)²) has Hessian 2·[[E x², E x], [E x, 1]].
+    hessian = 2.0 * np.array([[np.mean(x**2), np.mean(x)], [np.mean(x), 1.0]])
+    return Data(x, y), 2.0 / float(np.linalg.eigvalsh(hessian).max())
+
+
+LINE = Network(n_inputs=1, hidden_units=(), activation=(), n_outputs=1)
+
+
+@pytest.mark.parametrize("factor", [1.01, 0.99])
+def test_just_above_the_stability_limit_diverges_just_below_does_not(factor: float) -> None:
+    data, limit = _line_data()
+    fit = Training(loss="mse", optimizer="sgd", learning_rate=factor * limit,
+                   batch_size=30, epochs=500, seed=1)
+    result = train(LINE, fit, data)
+    if factor > 1:
+        assert result.diverged and result.diverged_at < 500
+        loss = result.history["loss"]
+        assert first_divergence(loss) == result.diverged_at - 1 == len(loss) - 1
+        assert np.all(np.isfinite(loss))  # caught while the numbers are still finite
+        assert all(np.all(np.isfinite(a)) for a in flat(result.final.weights))
+    else:
+        assert not result.diverged and result.epochs_run == 500
+        assert result.history["loss"][-1] < result.history["loss"][0]
+
+
+def test_noisy_but_stable_runs_are_not_called_diverged() -> None:
+    rng = np.random.default_rng(41)
+    x = rng.normal(size=(60, 2))
+    y = np.sin(2 * x[:, :1]) + 0.5 * rng.normal(size=(60, 1))  # much noise
+    runs = [
+        (NET, Training(loss="mse", optimizer="sgd", learning_rate=0.1, batch_size=1,
+                       epochs=150, seed=2), Data(x, y)),
+        (Network(n_inputs=2, hidden_units=(8, 8), activation="tanh",
+                 output_activation="sigmoid"),
+         Training(loss="binary_crossentropy", optimizer="adam", learning_rate=0.1,
+                  batch_size=2, epochs=150, seed=2), Data(x, (y > 0).astype(float))),
+    ]
+    for net, fit, data in runs:
+        result = train(net, fit, data)
+        loss = result.history["loss"]
+        assert not result.diverged and result.epochs_run == 150
+        assert np.std(np.diff(loss)) > 1e-3  # really noisy, not a smooth descent
+        assert loss.max() < engine.DIVERGENCE_FACTOR / 10 * loss[0]  # with a wide margin
+
+
+# ----------------------------------------------------------------------------------------
+# Progress callback, loss checks, wide layers
+# ----------------------------------------------------------------------------------------
+
+
+def test_progress_is_reported_and_does_not_change_the_run(snapshot_run) -> None:
+    data, fit, result = snapshot_run
+    calls: list[tuple[int, int]] = []
+    with_progress = train(NET, fit, data, eval_x=GRID, snapshots_at=(0, 3, 10),
+                          on_progress=lambda done, total: calls.append((done, total)))
+    assert_same_run(result, with_progress)
+    assert calls[-1] == (10, 10) and all(total == 10 for _d, total in calls)
+    assert [d for d, _t in calls] == sorted({d for d, _t in calls}) and len(calls) >= 5
+    long_fit = dataclasses.replace(fit, epochs=200)
+    long_calls: list[tuple[int, int]] = []
+    train(NET, long_fit, data, on_progress=lambda d, t: long_calls.append((d, t)))
+    assert len(long_calls) == engine.PROGRESS_CHUNKS and long_calls[-1] == (200, 200)
+
+
+@pytest.mark.parametrize(
+    ("loss", "n_outputs", "output", "name"),
+    [
+        ("binary_crossentropy", 1, "linear", "output_activation"),
+        ("binary_crossentropy", 1, "tanh", "output_activation"),
+        ("binary_crossentropy", 2, "sigmoid", "n_outputs"),
+        ("categorical_crossentropy", 1, "softmax", "n_outputs"),
+        ("categorical_crossentropy", 3, "sigmoid", "output_activation"),
+    ],
+)
+def test_cross_entropy_needs_its_output_layer(loss, n_outputs, output, name) -> None:
+    net = Network(n_inputs=2, hidden_units=(3,), n_outputs=n_outputs,
+                  output_activation=output)
+    with pytest.raises(ValueError, match=rf"loss='{loss}'.*{name}="):
+        train(net, Training(loss=loss, epochs=1), Data(XC, np.zeros((40, n_outputs))))
+
+
+def test_width_128_is_allowed() -> None:
+    assert Network(hidden_units=(128, 1)).hidden_units == (128, 1)

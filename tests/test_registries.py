@@ -117,10 +117,20 @@ def test_glorot_uniform_limit_and_spread() -> None:
     assert abs(w.mean()) < 0.01 * limit
 
 
+def test_registry_has_the_lectures_initializers() -> None:
+    assert set(initializers.INITIALIZERS) == {
+        "zeros", "constant", "small", "large", "glorot_uniform", "glorot_normal",
+        "he_uniform", "he_normal", "playground"}
+    for name, entry in initializers.INITIALIZERS.items():
+        assert entry.name == name and entry.label and entry.latex
+        assert initializers.get(name) is entry
+
+
 @pytest.mark.parametrize(
     ("name", "expected_std"),
     [
         # A non-square matrix, so Glorot's (in + out) and He's (in) give different numbers.
+        # The normals are truncated, yet their variance is still the formula's.
         ("he_normal", math.sqrt(2.0 / 200)),
         ("glorot_normal", math.sqrt(2.0 / (200 + 50))),
         ("he_uniform", math.sqrt(6.0 / 200) / math.sqrt(3.0)),
@@ -164,6 +174,68 @@ def test_zeros_initializer() -> None:
         np.testing.assert_array_equal(w, 0.0)
 
 
+def test_constant_initializer_is_all_equal_and_not_zero() -> None:
+    for w, _b in initial_weights((3, 5, 2), "constant", seed=9):
+        np.testing.assert_array_equal(w, np.float32(initializers.CONSTANT_VALUE))
+    assert initializers.CONSTANT_VALUE != 0.0
+
+
+# Moments of N(0, 1) truncated at ±2 (closed form): P = Φ(2) − Φ(−2), variance
+# 1 − 4φ(2)/P, and Keras's correction constant is its square root.
+_PHI2 = math.exp(-2.0) / math.sqrt(2.0 * math.pi)
+_MASS = math.erf(2.0 / math.sqrt(2.0))
+_TRUNC_VAR = 1.0 - 4.0 * _PHI2 / _MASS
+_TRUNC_KURTOSIS = (3.0 - 2.0 * (8.0 + 3.0 * 2.0) * _PHI2 / _MASS) / _TRUNC_VAR**2
+
+
+def test_keras_correction_constant_is_the_truncated_standard_deviation() -> None:
+    assert pytest.approx(math.sqrt(_TRUNC_VAR), rel=1e-12) == initializers.TRUNCATED_STD
+
+
+@pytest.mark.parametrize(("name", "keras_class", "variance"), [
+    ("he_normal", keras.initializers.HeNormal, lambda i, o: 2.0 / i),
+    ("glorot_normal", keras.initializers.GlorotNormal, lambda i, o: 2.0 / (i + o)),
+])
+def test_normal_initializers_are_truncated_as_keras_draws_them(name, keras_class,
+                                                               variance) -> None:
+    fan_in, fan_out = 400, 300
+    ours = kernel(name, fan_in, fan_out, seed=3).ravel()
+    theirs = keras.ops.convert_to_numpy(
+        keras_class(seed=3)((fan_in, fan_out))).astype(np.float64).ravel()
+    sigma = math.sqrt(variance(fan_in, fan_out)) / initializers.TRUNCATED_STD
+    for w in (ours, theirs):
+        # Cut at 2σ of the uncorrected normal, and the whole range is used.
+        assert np.abs(w).max() <= 2.0 * sigma * (1 + 1e-6)
+        assert np.abs(w).max() > 0.99 * 2.0 * sigma
+        # Variance as the formula says (120,000 draws: ~0.4 % standard error).
+        assert w.var() == pytest.approx(variance(fan_in, fan_out), rel=0.015)
+        # A truncated normal's kurtosis (≈ 2.36), not a normal's (3) nor a uniform's (1.8).
+        kurtosis = float(np.mean(w**4) / np.mean(w**2) ** 2)
+        assert kurtosis == pytest.approx(_TRUNC_KURTOSIS, abs=0.03)
+    # Same distribution as Keras: quantiles agree.
+    qs = np.linspace(0.05, 0.95, 19)
+    np.testing.assert_allclose(np.quantile(ours, qs), np.quantile(theirs, qs),
+                               atol=0.02 * sigma)
+
+
+def test_truncated_normal_redraws_until_all_are_inside() -> None:
+    rng = np.random.default_rng(0)
+    w = initializers.truncated_normal((1000, 50), 2.0, rng)
+    assert w.shape == (1000, 50)
+    assert np.abs(w).max() <= 4.0
+    assert np.abs(w).max() > 3.95
+
+
+@pytest.mark.parametrize("name", list(initializers.INITIALIZERS))
+def test_keras_code_builds_the_same_distribution(name: str) -> None:
+    entry = initializers.get(name)
+    built = eval(entry.code(5), {"keras": keras})  # noqa: S307 - our own generated code
+    theirs = keras.ops.convert_to_numpy(built((300, 200))).astype(np.float64)
+    ours = kernel(name, 300, 200, seed=5)
+    assert theirs.std() == pytest.approx(ours.std(), rel=0.03, abs=1e-12)
+    assert np.abs(theirs).max() == pytest.approx(np.abs(ours).max(), rel=0.05, abs=1e-12)
+
+
 @pytest.mark.parametrize("name", list(initializers.INITIALIZERS))
 def test_same_seed_same_weights_float32(name: str) -> None:
     a = initial_weights((2, 6, 6, 1), name, seed=42)
@@ -172,7 +244,7 @@ def test_same_seed_same_weights_float32(name: str) -> None:
         assert wa.dtype == np.float32 and ba.dtype == np.float32
         np.testing.assert_array_equal(wa, wb)
         np.testing.assert_array_equal(ba, bb)
-    if name != "zeros":
+    if name not in ("zeros", "constant"):
         c = initial_weights((2, 6, 6, 1), name, seed=43)
         assert not np.array_equal(a[0][0], c[0][0])
 

@@ -1,0 +1,53 @@
+"""Every limit of the dashboard in one place, so a bound is written once and means one thing.
+
+The engine's limits bound what one run may cost on a shared lecture server (memory of a
+compiled trainer, seconds of training); a page may set tighter limits of its own, declared
+here too (prefixed with the page) so that nobody copies a number with a different value.
+"""
+
+from __future__ import annotations
+
+# -- the training engine (core.engine) -----------------------------------------------------
+
+#: Units per hidden layer. Widths are padded to a bucket (16, 32, 64, 128) so one compiled
+#: trainer serves many widths; the universal-approximation page needs 1–128.
+MAX_UNITS = 128
+#: The smallest width bucket: every Playground-sized layer shares one trainer.
+MIN_BUCKET = 16
+MAX_LAYERS = 8
+MAX_INPUTS = 64
+MAX_OUTPUTS = 16
+MAX_EPOCHS = 5000
+#: Rows of training data one run may use.
+MAX_POINTS = 20_000
+MAX_LEARNING_RATE = 100.0
+#: Upper bound of the L1 and L2 rates.
+MAX_REGULARIZATION_RATE = 100.0
+#: Dropout probability must stay below this.
+MAX_DROPOUT = 0.95
+#: Compiled trainers kept alive at once (~9 MB each, see benchmarks.memory_soak).
+MAX_TRAINERS = 32
+#: Seeds are 31-bit so they survive a URL and any integer widget.
+MAX_SEED = 2**31 - 1
+
+# -- data sets (core.datasets) ---------------------------------------------------------------
+
+DATASET_MAX_POINTS = 5000
+DATASET_MIN_TRAIN_RATIO = 0.1
+DATASET_MAX_TRAIN_RATIO = 0.9
+#: Rows of an uploaded data set.
+USER_MAX_POINTS = 2000
+USER_MAX_CLASSES = 6
+USER_MAX_ABS_COORDINATE = 1e6
+
+# -- pages ------------------------------------------------------------------------------------
+
+PLAYGROUND_MAX_LAYERS = MAX_LAYERS
+#: TensorFlow Playground's own limit per layer (its diagram shows at most 8; 16 fits a hall).
+PLAYGROUND_MAX_NEURONS = 16
+PLAYGROUND_MAX_EPOCHS = 2000
+PLAYGROUND_MAX_BATCH = 64
+#: Optimisation steps one Playground run may take (epochs × batches per epoch).
+PLAYGROUND_MAX_STEPS = 100_000
+#: Optimisation steps one gradient-descent run may take.
+GRADIENT_DESCENT_MAX_STEPS = 10_000
