@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core import engine, network
-from core.params import Params, choice, number
+from core import engine, limits, network
+from core.params import Params, choice, number, optional_number
 
 #: Inputs live in [−X_RANGE, X_RANGE]; the pictures show that interval.
 X_RANGE = 1.0
@@ -46,28 +46,30 @@ class Truth:
 
 TRUTHS: dict[str, Truth] = {
     t.name: t for t in (
-        Truth("wave", "wave sin(4x) + x/2", r"f(x) = \sin 4x + x/2",
+        Truth("wave", "sin 4x + x/2", r"f(x) = \sin 4x + x/2",
               lambda x: np.sin(4.0 * x) + 0.5 * x),
-        Truth("cubic", "cubic 2x³ − x", r"f(x) = 2x^3 - x", lambda x: 2.0 * x**3 - x),
-        Truth("bump", "bump e^(−8x²)", r"f(x) = e^{-8x^2}", lambda x: np.exp(-8.0 * x**2)),
+        Truth("cubic", "2x³ − x", r"f(x) = 2x^3 - x", lambda x: 2.0 * x**3 - x),
+        Truth("bump", "exp(−8x²)", r"f(x) = e^{-8x^2}", lambda x: np.exp(-8.0 * x**2)),
     )
 }
 
 #: The three capacities of the lecture's pictures, as (hidden layers, units per layer).
 CAPACITIES = {"small": (1, 1), "right": (1, 6), "large": (3, 64)}
 CAPACITY_LABELS = {"small": "too small", "right": "about right", "large": "too large"}
-EPOCH_OPTIONS = (250, 500, 1000, 1500, 2000, 3000, 4000)
+EPOCH_OPTIONS = (200, 400, 600, 1000, 1500, 2000, 3000)
 RATES = (0.0, 1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1)
 DROPOUTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
-LEARNING_RATE = 0.01
+PATIENCES = (20, 50, 100, 200, 500)
+LEARNING_RATE = 0.03
 
 
 def _layers(default: int, label: str) -> int:
-    return number(default, 1, 4, label=label, help="hidden layers")
+    return number(default, 1, limits.OVERFITTING_MAX_LAYERS, label=label, help="hidden layers")
 
 
 def _width(default: int, label: str) -> int:
-    return number(default, 1, 64, label=label, help="units per hidden layer")
+    return number(default, 1, limits.OVERFITTING_MAX_UNITS, label=label,
+                  help="units per hidden layer")
 
 
 @dataclass(frozen=True)
@@ -75,12 +77,13 @@ class OverfitParams(Params):
     """The data, the three capacities, and the regularisation of the 1-D pages."""
 
     truth: str = choice("wave", tuple(TRUTHS), label="truth f(x)")
-    n_points: int = number(60, 12, 200, label="points N",
+    n_points: int = number(60, 12, limits.OVERFITTING_MAX_POINTS, label="points N",
                            help="all points: half train, a quarter validate, a quarter test")
     noise: float = number(0.3, 0.0, 1.0, label="noise σ",
                           help="standard deviation of the Gaussian noise added to f(x)")
     data_seed: int = number(3, 0, 9999, label="data seed")
-    epochs: int = number(2000, 250, 4000, options=EPOCH_OPTIONS, label="epochs")
+    epochs: int = number(600, 200, limits.OVERFITTING_MAX_EPOCHS, options=EPOCH_OPTIONS,
+                         label="epochs")
     seed: int = number(1, 0, 9999, label="seed", help="initial weights and dropout masks")
     small_layers: int = _layers(CAPACITIES["small"][0], "layers (small)")
     small_width: int = _width(CAPACITIES["small"][1], "width (small)")
@@ -99,9 +102,10 @@ class OverfitParams(Params):
     dropout: float = number(0.0, 0.0, 0.5, options=DROPOUTS, label="dropout p",
                             help="share of hidden units dropped in each training step "
                                  "(never when the validation loss is evaluated)")
-    patience: int = number(0, 0, 1000, label="early stopping",
-                           help="stop when the validation loss has not improved for this many "
-                                "epochs and return the best epoch's weights (0 = off)")
+    patience: int | None = optional_number(
+        None, 10, 1000, options=PATIENCES, off_label="off", label="early stopping",
+        help="patience: stop when the validation loss has not improved for this many epochs "
+             "and return the best epoch's weights")
 
     def capacity(self, which: str) -> tuple[int, ...]:
         """Hidden units per layer of the capacity ``which`` (small, right or large)."""
@@ -208,6 +212,8 @@ class Fit:
     epochs_run: int
     stopped_early_at: int | None
     diverged_at: int | None
+    #: With early stopping: the epoch whose weights were returned (the validation minimum).
+    restored_epoch: int | None = None
 
     @property
     def best_epoch(self) -> int:
@@ -225,6 +231,14 @@ class Fit:
     @property
     def final_val_loss(self) -> float:
         return float(self.history["val_loss"][-1])
+
+    @property
+    def returned_val_loss(self) -> float:
+        """Validation loss of the weights the run returns (the minimum after early stopping,
+        else the last epoch's)."""
+        if self.restored_epoch is not None:
+            return float(self.history["val_loss"][self.restored_epoch - 1])
+        return self.final_val_loss
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """The network's output at inputs ``x`` (NumPy forward pass with the final weights)."""
@@ -255,11 +269,13 @@ def network_for(hidden_units: tuple[int, ...], dropout: float = 0.0) -> engine.N
 def training_for(p: OverfitParams, n_train: int, reg: Regularisation, seed: int | None = None
                  ) -> engine.Training:
     """Adam on the mean squared error, full batch (so the curves show the model, not the
-    batch noise), with the penalties and early stopping of ``reg``."""
+    batch noise), with the penalties of ``reg`` and its early stopping, which returns the
+    weights of the epoch with the lowest validation loss."""
     return engine.Training("mse", "adam", LEARNING_RATE, batch_size=n_train, epochs=p.epochs,
                            l1_rate=reg.l1_rate, l2_rate=reg.l2_rate,
                            seed=p.seed if seed is None else seed,
-                           early_stopping_patience=reg.patience)
+                           early_stopping_patience=reg.patience,
+                           restore_best_weights=reg.patience > 0)
 
 
 def train_fit(p: OverfitParams, hidden_units: tuple[int, ...], reg: Regularisation = NONE,
@@ -269,8 +285,9 @@ def train_fit(p: OverfitParams, hidden_units: tuple[int, ...], reg: Regularisati
     net = network_for(hidden_units, reg.dropout)
     result = engine.train(net, training_for(p, len(data.x_train), reg, seed),
                           data.engine_data())
+    restored = result.restored.epoch if result.restored is not None else None
     fit = Fit(hidden_units, reg, result.history, np.zeros(0), result.final.weights,
-              result.epochs_run, result.stopped_early_at, result.diverged_at)
+              result.epochs_run, result.stopped_early_at, result.diverged_at, restored)
     return dataclasses.replace(fit, y_curve=fit.predict(data.x_curve))
 
 
@@ -280,7 +297,7 @@ def fit_capacity(p: OverfitParams, which: str) -> Fit:
 
 
 def regularisation_of(p: OverfitParams) -> Regularisation:
-    return Regularisation(p.l2_rate, p.l1_rate, p.dropout, p.patience)
+    return Regularisation(p.l2_rate, p.l1_rate, p.dropout, p.patience or 0)
 
 
 @dataclass(frozen=True)

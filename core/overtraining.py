@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core import limits
 from core import overfitting as of
 from core import playground as pg
 from core.params import Params, choice, number
@@ -42,8 +43,8 @@ class ExerciseParams(Params):
                           help="xor is Playground's 'checkerboard (XOR)' task; checkerboard "
                                "has 4×4 squares")
     ex_noise: int = number(PLAIN.noise, 0, 50, label="noise (%)")
-    ex_layers: int = number(5, 1, pg.MAX_LAYERS, label="hidden layers")
-    ex_width: int = number(6, 1, pg.MAX_NEURONS, label="units per layer")
+    ex_layers: int = number(5, 1, limits.PLAYGROUND_MAX_LAYERS, label="hidden layers")
+    ex_width: int = number(6, 1, limits.PLAYGROUND_MAX_NEURONS, label="units per layer")
     ex_epochs: int = number(1000, 250, 2000, options=EPOCH_OPTIONS, label="epochs")
     low_l2: float = number(LOW_L2.regularization_rate, 0.0, 10.0,
                            options=pg.REGULARIZATION_RATES[1:], label="low L2 rate")

@@ -53,7 +53,7 @@ with tabs[0]:
         fits = {w: fit_of(p, p.capacity(w)) for w in of.CAPACITIES}
         titles = {w: f"{of.CAPACITY_LABELS[w]} ({len(p.capacity(w))}×{p.capacity(w)[0]})"
                   for w in of.CAPACITIES}
-        left, right = st.columns([2.2, 1])
+        left, right = st.columns([2, 1])
         layout.chart(fig.capacity_fits(split, fits, titles), f"{PAGE}.fits", left)
         shown = fits[p.curves_of]
         layout.chart(fig.loss_curves(shown, title=f"Loss: {of.CAPACITY_LABELS[p.curves_of]}"),
@@ -70,14 +70,14 @@ with tabs[0]:
                 f"({fits[chosen].final_val_loss:.3f}). Its test loss, computed once, now: "
                 f"**{of.test_loss(p.run_key(), fits[chosen]):.3f}**.")
         n_train, n_val, n_test = of.split_counts(p.n_points)
-        st.markdown(
+        layout.explain(
             f"**The three parts.** {n_train} training points (filled circles) move the "
             f"weights; {n_val} validation points (open diamonds) choose the epoch, the "
             f"capacity and the regularisation; {n_test} test points (crosses) are used once, "
             "for the chosen model. Had the test loss helped choose, it would be one more "
             "validation loss, biased low by that choice, and nothing would be left to tell "
             "how the model does on new data.")
-        st.markdown(
+        layout.explain(
             "**What to notice.** The too small network is a smooth S that misses the wave in "
             "training and validation alike (underfitting: both losses stay high). The too "
             "large one bends through the training points; its training loss keeps falling "
@@ -115,19 +115,26 @@ with tabs[1]:
             b.metric("‖W‖₂", f"{regd.weight_norm:.2f}", delta=f"{shrink:+.2f}",
                      delta_color="off", help="norm of all kernel weights; delta against "
                                              "the run without")
-            a.metric("final val. loss", f"{regd.final_val_loss:.3f}",
-                     delta=f"{regd.final_val_loss - plain.final_val_loss:+.3f}",
-                     delta_color="inverse", help="validation loss after the last epoch "
-                                                 "(delta against the run without)")
+            gain = regd.returned_val_loss - plain.returned_val_loss
+            a.metric("val. loss", f"{regd.returned_val_loss:.3f}", delta=f"{gain:+.3f}",
+                     delta_color="inverse", help="validation loss of the weights the run "
+                     "returns: the last epoch's, or the best epoch's after early stopping "
+                     "(delta against the run without)")
             b.metric("epochs", regd.epochs_run, help="epochs trained (fewer when early "
                                                      "stopping ended the run)")
         if not reg.any:
             st.info("No regularisation chosen: both runs are the same.")
-        if regd.stopped_early_at is not None:
-            st.caption(f"Early stopping ended the run at epoch {regd.stopped_early_at}.")
+        if regd.restored_epoch is not None:
+            end = (f"ended the run at epoch {regd.stopped_early_at}"
+                   if regd.stopped_early_at is not None else "let the run go to the end")
+            st.caption(f"Early stopping {end} and returned the weights of epoch "
+                       f"{regd.restored_epoch}, the validation minimum: the fit and the "
+                       "histogram show those weights.")
+        if regd.diverged_at is not None or plain.diverged_at is not None:
+            st.error("A run diverged: its loss grew without bound. Lower the rates.")
         st.latex(r"J(\theta) = \frac{1}{N}\sum_i (y_m(x_i) - y_i)^2 + \lambda_2 \sum w^2 "
                  r"+ \lambda_1 \sum |w|")
-        st.markdown(
+        layout.explain(
             "**What to notice.** L2 pulls every weight toward 0 in proportion to its size: "
             "the histogram narrows, ‖W‖₂ drops, and the curve becomes smoother, so the "
             "validation loss no longer climbs. L1 subtracts the same amount from every "
@@ -182,7 +189,7 @@ with tabs[2]:
                 "50 % noise, a deep ReLU network (5 hidden layers of 6), learning rate 0.03, "
                 "batch size 10, 1000 epochs; then a low and a high L2 rate; then L1. One click "
                 "trains all four (each about a second on a free server).")
-        st.markdown(f"**What to notice.** {ot.ANSWER}")
+        layout.explain(f"**What to notice.** {ot.ANSWER}")
 
 with tabs[3]:
     if tabs[3].open:
@@ -220,7 +227,7 @@ with tabs[3]:
                 sizes.values, sizes.train, sizes.val, log_x=True,
                 x_title=f"units per layer ({p.large_layers} layers)",
                 title="Against the model size"), f"{PAGE}.sweep_size", right)
-            st.markdown(f"**What to notice.** {ot.SWEEP_ANSWER}")
+            layout.explain(f"**What to notice.** {ot.SWEEP_ANSWER}")
         else:
             st.markdown(
                 f"Each point trains the 1-D network of tabs 1–2 from {sw.seeds} seeds and "

@@ -23,9 +23,17 @@ PART_MARKERS = {
                  line=dict(color="#404040", width=2.5)),
 }
 TRUTH_LINE = dict(color="#1A1A1A", width=2.5, dash="dash")
-#: Below the plot, centred: never over a title, an axis title or the data.
-LEGEND_BELOW = dict(orientation="h", x=0.5, xanchor="center", y=-0.16, yanchor="top")
 PLAIN_DASH = "dot"
+#: Height of one row of a horizontal legend, and of the x axis' ticks and title below a plot.
+LEGEND_ROW_PX, X_AXIS_PX = 28, 62
+
+
+def _legend_below(fig: go.Figure, rows: int) -> None:
+    """A horizontal legend at the bottom edge of the figure, under the x axis' title (the
+    margin grows by ``rows`` legend rows), so it never covers a title, a label or the data."""
+    fig.update_layout(legend=dict(orientation="h", x=0.5, xanchor="center", yref="container",
+                                  y=0.0, yanchor="bottom"),
+                      margin=dict(b=X_AXIS_PX + rows * LEGEND_ROW_PX))
 
 
 def _points(split: of.Split, *, show_legend: bool) -> list[go.Scatter]:
@@ -54,7 +62,7 @@ def capacity_fits(split: of.Split, fits: Mapping[str, of.Fit], titles: Mapping[s
     """Model vs truth for each capacity, side by side: the truth, the three parts of the data
     in their marker styles, and the trained network's curve."""
     names = list(fits)
-    fig = make_subplots(rows=1, cols=len(names), shared_yaxes=True, horizontal_spacing=0.03,
+    fig = make_subplots(rows=1, cols=len(names), shared_yaxes=True, horizontal_spacing=0.035,
                         subplot_titles=[titles[n] for n in names])
     for col, name in enumerate(names, start=1):
         first = col == 1
@@ -66,10 +74,13 @@ def capacity_fits(split: of.Split, fits: Mapping[str, of.Fit], titles: Mapping[s
                                  line=dict(color=style.GREEN, width=3.5),
                                  hovertemplate="x %{x:.2f}<br>network %{y:.2f}<extra></extra>"),
                       row=1, col=col)
-        fig.update_xaxes(title=dict(text="x"), range=[-of.X_RANGE, of.X_RANGE], row=1, col=col)
+        # Ticks inside the interval: at the panels' shared edges −1 and 1 would collide.
+        fig.update_xaxes(title=dict(text="x"), range=[-of.X_RANGE, of.X_RANGE],
+                         tickvals=[-0.5, 0, 0.5], row=1, col=col)
     fig.update_yaxes(range=_y_range(split))
     fig.update_yaxes(title=dict(text="y"), row=1, col=1)
-    fig.update_layout(height=height, legend=LEGEND_BELOW, margin=dict(t=40, b=95))
+    fig.update_layout(height=height, margin=dict(t=40))
+    _legend_below(fig, rows=2)
     fig.update_annotations(font=dict(size=style.FONT_SIZE))
     return fig
 
@@ -89,10 +100,14 @@ def _mark_minimum(fig: go.Figure, fit: of.Fit, *, name: str, text: str | None) -
                              hovertemplate=f"epoch {epoch}<br>validation loss "
                                            "%{y:.4f}<extra></extra>"))
     if text:
+        # Halfway up, beside the line on the side with more room: in a log-scale loss plot
+        # the curves have fallen to the lower part by then, and the legend sits at the top.
+        right = epoch < 0.6 * len(fit.history["val_loss"])
         fig.add_vline(x=epoch, line=dict(color=style.VERMILLION, width=2, dash="dash"))
-        fig.add_annotation(x=epoch, y=1.0, yref="paper",
-                           text=text, showarrow=False, xanchor="left", yanchor="top",
-                           xshift=6, font=dict(color=style.VERMILLION, size=style.FONT_SIZE - 2))
+        fig.add_annotation(x=epoch, y=0.55, yref="paper", text=text, showarrow=False,
+                           xanchor="left" if right else "right", xshift=6 if right else -6,
+                           align="left" if right else "right",
+                           font=dict(color=style.VERMILLION, size=style.FONT_SIZE - 2))
 
 
 def loss_curves(fit: of.Fit, *, title: str, height: int = 400) -> go.Figure:
@@ -106,13 +121,17 @@ def loss_curves(fit: of.Fit, *, title: str, height: int = 400) -> go.Figure:
     fig.add_trace(go.Scatter(x=epochs, y=h["val_loss"], mode="lines", name="validation",
                              line=dict(color=style.VALIDATION_COLOR)))
     rises = fit.final_val_loss > fit.min_val_loss * 1.05
-    _mark_minimum(fig, fit, name="validation minimum",
-                  text="overtraining starts here" if rises else None)
+    _mark_minimum(fig, fit, name="val. minimum",
+                  text=OVERTRAINING_NOTE if rises else None)
     fig.update_xaxes(title=dict(text="epoch"))
     fig.update_yaxes(title=dict(text="loss (MSE)"), type="log",
                      range=_log_range(h["loss"], h["val_loss"]))
-    fig.update_layout(legend=LEGEND_BELOW, margin=dict(b=95))
+    # Top right: by the late epochs the curves have fallen far below the first epochs' loss.
+    fig.update_layout(legend=dict(x=0.99, xanchor="right", y=0.99, yanchor="top"))
     return fig
+
+
+OVERTRAINING_NOTE = "overtraining<br>starts here"
 
 
 def comparison_fits(split: of.Split, plain: of.Fit, regularised: of.Fit, *, label: str,
@@ -129,7 +148,7 @@ def comparison_fits(split: of.Split, plain: of.Fit, regularised: of.Fit, *, labe
                              line=dict(color=style.GREEN, width=3.5)))
     fig.update_xaxes(title=dict(text="x"), range=[-of.X_RANGE, of.X_RANGE])
     fig.update_yaxes(title=dict(text="y"), range=_y_range(split))
-    fig.update_layout(legend=LEGEND_BELOW, margin=dict(b=120))
+    _legend_below(fig, rows=2)
     return fig
 
 
@@ -151,7 +170,7 @@ def comparison_losses(plain: of.Fit, regularised: of.Fit, *, label: str,
     fig.data[-1].marker.color = style.GREEN
     fig.update_xaxes(title=dict(text="epoch"))
     fig.update_yaxes(title=dict(text="loss (MSE)"), type="log", range=_log_range(*series))
-    fig.update_layout(legend=LEGEND_BELOW, margin=dict(b=140))
+    _legend_below(fig, rows=3)
     return fig
 
 
@@ -209,7 +228,9 @@ def exercise_maps(axis: np.ndarray, outputs: Sequence[np.ndarray], titles: Seque
         anchor = "x" if col == 1 else f"x{col}"
         fig.update_yaxes(range=[lo, hi], showticklabels=False, scaleanchor=anchor,
                          row=1, col=col)
-    fig.update_layout(height=height, legend=LEGEND_BELOW, margin=dict(l=10, r=10, t=40, b=60))
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=40))
+    _legend_below(fig, rows=1)
+    fig.update_layout(margin=dict(b=LEGEND_ROW_PX + 10))  # no x axis titles here
     fig.update_annotations(font=dict(size=style.FONT_SIZE - 1))
     return fig
 
@@ -230,7 +251,8 @@ def exercise_losses(histories: Sequence[Mapping[str, np.ndarray]], titles: Seque
         fig.update_xaxes(title=dict(text="epoch"), row=1, col=col)
     fig.update_yaxes(type="log")
     fig.update_yaxes(title=dict(text="loss"), row=1, col=1)
-    fig.update_layout(height=height, legend=LEGEND_BELOW, margin=dict(t=40, b=100))
+    fig.update_layout(height=height, margin=dict(t=40))
+    _legend_below(fig, rows=1)
     fig.update_annotations(font=dict(size=style.FONT_SIZE - 1))
     return fig
 
@@ -263,5 +285,5 @@ def sweep_curve(x: Sequence[float], train: np.ndarray, val: np.ndarray, *, title
                                          line=dict(color="#1A1A1A", width=1))))
     fig.update_xaxes(title=dict(text=x_title), type="log" if log_x else "linear")
     fig.update_yaxes(title=dict(text="final loss (MSE)"), type="log")
-    fig.update_layout(legend=LEGEND_BELOW, margin=dict(b=110))
+    _legend_below(fig, rows=3)
     return fig
