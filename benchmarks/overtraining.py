@@ -42,7 +42,7 @@ def main() -> None:
         of.fit_capacity(p, which)
     capacities = _timed(lambda: [of.fit_capacity(p, w) for w in of.CAPACITIES])
     point = _timed(lambda: ot.rate_point(p, "l2", 1e-3, 0))
-    n_sweep = (len(ot.SWEEP_RATES) + len(ot.SWEEP_WIDTHS)) * ot.SweepParams().seeds
+    n_sweep = (len(ot.SWEEP_RATES["l2"]) + len(ot.SWEEP_WIDTHS)) * ot.SweepParams().seeds
     result = {
         "exercise_four_runs_s": round(warm, 2),
         "exercise_four_runs_first_s": round(first, 2),

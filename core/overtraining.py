@@ -131,9 +131,28 @@ def run_all(p: ExerciseParams, on_progress: Callable[[int, int], None] | None = 
 # Sweeps over the 1-D problem
 # ----------------------------------------------------------------------------------------
 
-SWEEP_RATES = (1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1)
+#: Rates swept per penalty, each reaching past the rate where the fit collapses.
+SWEEP_RATES = {"l2": (1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1),
+               "l1": (1e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0)}
 SWEEP_WIDTHS = (1, 2, 4, 8, 16, 32, 64)
 SWEEP_KINDS = {"l2": "L2 rate λ₂", "l1": "L1 rate λ₁"}
+#: What the default sweeps show (three seeds, the page's default data and large network;
+#: checked by tests/test_overtraining.py for L2 and the model size).
+SWEEP_ANSWERS = {
+    "l2": "Against the L2 rate the validation loss traces a U: at the smallest rates the "
+          "large network overfits (the lowest training loss, a high validation loss), the "
+          "validation loss is lowest and flat from about 3·10⁻⁴ to 10⁻², and from 0.03 on the "
+          "penalty flattens the fit and both losses shoot up (underfitting). The training "
+          "loss only grows with the rate.",
+    "l1": "Against the L1 rate the validation loss falls slowly up to 0.1 (more weights "
+          "exactly 0, less overfitting) and then jumps: from 0.3 on every weight is 0 and the "
+          "network answers a constant. The best rate sits right before that cliff.",
+}
+SIZE_ANSWER = (
+    "Against the model size (no regularisation) one unit per layer underfits: both losses "
+    "stay high. A few units per layer give the lowest validation loss; the widest networks "
+    "reach the lowest training loss but a higher validation loss (overfitting), and their "
+    "seeds disagree most.")
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ with tabs[0]:
         fits = {w: fit_of(p, p.capacity(w)) for w in of.CAPACITIES}
         titles = {w: f"{of.CAPACITY_LABELS[w]} ({len(p.capacity(w))}×{p.capacity(w)[0]})"
                   for w in of.CAPACITIES}
-        left, right = st.columns([2, 1])
+        left, right = st.columns([1.75, 1])
         layout.chart(fig.capacity_fits(split, fits, titles), f"{PAGE}.fits", left)
         shown = fits[p.curves_of]
         layout.chart(fig.loss_curves(shown, title=f"Loss: {of.CAPACITY_LABELS[p.curves_of]}"),
@@ -107,10 +107,10 @@ with tabs[1]:
         with right:
             n = plain.kernel_weights().size
             a, b = st.columns(2)
-            a.metric("exact zeros", f"{regd.exact_zeros} / {n}",
+            a.metric("exact zeros", regd.exact_zeros,
                      delta=regd.exact_zeros - plain.exact_zeros, delta_color="off",
-                     help="kernel weights that are exactly 0.0 with the regularisation "
-                          "(the delta is against the run without)")
+                     help=f"kernel weights (of {n}) that are exactly 0.0 with the "
+                          "regularisation; the delta is against the run without")
             shrink = regd.weight_norm - plain.weight_norm
             b.metric("‖W‖₂", f"{regd.weight_norm:.2f}", delta=f"{shrink:+.2f}",
                      delta_color="off", help="norm of all kernel weights; delta against "
@@ -188,7 +188,7 @@ with tabs[2]:
                 "The lecture's TensorFlow Playground task: the checkerboard (XOR) data with "
                 "50 % noise, a deep ReLU network (5 hidden layers of 6), learning rate 0.03, "
                 "batch size 10, 1000 epochs; then a low and a high L2 rate; then L1. One click "
-                "trains all four (each about a second on a free server).")
+                "trains all four, one after the other.")
         layout.explain(f"**What to notice.** {ot.ANSWER}")
 
 with tabs[3]:
@@ -199,20 +199,21 @@ with tabs[3]:
         sw = state.current(ot.SweepParams, PAGE)
         key = (p.run_key(), p.capacity(p.regularised), p.large_layers, sw)
         sweeps = st.session_state.setdefault(f"{PAGE}.sweeps", {})
+        rate_values = ot.SWEEP_RATES[sw.penalty]
         if key not in sweeps and st.button("Run the sweeps", type="primary"):
-            total = (len(ot.SWEEP_RATES) + len(ot.SWEEP_WIDTHS)) * sw.seeds
+            total = (len(rate_values) + len(ot.SWEEP_WIDTHS)) * sw.seeds
             bar = st.progress(0.0, text="Training…")
 
             def progress(offset: int):
                 return lambda done, _: bar.progress((offset + done) / total,
                                                     text=f"{offset + done} of {total} runs")
 
-            rates = ot.sweep(ot.SWEEP_RATES, sw.seeds,
+            rates = ot.sweep(rate_values, sw.seeds,
                              lambda r, s: rate_point(p.run_key(), sw.penalty, r, s),
                              progress(0))
             sizes = ot.sweep(ot.SWEEP_WIDTHS, sw.seeds,
                              lambda w, s: size_point(p.run_key(), int(w), s),
-                             progress(len(ot.SWEEP_RATES) * sw.seeds))
+                             progress(len(rate_values) * sw.seeds))
             sweeps[key] = (rates, sizes)
             bar.empty()
         if key in sweeps:
@@ -227,12 +228,14 @@ with tabs[3]:
                 sizes.values, sizes.train, sizes.val, log_x=True,
                 x_title=f"units per layer ({p.large_layers} layers)",
                 title="Against the model size"), f"{PAGE}.sweep_size", right)
-            layout.explain(f"**What to notice.** {ot.SWEEP_ANSWER}")
+            layout.explain(f"**What to notice.** {ot.SWEEP_ANSWERS[sw.penalty]} "
+                           f"{ot.SIZE_ANSWER}")
         else:
             st.markdown(
                 f"Each point trains the 1-D network of tabs 1–2 from {sw.seeds} seeds and "
-                "records the final training and validation loss: first at rates from 10⁻⁵ "
-                "to 0.1, then without regularisation at widths from 1 to 64 units per layer.")
+                "records the final training and validation loss: first at rates from "
+                f"{rate_values[0]:g} to {rate_values[-1]:g}, then without regularisation at "
+                "widths from 1 to 64 units per layer.")
 
 state.write_url(state.current(of.OverfitParams, PAGE), state.current(ot.ExerciseParams, PAGE),
                 state.current(ot.SweepParams, PAGE))

@@ -121,7 +121,36 @@ def test_sweep_figure_marks_the_best_mean_and_shows_every_seed():
 
 
 def test_rate_point_is_the_regularised_run_at_that_rate():
-    p = of.OverfitParams(epochs=250, regularised="right", l2_rate=0.0)
+    p = of.OverfitParams(epochs=200, regularised="right", l2_rate=0.0)
     train, val = ot.rate_point(p, "l1", 1e-3, 2)
     fit = of.train_fit(p, p.capacity("right"), of.Regularisation(l1_rate=1e-3), seed=2)
     assert (train, val) == (fit.final_train_loss, fit.final_val_loss)
+
+
+@pytest.fixture(scope="module")
+def default_sweeps() -> tuple[ot.Sweep, ot.Sweep]:
+    p, seeds = of.OverfitParams(), ot.SweepParams().seeds
+    rates = ot.sweep(ot.SWEEP_RATES["l2"], seeds, lambda r, s: ot.rate_point(p, "l2", r, s))
+    sizes = ot.sweep(ot.SWEEP_WIDTHS, seeds, lambda w, s: ot.size_point(p, int(w), s))
+    return rates, sizes
+
+
+def test_validation_loss_against_the_l2_rate_is_a_u(default_sweeps):
+    rates, _ = default_sweeps
+    val, train = rates.val.mean(axis=1), rates.train.mean(axis=1)
+    assert 1e-4 < rates.best < 0.03  # inside the swept range, not at an end
+    assert val[0] > 1.3 * val.min()  # the smallest rate overfits
+    assert val[-1] > 3 * val.min() and val[-2] > 2 * val.min()  # the largest ones underfit
+    assert train[-1] > 5 * train[0]  # the training loss only grows with the rate
+    assert np.all(np.diff(train) > -0.005)
+
+
+def test_validation_loss_against_the_model_size_is_a_u(default_sweeps):
+    _, sizes = default_sweeps
+    val, train = sizes.val.mean(axis=1), sizes.train.mean(axis=1)
+    assert sizes.best in (2, 4, 8, 16)
+    assert val[0] > 2 * val.min() and train[0] > 3 * train.min()  # one unit underfits
+    assert max(val[-2:]) > 1.3 * val.min()  # the widest overfit ...
+    assert train[-1] < train[list(sizes.values).index(sizes.best)]  # ... with a lower training loss
+    spread = sizes.val.std(axis=1)
+    assert max(spread[-2:]) > spread[list(sizes.values).index(sizes.best)]

@@ -28,12 +28,16 @@ PLAIN_DASH = "dot"
 LEGEND_ROW_PX, X_AXIS_PX = 28, 62
 
 
-def _legend_below(fig: go.Figure, rows: int) -> None:
+def _legend_below(fig: go.Figure, rows: int, per_row: int | None = None) -> None:
     """A horizontal legend at the bottom edge of the figure, under the x axis' title (the
-    margin grows by ``rows`` legend rows), so it never covers a title, a label or the data."""
-    fig.update_layout(legend=dict(orientation="h", x=0.5, xanchor="center", yref="container",
-                                  y=0.0, yanchor="bottom"),
-                      margin=dict(b=X_AXIS_PX + rows * LEGEND_ROW_PX))
+    margin grows by ``rows`` legend rows), so it never covers a title, a label or the data;
+    ``per_row`` entries share a row in equal columns."""
+    legend = dict(orientation="h", x=0.5, xanchor="center", yref="container", y=0.0,
+                  yanchor="bottom")
+    if per_row:
+        legend.update(x=0.0, xanchor="left", entrywidth=1.0 / per_row,
+                      entrywidthmode="fraction")
+    fig.update_layout(legend=legend, margin=dict(b=X_AXIS_PX + rows * LEGEND_ROW_PX))
 
 
 def _points(split: of.Split, *, show_legend: bool) -> list[go.Scatter]:
@@ -58,7 +62,7 @@ def _y_range(split: of.Split) -> list[float]:
 
 
 def capacity_fits(split: of.Split, fits: Mapping[str, of.Fit], titles: Mapping[str, str],
-                  *, height: int = 400) -> go.Figure:
+                  *, height: int = 380) -> go.Figure:
     """Model vs truth for each capacity, side by side: the truth, the three parts of the data
     in their marker styles, and the trained network's curve."""
     names = list(fits)
@@ -85,10 +89,16 @@ def capacity_fits(split: of.Split, fits: Mapping[str, of.Fit], titles: Mapping[s
     return fig
 
 
-def _log_range(*series: np.ndarray) -> list[float]:
+def _log_axis(*series: np.ndarray) -> dict:
+    """A log y axis around the positive values: ticks at powers of ten when it spans more
+    than a decade (Plotly's 2 and 5 in between repeat for every decade and read ambiguously
+    from afar)."""
     values = np.concatenate([s[np.isfinite(s) & (s > 0)] for s in series])
-    lo, hi = float(values.min()), float(values.max())
-    return [np.log10(lo) - 0.1, np.log10(hi) + 0.1]
+    lo, hi = np.log10(float(values.min())) - 0.1, np.log10(float(values.max())) + 0.1
+    axis = dict(type="log", range=[lo, hi])
+    if hi - lo > 1.2:
+        axis.update(dtick=1, tickformat="~g")
+    return axis
 
 
 def _mark_minimum(fig: go.Figure, fit: of.Fit, *, name: str, text: str | None) -> None:
@@ -110,7 +120,7 @@ def _mark_minimum(fig: go.Figure, fit: of.Fit, *, name: str, text: str | None) -
                            font=dict(color=style.VERMILLION, size=style.FONT_SIZE - 2))
 
 
-def loss_curves(fit: of.Fit, *, title: str, height: int = 400) -> go.Figure:
+def loss_curves(fit: of.Fit, *, title: str, height: int = 380) -> go.Figure:
     """Training and validation loss per epoch on a log scale, the validation minimum marked
     where overtraining starts (if the validation loss rises after it)."""
     fig = style.figure(title, height=height)
@@ -124,8 +134,7 @@ def loss_curves(fit: of.Fit, *, title: str, height: int = 400) -> go.Figure:
     _mark_minimum(fig, fit, name="val. minimum",
                   text=OVERTRAINING_NOTE if rises else None)
     fig.update_xaxes(title=dict(text="epoch"))
-    fig.update_yaxes(title=dict(text="loss (MSE)"), type="log",
-                     range=_log_range(h["loss"], h["val_loss"]))
+    fig.update_yaxes(title=dict(text="loss (MSE)"), **_log_axis(h["loss"], h["val_loss"]))
     # Top right: by the late epochs the curves have fallen far below the first epochs' loss.
     fig.update_layout(legend=dict(x=0.99, xanchor="right", y=0.99, yanchor="top"))
     return fig
@@ -148,7 +157,7 @@ def comparison_fits(split: of.Split, plain: of.Fit, regularised: of.Fit, *, labe
                              line=dict(color=style.GREEN, width=3.5)))
     fig.update_xaxes(title=dict(text="x"), range=[-of.X_RANGE, of.X_RANGE])
     fig.update_yaxes(title=dict(text="y"), range=_y_range(split))
-    _legend_below(fig, rows=2)
+    _legend_below(fig, rows=3, per_row=2)
     return fig
 
 
@@ -162,15 +171,15 @@ def comparison_losses(plain: of.Fit, regularised: of.Fit, *, label: str,
         epochs = np.arange(1, len(h["loss"]) + 1)
         for key, part, color in (("loss", "training", style.TRAIN_COLOR),
                                  ("val_loss", "validation", style.VALIDATION_COLOR)):
-            fig.add_trace(go.Scatter(x=epochs, y=h[key], mode="lines", name=f"{part}, {run}",
+            fig.add_trace(go.Scatter(x=epochs, y=h[key], mode="lines", name=f"{part} · {run}",
                                      line=dict(color=color, dash=dash)))
             series.append(h[key])
-    _mark_minimum(fig, plain, name="minimum, without", text=None)
-    _mark_minimum(fig, regularised, name=f"minimum, {label}", text=None)
+    _mark_minimum(fig, plain, name="min · without", text=None)
+    _mark_minimum(fig, regularised, name=f"min · {label}", text=None)
     fig.data[-1].marker.color = style.GREEN
     fig.update_xaxes(title=dict(text="epoch"))
-    fig.update_yaxes(title=dict(text="loss (MSE)"), type="log", range=_log_range(*series))
-    _legend_below(fig, rows=3)
+    fig.update_yaxes(title=dict(text="loss (MSE)"), **_log_axis(*series))
+    _legend_below(fig, rows=3, per_row=2)
     return fig
 
 
@@ -185,7 +194,8 @@ def weight_histogram(plain: of.Fit, regularised: of.Fit, *, label: str,
                                marker=dict(color=style.GREY), opacity=0.6))
     fig.add_trace(go.Histogram(x=np.clip(b, -top, top), xbins=bins, name=label,
                                marker=dict(color=style.GREEN), opacity=0.75))
-    fig.update_layout(barmode="overlay", legend=dict(x=0.99, xanchor="right", y=0.99))
+    fig.update_layout(barmode="overlay")
+    _legend_below(fig, rows=1)
     fig.update_xaxes(title=dict(text="weight w"))
     fig.update_yaxes(title=dict(text="count"), type="log")
     return fig
