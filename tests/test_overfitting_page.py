@@ -9,6 +9,9 @@ from conftest import open_page, problems
 
 PATH = "pages/overfitting.py"
 TAB = "overfitting.tab"
+#: A cold first run imports TensorFlow and compiles three trainers: on a busy shared machine
+#: that takes longer than the helper's default.
+TIMEOUT = 400
 
 
 def _specs(at) -> list[dict]:
@@ -35,7 +38,7 @@ def _open_tab(at, label: str):
 
 
 def test_defaults_show_three_capacities_and_the_loss_curves():
-    at = open_page(PATH)
+    at = open_page(PATH, timeout=TIMEOUT)
     assert not problems(at)
     titles = _titles(at)
     assert len(at.get("plotly_chart")) == 2
@@ -46,7 +49,7 @@ def test_defaults_show_three_capacities_and_the_loss_curves():
 
 
 def test_a_capacity_change_retrains_and_updates_the_link():
-    at = open_page(PATH)
+    at = open_page(PATH, timeout=TIMEOUT)
     at.slider(key="overfitting.large_width").set_value(8).run()
     assert not problems(at)
     assert "too large (3×8)" in _titles(at)
@@ -58,7 +61,7 @@ def test_a_capacity_change_retrains_and_updates_the_link():
 
 def test_a_mangled_link_loads_the_defaults_with_a_message():
     at = open_page(PATH, {"n_points": "many", "l2_rate": "7", "truth": "<b>x</b>",
-                          "bogus": "1", "ex_layers": "99"})
+                          "bogus": "1", "ex_layers": "99"}, timeout=TIMEOUT)
     assert not problems(at)
     [note] = [w.value for w in at.warning if "could not use" in w.value]
     for name in ("n_points", "l2_rate", "truth", "bogus", "ex_layers"):
@@ -68,7 +71,8 @@ def test_a_mangled_link_loads_the_defaults_with_a_message():
 
 
 def test_a_link_pins_the_regularisation_tab():
-    at = open_page(PATH, {"l2_rate": "0", "l1_rate": "0.01", "regularised": "large"})
+    at = open_page(PATH, {"l2_rate": "0", "l1_rate": "0.01", "regularised": "large"},
+                   timeout=TIMEOUT)
     _open_tab(at, "2 · Regularisation")
     assert not problems(at)
     assert len(at.get("plotly_chart")) == 3  # fit, both loss curves, weight histogram
@@ -78,7 +82,7 @@ def test_a_link_pins_the_regularisation_tab():
 
 
 def test_one_click_trains_the_four_exercise_runs():
-    at = open_page(PATH, {"ex_epochs": "250"})
+    at = open_page(PATH, {"ex_epochs": "250"}, timeout=TIMEOUT)
     _open_tab(at, "3 · Overtraining exercise")
     assert not at.get("plotly_chart")  # behind the button
     [button] = [b for b in at.button if b.label == "Train the four runs"]
@@ -91,7 +95,7 @@ def test_one_click_trains_the_four_exercise_runs():
 
 
 def test_the_sweeps_run_behind_a_button_and_mark_the_best_value():
-    at = open_page(PATH, {"seeds": "2", "epochs": "200"})
+    at = open_page(PATH, {"seeds": "2", "epochs": "200"}, timeout=TIMEOUT)
     _open_tab(at, "4 · Sweeps")
     [button] = [b for b in at.button if b.label == "Run the sweeps"]
     button.click().run(timeout=900)

@@ -208,7 +208,7 @@ def weight_histogram(plain: of.Fit, regularised: of.Fit, *, label: str,
 
 def exercise_maps(axis: np.ndarray, outputs: Sequence[np.ndarray], titles: Sequence[str],
                   train: tuple[np.ndarray, np.ndarray], test: tuple[np.ndarray, np.ndarray],
-                  *, height: int = 380) -> go.Figure:
+                  *, height: int = 330) -> go.Figure:
     """Each run's output over the plane (tanh output: −1 blue … +1 orange) with the training
     points (filled) and the test points (open), side by side."""
     n = len(outputs)
@@ -234,10 +234,10 @@ def exercise_maps(axis: np.ndarray, outputs: Sequence[np.ndarray], titles: Seque
                     legendgroup=f"{k}{test_part}", showlegend=col == 1, hoverinfo="skip"),
                     row=1, col=col)
         lo, hi = float(axis[0]), float(axis[-1])
-        fig.update_xaxes(range=[lo, hi], showticklabels=False, row=1, col=col)
-        anchor = "x" if col == 1 else f"x{col}"
-        fig.update_yaxes(range=[lo, hi], showticklabels=False, scaleanchor=anchor,
-                         row=1, col=col)
+        bare = dict(range=[lo, hi], showticklabels=False, ticks="", showgrid=False,
+                    zeroline=False, constrain="domain")
+        fig.update_xaxes(**bare, row=1, col=col)
+        fig.update_yaxes(**bare, scaleanchor="x" if col == 1 else f"x{col}", row=1, col=col)
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=40))
     _legend_below(fig, rows=1)
     fig.update_layout(margin=dict(b=LEGEND_ROW_PX + 10))  # no x axis titles here
@@ -258,8 +258,10 @@ def exercise_losses(histories: Sequence[Mapping[str, np.ndarray]], titles: Seque
             fig.add_trace(go.Scatter(x=epochs, y=h[key], mode="lines", name=name,
                                      legendgroup=name, showlegend=col == 1,
                                      line=dict(color=color, width=2.5)), row=1, col=col)
-        fig.update_xaxes(title=dict(text="epoch"), row=1, col=col)
-    fig.update_yaxes(type="log")
+        # Three upright ticks per panel: a narrow panel has no room for more.
+        fig.update_xaxes(title=dict(text="epoch"), nticks=3, tickangle=0, row=1, col=col)
+    series = [h[k] for h in histories for k in ("loss", "val_loss")]
+    fig.update_yaxes(**_log_axis(*series))
     fig.update_yaxes(title=dict(text="loss"), row=1, col=1)
     fig.update_layout(height=height, margin=dict(t=40))
     _legend_below(fig, rows=1)
