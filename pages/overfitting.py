@@ -137,13 +137,15 @@ with tabs[1]:
         layout.explain(
             "**What to notice.** L2 pulls every weight toward 0 in proportion to its size: "
             "the histogram narrows, ‖W‖₂ drops, and the curve becomes smoother, so the "
-            "validation loss no longer climbs. L1 subtracts the same amount from every "
-            "weight and stops at 0: weights that do not pay for themselves become exactly "
-            "0 (the count above), a sparse network. Both together are ElasticNet. Too large "
+            "validation loss climbs far less after its minimum. L1 subtracts the same "
+            "amount from every weight and stops at 0: weights that do not pay for "
+            "themselves become exactly 0 (the count above), a sparse network. Both together "
+            "are ElasticNet. Too large "
             "a rate flattens the fit: underfitting again. Dropout switches off a random "
             "share of hidden units in every training step only; the validation loss is "
-            "computed with every unit on (scaled as Keras does), so its curve is the "
-            "network that would be used.")
+            "computed with every unit on (Keras scales the kept units by 1/(1−p) while "
+            "training, so nothing needs rescaling then), so its curve is the network that "
+            "would be used.")
 
 with tabs[2]:
     if tabs[2].open:

@@ -126,10 +126,30 @@ def _large(reg: of.Regularisation) -> of.Fit:
 def test_large_l2_rate_drives_the_weight_norm_toward_zero(fits):
     plain = fits["large"].weight_norm
     small = _large(of.Regularisation(l2_rate=1e-3)).weight_norm
-    large = _large(of.Regularisation(l2_rate=0.1)).weight_norm
-    assert large < 0.01 * plain
-    assert large < small < plain
-    assert large < 0.1
+    heavy = _large(of.Regularisation(l2_rate=0.1))
+    assert heavy.weight_norm < 0.01 * plain
+    assert heavy.weight_norm < small < plain
+    assert heavy.weight_norm < 0.1
+    # "Too large a rate flattens the fit": underfitting, a nearly constant curve.
+    assert heavy.final_train_loss > 3 * fits["large"].final_train_loss
+    assert np.ptp(heavy.y_curve) < 0.2 * np.ptp(fits["large"].y_curve)
+
+
+def test_the_default_l2_run_does_what_the_page_says():
+    c = of.compare(P)  # the regularisation tab's default: the large net with L2 = 1e-3
+    assert c.plain.regularisation == of.NONE and c.regularised.regularisation.l2_rate == 1e-3
+    assert c.regularised.weight_norm < 0.5 * c.plain.weight_norm  # ‖W‖₂ drops
+    assert np.std(c.regularised.kernel_weights()) < np.std(c.plain.kernel_weights())
+    assert c.regularised.final_val_loss < c.plain.final_val_loss
+    # ... and its validation loss climbs far less after its minimum than the plain one's.
+    def rise(f: of.Fit) -> float:
+        return f.final_val_loss / f.min_val_loss - 1
+
+    assert rise(c.regularised) < 0.5 * rise(c.plain)
+    # Smoother: the curve's summed squared second differences (its bending) are smaller.
+    bend = {k: np.sum(np.diff(f.y_curve, 2) ** 2) for k, f in (("plain", c.plain),
+                                                             ("l2", c.regularised))}
+    assert bend["l2"] < bend["plain"]
 
 
 def test_l1_gives_exact_zeros_and_more_as_the_rate_grows(fits):
