@@ -230,7 +230,8 @@ with tabs[3]:
                 sizes.values, sizes.train, sizes.val, log_x=True,
                 x_title=f"units per layer ({p.large_layers} layers)",
                 title="Against the model size"), f"{PAGE}.sweep_size", right)
-            layout.explain(f"**What to notice.** {ot.SWEEP_ANSWERS[sw.penalty]} "
+            layout.explain("**What to notice** (with the default settings). "
+                           f"{ot.SWEEP_ANSWERS[sw.penalty]} "
                            f"{ot.SIZE_ANSWER}")
         else:
             st.markdown(

@@ -295,7 +295,8 @@ def sweep_curve(x: Sequence[float], train: np.ndarray, val: np.ndarray, *, title
                              name=f"best: {xs[best]:g}",
                              marker=dict(symbol="star", size=22, color=style.VERMILLION,
                                          line=dict(color="#1A1A1A", width=1))))
-    fig.update_xaxes(title=dict(text=x_title), type="log" if log_x else "linear")
-    fig.update_yaxes(title=dict(text="final loss (MSE)"), type="log")
-    _legend_below(fig, rows=3)
+    x_axis = dict(type="log", dtick=1, exponentformat="power") if log_x else {}
+    fig.update_xaxes(title=dict(text=x_title), **x_axis)
+    fig.update_yaxes(title=dict(text="final loss (MSE)"), **_log_axis(train, val))
+    _legend_below(fig, rows=3, per_row=2)
     return fig
