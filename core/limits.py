@@ -55,3 +55,9 @@ PLAYGROUND_MAX_BATCH = 64
 PLAYGROUND_MAX_STEPS = 100_000
 #: Optimisation steps one gradient-descent run may take.
 GRADIENT_DESCENT_MAX_STEPS = 10_000
+#: The overfitting page's 1-D networks (core.overfitting): depth and width of each capacity,
+#: epochs and points of a run (three runs make its default view).
+OVERFITTING_MAX_LAYERS = 4
+OVERFITTING_MAX_UNITS = 64
+OVERFITTING_MAX_EPOCHS = 3000
+OVERFITTING_MAX_POINTS = 200

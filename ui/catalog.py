@@ -57,6 +57,13 @@ PAGES: tuple[PageInfo, ...] = (
              "paths replayed step by step, f per step, divergence when the rate is pushed, "
              "and the quadratic theory of which rates converge.",
              warm_up="core.optimiser_paths:warm_up"),
+    PageInfo("pages/overfitting.py", "Overfitting", ":material/ssid_chart:",
+             "Training in practice", "Generalisation: under- and overfitting, regularisation",
+             "Model vs truth for a network too small, about right and too large; training, "
+             "validation and test points; the validation minimum where overtraining starts; "
+             "L2, L1, dropout and early stopping against the plain run; the lecture's 2-D "
+             "overtraining exercise; sweeps over the rate and the model size.",
+             warm_up="core.overtraining:warm_up"),
     PageInfo("pages/playground.py", "Playground", ":material/scatter_plot:", "Hands-on",
              "Hands-on with TensorFlow Playground",
              "TensorFlow Playground on Keras: its data, features, networks and pictures, plus "
