@@ -37,7 +37,7 @@ layout.header("Activations and initialisation",
               r"h = \sigma(Wx + b)")
 loaded = {cls: state.load(cls, PAGE, others=[o for o in ALL if o is not cls]) for cls in ALL}
 state.show_notes(PAGE)
-functions_tab, init_tab = st.tabs(TABS, key=f"{PAGE}.tab", on_change="rerun")
+functions_tab, init_tab = layout.lazy_tabs(TABS, PAGE)
 params = dict(loaded)
 
 
@@ -247,7 +247,7 @@ if functions_tab.open:
     with functions_tab:
         # Three views, each with its controls and figures on the first screen; only the
         # open one runs.
-        views = st.tabs(SUBTABS, key=f"{PAGE}.view", on_change="rerun")
+        views = layout.lazy_tabs(SUBTABS, PAGE, "subtab")
         for view, draw in zip(views, (functions_view, neuron_view, stack_view)):
             if view.open:
                 with view:

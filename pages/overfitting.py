@@ -41,8 +41,8 @@ def control_row(cls, names, **kwargs):
 
 truth_labels = {"truth": {"labels": {k: t.label for k, t in of.TRUTHS.items()}}}
 which_labels = {"labels": of.CAPACITY_LABELS}
-tabs = st.tabs(["1 · Model vs truth", "2 · Regularisation", "3 · Overtraining exercise",
-                "4 · Sweeps"], key=f"{PAGE}.tab", on_change="rerun")
+tabs = layout.lazy_tabs(["1 · Model vs truth", "2 · Regularisation",
+                         "3 · Overtraining exercise", "4 · Sweeps"], PAGE)
 
 with tabs[0]:
     if tabs[0].open:

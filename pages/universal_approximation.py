@@ -298,8 +298,8 @@ except E.ExpressionError as err:
 if params is not None:
     run = train(params)
     fit_view(params, run)
-    tabs = st.tabs(["What to notice", "Unit by unit", "By hand", "Width", "Shallow vs deep"],
-                   key=f"{PAGE}.tab", on_change="rerun")
+    tabs = layout.lazy_tabs(["What to notice", "Unit by unit", "By hand", "Width",
+                             "Shallow vs deep"], PAGE)
     with tabs[0]:
         notice_tab(params, run)
     if tabs[1].open:

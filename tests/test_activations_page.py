@@ -9,7 +9,7 @@ from conftest import open_page, problems
 
 PAGE = "pages/activations.py"
 TAB = "activations.tab"
-VIEW = "activations.view"
+VIEW = "activations.subtab"
 INIT_TAB = "2 · Initialisation"
 
 
@@ -18,7 +18,7 @@ def _titles(at) -> list[str]:
     for chart in at.get("plotly_chart"):
         layout = json.loads(chart.proto.spec)["layout"]
         titles.append(layout.get("title", {}).get("text", ""))
-    return titles
+    return [t.replace("<br>", " ") for t in titles]  # the style wraps long titles
 
 
 def _array(value) -> np.ndarray:

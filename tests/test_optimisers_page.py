@@ -20,7 +20,8 @@ def specs(at) -> list[dict]:
 
 
 def titles(at) -> list[str]:
-    return [s["layout"].get("title", {}).get("text", "") for s in specs(at)]
+    return [s["layout"].get("title", {}).get("text", "").replace("<br>", " ")  # wrapped titles
+            for s in specs(at)]
 
 
 def query(at, key: str) -> str:

@@ -24,7 +24,7 @@ def _titles(at) -> list[str]:
         layout = spec["layout"]
         out.append(layout.get("title", {}).get("text", ""))
         out += [a.get("text", "") for a in layout.get("annotations", [])]
-    return out
+    return [t.replace("<br>", " ") for t in out]  # the style wraps long titles
 
 
 def _query(at, key: str) -> str:

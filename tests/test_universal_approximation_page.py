@@ -19,7 +19,7 @@ def _titles(at) -> list[str]:
     for chart in at.get("plotly_chart"):
         title = json.loads(chart.proto.spec)["layout"].get("title", {})
         out.append(title.get("text", "") if isinstance(title, dict) else str(title))
-    return out
+    return [t.replace("<br>", " ") for t in out]  # the style wraps long titles
 
 
 def _query(at, name: str) -> str:

@@ -11,7 +11,8 @@ def _chart_titles(at) -> str:
     titles = []
     for chart in at.get("plotly_chart"):
         title = json.loads(chart.proto.spec)["layout"].get("title", {})
-        titles.append(title.get("text", "") if isinstance(title, dict) else str(title))
+        text = title.get("text", "") if isinstance(title, dict) else str(title)
+        titles.append(text.replace("<br>", " "))  # the style wraps long titles
     return " | ".join(titles)
 
 

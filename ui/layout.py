@@ -138,37 +138,40 @@ def start_warm_up(targets: tuple[str, ...]) -> threading.Thread | None:
 
 def tabs(page: str, views: dict[str, Callable[[], None]]) -> None:
     """The page's tabs, lazy: ``views`` maps each tab's label to the function that draws it,
-    and only the open tab's function runs, so a page computes and sends one view, not all.
-
-    The open tab is part of the link (``?tab=3``; the first tab needs none), so a slide can
-    point at exactly the view the lecturer shows."""
-    labels = list(views)
-    key = f"{page}.tab"
-    if key not in st.session_state:
-        st.session_state[key] = labels[_tab_from_link(len(labels))]
-    containers = st.tabs(labels, key=key, on_change="rerun")
-    number = 1
-    for i, (tab, view) in enumerate(zip(containers, views.values())):
+    and only the open tab's function runs, so a page computes and sends one view, not all."""
+    for tab, view in zip(lazy_tabs(list(views), page), views.values()):
         if tab.open:
-            number = i + 1
             with tab:
                 view()
+
+
+def lazy_tabs(labels: list[str], page: str, name: str = "tab") -> list[Any]:
+    """Streamlit's lazy tabs (each container's ``.open`` says whether to draw it), with the
+    open tab in the link: ``?tab=3`` opens the third (the first needs none), so a slide can
+    point at exactly the view the lecturer shows. ``name`` is the link's key, for a second
+    row of tabs inside a tab (``subtab``)."""
+    key = f"{page}.{name}"
+    if key not in st.session_state:
+        st.session_state[key] = labels[_tab_from_link(len(labels), name)]
+    containers = st.tabs(labels, key=key, on_change="rerun")
+    number = next((i for i, tab in enumerate(containers) if tab.open), 0) + 1
     if number > 1:
-        if st.query_params.get("tab") != str(number):
-            st.query_params["tab"] = str(number)
-    elif "tab" in st.query_params:
-        del st.query_params["tab"]
+        if st.query_params.get(name) != str(number):
+            st.query_params[name] = str(number)
+    elif name in st.query_params:
+        del st.query_params[name]
+    return containers
 
 
-def _tab_from_link(count: int) -> int:
+def _tab_from_link(count: int, name: str) -> int:
     """The tab a link asks for (0-based); a value that names no tab is reported and ignored."""
-    raw = st.query_params.get("tab", "1").strip()
+    raw = st.query_params.get(name, "1").strip()
     if raw.isdigit() and 1 <= int(raw) <= count:
         return int(raw) - 1
     from ui.state import plain
 
-    st.warning(f"This link asked for tab {plain(raw[:40])}; this page has tabs 1 to {count}, "
-               "so it opens on the first.")
+    st.warning(f"This link asked for {name} {plain(raw[:40])}; this page has tabs 1 to "
+               f"{count} there, so it opens on the first.")
     return 0
 
 

@@ -20,7 +20,7 @@ from core.params import Params
 P = TypeVar("P", bound=Params)
 
 #: Query keys that are not parameters of a demo (read by the page furniture).
-RESERVED_KEYS = ("hide", "present", "tab")
+RESERVED_KEYS = ("hide", "present", "tab", "subtab")
 
 
 def widget_key(page: str, name: str) -> str:
