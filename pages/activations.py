@@ -42,13 +42,15 @@ params = dict(loaded)
 
 
 def functions_view() -> None:
-    top = st.columns([5.4, 1.1, 1.7], vertical_alignment="bottom")
+    # The slider sits left of the "more" button: at the tab's right edge its thumb sticks out
+    # of the tab by a few pixels.
+    top = st.columns([5.4, 1.7, 1.1], vertical_alignment="bottom")
     control(CP, "activations", top[0], labels=PILLS)
+    control(CP, "threshold", top[1])
     if "more" not in state.hidden_controls():
-        with top[1].popover("more", width="stretch",
+        with top[2].popover("more", width="stretch",
                             help=f"{len(A.MORE)} more Keras activations to overlay"):
             control(CP, "more", st, labels=PILLS)
-    control(CP, "threshold", top[2])
     cp = params[CP] = state.current(CP, PAGE)
     c = curves(cp.names, cp.threshold)
     left, right = st.columns(2)

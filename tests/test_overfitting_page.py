@@ -43,7 +43,7 @@ def test_defaults_show_three_capacities_and_the_loss_curves():
     titles = _titles(at)
     assert len(at.get("plotly_chart")) == 2
     assert {"too small (1×1)", "about right (1×6)", "too large (3×64)"} <= set(titles)
-    assert "overtraining<br>starts here" in titles
+    assert "overtraining starts here" in titles
     assert any("about right" in i.value and "test loss" in i.value for i in at.info)
     assert _query(at, "n_points") == "60" and _query(at, "large_width") == "64"
 
