@@ -51,8 +51,9 @@ OPTIMIZERS: dict[str, OptimizerInfo] = {
                       r"\Delta\theta = -\frac{\sqrt{E[\Delta\theta^2]+\epsilon}}"
                       r"{\sqrt{E[g^2]+\epsilon}}\, g", 1.0, "Adadelta", (("rho", 0.95),)),
         OptimizerInfo("rmsprop", "RMSprop (ρ 0.9)",
-                      r"E[g^2] \leftarrow 0.9\,E[g^2] + 0.1\,g^2,\quad"
-                      r" \theta \leftarrow \theta - \alpha\, g/\sqrt{E[g^2]+\epsilon}",
+                      r"\begin{gathered}E[g^2] \leftarrow 0.9\,E[g^2] + 0.1\,g^2 \\"
+                      r" \theta \leftarrow \theta - \alpha\, g/\sqrt{E[g^2]+\epsilon}"
+                      r"\end{gathered}",  # two lines: one is too wide for a narrow column
                       0.001, "RMSprop", (("rho", 0.9),)),
         OptimizerInfo("adam", "Adam (β₁ 0.9, β₂ 0.999)",
                       r"m \leftarrow \beta_1 m + (1-\beta_1) g,\; v \leftarrow \beta_2 v +"

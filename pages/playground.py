@@ -22,7 +22,17 @@ USER_FRAME = f"{PAGE}.user_frame"
 TRAIN_MORE = 250
 REGULARIZATION_LABELS = {"none": "none", "l1": "L1 (lasso)", "l2": "L2 (weight decay)"}
 ACTIVATION_LABELS = {k: a.label for k, a in activations.ACTIVATIONS.items()}
-INITIALIZER_LABELS = {k: i.label for k, i in initializers.INITIALIZERS.items()}
+#: Select boxes in the sidebar are narrow: short names there, the long form in their help.
+SHORT_INITIALIZERS = {"glorot_uniform": "Glorot uniform", "glorot_normal": "Glorot normal",
+                      "he_uniform": "He uniform", "he_normal": "He normal",
+                      "playground": "Playground", "small": "N(0, 0.01²)", "large": "N(0, 1)",
+                      "zeros": "zeros", "constant": "constant"}
+INITIALIZER_LABELS = {k: SHORT_INITIALIZERS.get(k, i.label)
+                      for k, i in initializers.INITIALIZERS.items()}
+INITIALIZER_HELP = "  \n".join(f"{SHORT_INITIALIZERS.get(k, i.label)}: {i.label}"
+                               for k, i in initializers.INITIALIZERS.items())
+SHORT_LOSSES = {"playground": "½ squared error", "cross_entropy": "cross-entropy"}
+LOSS_HELP = "  \n".join(f"{SHORT_LOSSES.get(k, v)}: {v}" for k, v in pg.LOSSES.items())
 OPTIMIZER_LABELS = {k: o.label for k, o in optimizers.OPTIMIZERS.items()}
 
 train = layout.cached(pg.run, max_entries=48)
@@ -99,14 +109,15 @@ def feature_controls(where) -> None:
 
 def training_controls(where) -> None:
     if st.session_state[key("problem")] == "classification":
-        control("loss", where, labels=pg.LOSSES)
+        control("loss", where, labels={k: SHORT_LOSSES.get(k, v) for k, v in pg.LOSSES.items()},
+                help=LOSS_HELP)
     control("optimizer", where, labels=OPTIMIZER_LABELS)
     left, right = where.columns(2)
     control("batch_size", left)
     control("epochs", right, help=pg.LIMITS_HELP)
     control("dropout", where, help="Drop probability after every hidden layer while "
                                    "training; off at test time.")
-    control("initializer", where, labels=INITIALIZER_LABELS)
+    control("initializer", where, labels=INITIALIZER_LABELS, help=INITIALIZER_HELP)
     share = f"{pg.VALIDATION_SHARE:.0%}"
     control("lr_schedule", where, help=f"Halve the learning rate when the validation loss "
                                        f"has not improved for {pg.PLATEAU_PATIENCE} epochs. "

@@ -120,8 +120,10 @@ def _font_sizes(node) -> list[float]:
 
 def test_a_line_only_contour_gets_a_legend_line():
     axis = np.linspace(0, 1, 5)
-    fig = fig_training.output_map(axis, np.linspace(0, 1, 25), np.zeros((2, 2)),
-                                  np.array([0, 1]), title="map")
+    fig = style.figure("map")
+    fig.add_trace(go.Contour(x=axis, y=axis, z=np.linspace(0, 1, 25).reshape(5, 5),
+                             contours=dict(coloring="lines", start=0.5, end=0.5, size=1),
+                             name="decision boundary", showscale=False))
     style.tidy(fig)
     contour = [t for t in fig.data if t.type == "contour"][0]
     proxies = [t for t in fig.data if t.type == "scatter" and t.name == "decision boundary"]

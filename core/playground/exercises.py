@@ -96,7 +96,7 @@ EXERCISES: tuple[Exercise, ...] = (
     ),
     Exercise(
         "overtraining", "3 · Overtraining",
-        (Step("deep ReLU net, 50 % noise, 20 % training data", _OVERFIT),
+        (Step("no regularisation", _OVERFIT),
          Step("L2, low rate 0.01", _OVERFIT.replace(regularization="l2",
                                                      regularization_rate=0.01)),
          Step("L2, high rate 0.1", _OVERFIT.replace(regularization="l2",
