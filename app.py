@@ -10,7 +10,7 @@ import logging  # noqa: E402 - after the environment above
 
 import streamlit as st  # noqa: E402
 
-from ui import layout  # noqa: E402
+from ui import flow, layout  # noqa: E402
 from ui.catalog import PAGES  # noqa: E402
 
 logging.getLogger("tensorflow").setLevel(logging.ERROR)
@@ -35,5 +35,8 @@ for page in PAGES:
 
 layout.start_warm_up(tuple(p.warm_up for p in PAGES if p.warm_up))
 navigation = st.navigation(sections)
+flow.set_page(navigation.url_path)
 layout.presenter_toggle()
 layout.run_guarded(navigation)
+# After every page: its questions and presets, the link to this view, the way on.
+flow.page_end()

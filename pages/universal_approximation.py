@@ -11,7 +11,7 @@ from core import activations, optimizers
 from core import expression as E
 from core import universal_approximation as U
 from core.figures import universal_approximation as fig_ua
-from ui import layout, state, widgets
+from ui import flow, layout, state, widgets
 
 PAGE = "universal"
 P, H, C = U.ApproxParams, U.HandParams, U.CompareParams
@@ -284,6 +284,7 @@ title, formula = st.columns([1, 1], vertical_alignment="center")
 title.markdown("### Universal approximation")
 formula.latex(r"y(x) = \textstyle\sum_i w^{(2)}_i\, \sigma(w^{(1)}_i x + b^{(1)}_i) + b^{(2)}"
               r" \approx f(x)")
+flow.recap(title)
 params = state.load(P, PAGE, others=[H, C])
 hand = state.load(H, PAGE, others=[P, C])
 compare = state.load(C, PAGE, others=[P, H])

@@ -1,5 +1,8 @@
 """The pages of the dashboard, in lecture order: one table read by the router (app.py) and
-by the home page, so the two can never disagree. A page is listed only when it works."""
+by the home page, so the two can never disagree. A page is listed only when it works.
+
+Sections are the lecture's four parts, in order (:data:`PARTS`: fundamentals → training →
+generalisation → hands-on); each page asks one question, shown on the home page."""
 
 from __future__ import annotations
 
@@ -14,6 +17,8 @@ class PageInfo:
     section: str
     lecture: str
     summary: str
+    #: The one question the page answers, in a line (home page, previous/next links).
+    question: str = ""
     #: "module:function" that trains the page's default configuration, run in the background
     #: at server start so the first visitor does not wait for TensorFlow to compile.
     warm_up: str = ""
@@ -23,50 +28,66 @@ class PageInfo:
         return self.path.removeprefix("pages/").removesuffix(".py")
 
 
+#: The lecture's parts, in order; every page's section is one of them.
+FUNDAMENTALS, TRAINING, GENERALISATION, HANDS_ON = (
+    "Fundamentals", "Training", "Generalisation", "Hands-on")
+PARTS = (FUNDAMENTALS, TRAINING, GENERALISATION, HANDS_ON)
+
+
 PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/gradient_descent.py", "Gradient descent", ":material/trending_down:",
-             "Learning from data", "Regression, gradient descent, learning rate, SGD",
+             FUNDAMENTALS, "Regression, gradient descent, learning rate, SGD",
              "A line fitted to data by gradient descent, replayed step by step on the data and "
              "on the loss surface: the learning rate that crawls, arrives, zig-zags or "
              "diverges (with the Hessian's limit 2/λ_max), mini-batch SGD, and the same fit "
-             "in Keras.", warm_up="core.gradient_descent:warm_up"),
+             "in Keras.",
+             question="How does gradient descent fit a model, and what does the learning rate do?",
+             warm_up="core.gradient_descent:warm_up"),
     PageInfo("pages/activations.py", "Activations & initialisation", ":material/function:",
-             "Why networks need depth", "Activation functions, initialisation",
+             FUNDAMENTALS, "Activation functions, initialisation",
              "Fifteen Keras activations with their slopes and saturated regions, one neuron's "
              "step and the bump two of them make, a deep linear stack that stays one line; "
              "then the starting weights: signals and gradients layer by layer, the lecture's "
              "Var[W] rules, symmetry, and the same network trained from every initialiser.",
+             question="Why does a network need non-linear activations and well-scaled weights?",
              warm_up="core.initialisation:warm_up"),
-    PageInfo("pages/xor.py", "XOR", ":material/join_inner:", "Why networks need depth",
+    PageInfo("pages/xor.py", "XOR", ":material/join_inner:", FUNDAMENTALS,
              "Non-linear network models, XOR example",
              "Why no line separates XOR, the lecture's hand-set ReLU network step by step "
              "(editable), trained networks replayed epoch by epoch, and how many hidden units "
-             "it takes.", warm_up="core.xor:warm_up"),
+             "it takes.",
+             question="Why can no line separate XOR, and how does one hidden layer do it?",
+             warm_up="core.xor:warm_up"),
     PageInfo("pages/universal_approximation.py", "Universal approximation",
-             ":material/show_chart:", "Why networks need depth",
+             ":material/show_chart:", FUNDAMENTALS,
              "Universal approximation theorem, fitting a complicated 1-D function",
              "A network fitted to a 1-D function (built in, or one you type) and replayed over "
              "epochs: one hidden layer taken apart into steps and hinges, the same sum built by "
              "hand, error against width, shallow vs deep at equal parameters, and no "
              "extrapolation outside the data.",
+             question="Can one hidden layer approximate any reasonable function?",
              warm_up="core.universal_approximation:warm_up"),
-    PageInfo("pages/optimisers.py", "Optimisers", ":material/route:", "Training in practice",
+    PageInfo("pages/optimisers.py", "Optimisers", ":material/route:", TRAINING,
              "Optimisers: momentum, NAG, Adagrad, Adadelta, RMSprop, Adam",
              "The lecture's optimisers as real Keras optimizers, racing from one start point "
              "across Beale, Rosenbrock, a saddle, Himmelblau and an ill-conditioned valley: "
              "paths replayed step by step, f per step, divergence when the rate is pushed, "
              "and the quadratic theory of which rates converge.",
+             question="How do momentum and adaptive rates change the path to a minimum?",
              warm_up="core.optimiser_paths:warm_up"),
     PageInfo("pages/overfitting.py", "Overfitting", ":material/ssid_chart:",
-             "Training in practice", "Generalisation: under- and overfitting, regularisation",
+             GENERALISATION, "Generalisation: under- and overfitting, regularisation",
              "Model vs truth for a network too small, about right and too large; training, "
              "validation and test points; the validation minimum where overtraining starts; "
              "L2, L1, dropout and early stopping against the plain run; the lecture's 2-D "
              "overtraining exercise; sweeps over the rate and the model size.",
+             question="When does a network start learning the noise, and what stops it?",
              warm_up="core.overtraining:warm_up"),
-    PageInfo("pages/playground.py", "Playground", ":material/scatter_plot:", "Hands-on",
+    PageInfo("pages/playground.py", "Playground", ":material/scatter_plot:", HANDS_ON,
              "Hands-on with TensorFlow Playground",
              "TensorFlow Playground on Keras: its data, features, networks and pictures, plus "
              "your own data, more optimisers, accuracy and R², exports, and the lecture's three "
-             "exercises as one-click presets.", warm_up="core.playground:warm_up"),
+             "exercises as one-click presets.",
+             question="Can you solve the lecture's Playground tasks yourself?",
+             warm_up="core.playground:warm_up"),
 )

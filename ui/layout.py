@@ -14,7 +14,8 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from core.figures import style
+from core.figures import style, theme
+from ui.state import plain
 
 F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger("lecture_dashboard")
@@ -41,13 +42,17 @@ def header(title: str, intro: str, formula: str | None = None) -> None:
     the line is full), then the intro as one small paragraph, hidden in presenter mode: the
     figure comes first.
 
-    Every page starts with it, so it also makes sure the page runs inside the router."""
+    Every page starts with it, so it also makes sure the page runs inside the router. The
+    title row ends with the lecture's recap (ui.flow.recap: a button, no extra height)."""
+    from ui import flow
+
     require_router()
     with st.container(key="page_header", horizontal=True, wrap=True,
                       vertical_alignment="center", gap="medium"):
         st.title(title, width="content", anchor=False)
         if formula:
             st.latex(formula, width="content")
+        flow.recap()
     if not is_presenting():
         st.caption(intro)
 
@@ -65,18 +70,22 @@ def explain(markdown: str, container: Any = None) -> None:
         (container or st).markdown(markdown)
 
 
-def chart(fig: Any, key: str, container: Any = None) -> None:
+def chart(fig: Any, key: str, container: Any = None, caption: str | None = None) -> None:
     """Show a Plotly figure full width, laid out by the hall's rules (core.figures.style.tidy:
     legend in its band, titles that fit, fonts readable from the back; larger in presenter
     mode), in the dashboard's own style rather than Streamlit's theme, which would replace the
-    projector-sized fonts and the class colours."""
+    projector-sized fonts and the class colours; recoloured for a light or dark page
+    (core.figures.theme), with ``caption`` (default: a description made from the figure)
+    below it as its text alternative."""
     width = style.NARROW_WIDTH if container is not None else style.WIDE_WIDTH
     scale = 1.0
     if is_presenting():  # the sidebar is out of the way: wider charts, larger text
         scale, width = style.PRESENTER_SCALE, int(width * style.PRESENTER_ROOM)
     style.tidy(fig, scale=scale, width=width)
+    theme.apply(fig, dark=st.context.theme.type == "dark")
     (container or st).plotly_chart(fig, width="stretch", theme=None, key=key,
                                    config={"displaylogo": False})
+    (container or st).caption(caption or plain(theme.describe(fig)))
 
 
 def cached(fn: F, *, max_entries: int = 64, spinner: str | bool = "Training…") -> F:
@@ -168,8 +177,6 @@ def _tab_from_link(count: int, name: str) -> int:
     raw = st.query_params.get(name, "1").strip()
     if raw.isdigit() and 1 <= int(raw) <= count:
         return int(raw) - 1
-    from ui.state import plain
-
     st.warning(f"This link asked for {name} {plain(raw[:40])}; this page has tabs 1 to "
                f"{count} there, so it opens on the first.")
     return 0
