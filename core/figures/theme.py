@@ -172,11 +172,14 @@ def _theme_trace(trace: Any, theme: Theme) -> None:
 
 def _outlined(marker: dict, theme: Theme) -> bool:
     """A filled marker whose outline already stands out: its fill (a class colour) may keep
-    its exact shade."""
-    symbol = str(marker.get("symbol") or "circle")
+    its exact shade. Widths and symbols may be per point (lists)."""
+    symbols = marker.get("symbol") or "circle"
+    symbols = [symbols] if isinstance(symbols, str) else list(symbols)
     outline = marker.get("line") or {}
     colour, width = outline.get("color"), outline.get("width") or 0
-    if "open" in symbol or not isinstance(colour, str) or width < 1 or parse(colour) is None:
+    widths = [width] if isinstance(width, int | float) else list(width)
+    if any("open" in str(s) for s in symbols) or not isinstance(colour, str) or \
+            not widths or min(widths) < 1 or parse(colour) is None:
         return False
     return contrast(themed(colour, theme), theme.background) >= GRAPHICS_CONTRAST
 

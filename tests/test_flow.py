@@ -1,0 +1,304 @@
+"""The lecture flow (ui.flow, ui.lecture): lecture order and parts, every "Try this" preset
+opened as a link through app.py, the answers checked against what the presets really show,
+the link and QR code of a view, and charts that read on a light and a dark page."""
+
+from __future__ import annotations
+
+import io
+import urllib.parse
+
+import numpy as np
+import pytest
+from conftest import open_page, problems
+
+from core import gradient_descent as GD
+from core import initialisation as I
+from core import optimiser_paths as OP
+from core import quadratic as Q
+from core import xor as X
+from core.figures import style, theme
+from core.figures import training as fig_training
+from core.figures import xor as fig_xor
+from ui import flow, lecture
+from ui.catalog import PAGES, PARTS
+from ui.state import RESERVED_KEYS
+
+PRESETS = [(info, preset) for info in PAGES
+           for preset in lecture.lecture(info.url_path).presets]
+
+
+# ----------------------------------------------------------------------------------------
+# Lecture order and content
+# ----------------------------------------------------------------------------------------
+
+
+def test_every_page_has_its_part_question_recap_and_presets():
+    for info in PAGES:
+        content = lecture.lecture(info.url_path)
+        assert content is not None, info.url_path
+        assert info.question.endswith("?") and len(info.question) < 90
+        assert content.recap and content.formula and content.notice and content.presets
+    assert lecture.lecture("no_such_page") is None
+
+
+def test_parts_follow_the_lecture_order():
+    order = [PARTS.index(info.section) for info in PAGES]
+    assert order == sorted(order)
+    assert set(order) == set(range(len(PARTS)))  # every part has a page
+
+
+def test_previous_and_next_walk_the_whole_lecture():
+    first, last = PAGES[0], PAGES[-1]
+    assert flow.neighbours(first)[0] is None and flow.neighbours(last)[1] is None
+    walked, page = [first], first
+    while (page := flow.neighbours(page)[1]) is not None:
+        walked.append(page)
+    assert walked == list(PAGES)
+    assert flow.neighbours(PAGES[1]) == (PAGES[0], PAGES[2])
+
+
+def test_a_preset_link_holds_only_what_differs_from_the_defaults():
+    preset = lecture.Preset("l", "q", "a", (X.XorParams(hidden_units=1),), tab=3)
+    assert preset.link("xor") == "xor?hidden_units=1&tab=3"
+    assert lecture.Preset("l", "q", "a", (X.XorParams(),)).link("xor") == "xor"
+
+
+@pytest.mark.parametrize("info, preset", PRESETS,
+                         ids=[f"{i.url_path}-{p.label}" for i, p in PRESETS])
+def test_a_preset_link_reads_back_as_its_parameters(info, preset):
+    """What the page reads from the link is exactly the preset (no note, nothing lost)."""
+    query = dict(urllib.parse.parse_qsl(preset.link(info.url_path).partition("?")[2],
+                                        keep_blank_values=True))
+    for params in preset.params:
+        cls = type(params)
+        own = {k: v for k, v in query.items() if k in cls.field_names()}
+        read, notes = cls.from_query(own)
+        assert read == params and notes == []
+    known = {n for p in preset.params for n in type(p).field_names()} | set(RESERVED_KEYS)
+    assert set(query) <= known
+
+
+# ----------------------------------------------------------------------------------------
+# Every preset through app.py
+# ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("info, preset", PRESETS,
+                         ids=[f"{i.url_path}-{p.label}" for i, p in PRESETS])
+def test_every_preset_link_renders_without_warning_or_error(info, preset):
+    """No exception, no error, no warning; the only messages allowed are the divergence
+    reports of a preset whose answer is that it diverges (what it is there to show)."""
+    query = dict(urllib.parse.parse_qsl(preset.link(info.url_path).partition("?")[2],
+                                        keep_blank_values=True))
+    at = open_page(info.path, query, timeout=600)
+    assert not problems(at)
+    messages = [m.value for m in (*at.warning, *at.error)]
+    shows_divergence = any(w in preset.answer for w in ("diverge", "run off"))
+    assert messages == [] or (shows_divergence and all("iverged" in m for m in messages))
+    # Something to see: a chart, or the button that runs the preset's experiment.
+    assert at.get("plotly_chart") or [b for b in at.button if b.key != "flow.qr"]
+    # The link to this view pins the preset's values.
+    link = at.code[-1].value if at.code else ""
+    for key, value in query.items():
+        assert f"{key}={urllib.parse.quote(value, safe=',')}" in link, (key, link)
+
+
+def test_a_page_ends_with_presets_the_link_and_the_way_on():
+    at = open_page("pages/xor.py", {"seed": "8"})
+    assert not problems(at)
+    text = " ".join(m.value for m in at.markdown)
+    for preset in lecture.lecture("xor").presets:
+        assert f"]({preset.link('xor')})" in text
+    assert at.code[-1].value.startswith("xor?") and "seed=8" in at.code[-1].value
+    targets = [e.proto.page for e in at.get("page_link")]
+    before, after = flow.neighbours(next(p for p in PAGES if p.url_path == "xor"))
+    assert targets == [before.url_path, after.url_path]
+    assert at.button(key="flow.qr").label == "QR code"
+    assert _popovers(at).count("Recap") == 1
+
+
+def _popovers(at) -> list[str]:
+    return [block.proto.popover.label for block in at.get("popover")]
+
+
+def test_presenter_mode_hides_the_recap_but_keeps_the_way_on():
+    at = open_page("pages/xor.py", {"present": "1"})
+    assert not problems(at)
+    assert "Recap" not in _popovers(at)
+    assert at.button(key="flow.qr") is not None and len(at.get("page_link")) >= 2
+
+
+def test_home_lists_every_part_page_question_and_preset():
+    at = open_page("pages/home.py")
+    assert not problems(at)
+    text = " ".join(m.value for m in at.markdown)
+    heads = " ".join(h.value for h in at.subheader)
+    for part in PARTS:
+        assert part in heads
+    for info, preset in PRESETS:
+        assert info.question in text
+        assert f"]({preset.link(info.url_path)})" in text
+
+
+# ----------------------------------------------------------------------------------------
+# The answers say what the presets show (independent checks where they are cheap; the
+# Playground, overfitting and universal-approximation claims are asserted in their own test
+# modules with the same parameters: test_playground, test_overtraining, test_overfitting,
+# test_universal_approximation)
+# ----------------------------------------------------------------------------------------
+
+
+def test_gradient_descent_presets_crawl_and_diverge():
+    run = GD.run(lecture.GD_SLOW)
+    q = run.quadratic
+    # Closed form: plain GD on a quadratic diverges exactly for α > 2/λ_max.
+    assert lecture.GD_DIVERGES.learning_rate > 2 / q.eigenvalues[-1] > 0.44
+    assert lecture.GD_SLOW.learning_rate < 2 / q.eigenvalues[-1]
+    assert not run.descent.diverged and run.descent.losses[-1] > 4 * q.j_min
+    assert run.descent.losses[0] == pytest.approx(4.12, abs=0.01)
+    assert run.descent.losses[-1] == pytest.approx(0.74, abs=0.01)
+    fast = GD.run(lecture.GD_DIVERGES).descent
+    assert fast.diverged and fast.diverged_at <= 5
+    rates = Q.preset_rates(q, GD.LEARNING_RATES, 100)
+    assert rates["too small"] == lecture.GD_SLOW.learning_rate
+    assert rates["too large"] == lecture.GD_DIVERGES.learning_rate
+
+
+def test_initialisation_presets_vanish_stay_stable_and_stay_symmetric():
+    glorot = I.probe(lecture.INIT_GLOROT_RELU)
+    he = I.probe(lecture.INIT_HE_RELU)
+    assert I.classify(glorot) == "vanishing" and I.classify(he) == "stable"
+    per_layer = (glorot.act_std[-1] / glorot.act_std[0]) ** (1 / (glorot.depth - 1))
+    assert 0.6 < per_layer < 0.8  # halves about every two layers
+    assert I.classify(I.probe(lecture.INIT_CONSTANT)) == "symmetric"
+
+
+def test_a_stack_of_linear_layers_is_one_line():
+    from core import activation_functions as A
+
+    s = A.stack(A.StackParams())
+    assert np.max(np.abs(s.linear - (s.w_eff * s.x + s.b_eff))) < 1e-12
+    assert s.bend > 0.1  # positive case: with σ the same weights bend
+
+
+def test_xor_presets_fail_as_the_answers_say():
+    one = X.train_xor(lecture.XOR_ONE_UNIT, frames=2).result
+    assert one.history["accuracy"][-1] == pytest.approx(0.75)
+    linear = X.train_xor(lecture.XOR_LINEAR, frames=2).result
+    assert linear.history["accuracy"][-1] == pytest.approx(0.5)
+    assert linear.history["loss"][-1] == pytest.approx(np.log(2), abs=1e-3)
+    assert X.train_xor(X.XorParams(), frames=2).solved  # positive case: the defaults solve it
+    steps = X.hand_steps(X.HandParams())
+    np.testing.assert_array_equal(steps.h.T[1], steps.h.T[2])  # (0,1) and (1,0) meet
+    assert steps.solved
+
+
+def test_optimiser_presets_escape_the_saddle_and_diverge_when_doubled():
+    saddle = {p.optimizer: p for p in OP.compute_paths(lecture.OPT_SADDLE.paths()).paths}
+    assert saddle["sgd"].diverged_at is None and abs(saddle["sgd"].final[1]) < 0.5
+    assert all(abs(saddle[o].final[1]) > 3 for o in ("rmsprop", "adam"))
+    assert all(150 < saddle[o].diverged_at < 300 for o in ("momentum", "nesterov"))
+    fast = {p.optimizer: p for p in OP.compute_paths(lecture.OPT_TOO_FAST.paths()).paths}
+    assert fast["sgd"].diverged_at <= 10 and fast["nesterov"].diverged_at <= 10
+    for name in ("momentum", "adam"):
+        assert OP.reached_minimum(fast[name], "quadratic") is not None
+
+
+def test_optimiser_rosenbrock_preset_none_arrives_momentum_closest():
+    paths = OP.compute_paths(lecture.OPT_ROSENBROCK.paths()).paths
+    dist = {p.optimizer: np.hypot(p.final[0] - 1, p.final[1] - 1) for p in paths}
+    assert min(dist.values()) > 0.1
+    assert min(dist, key=dist.get) == "momentum" and max(dist, key=dist.get) == "sgd"
+
+
+def test_the_x1x2_feature_alone_solves_the_checkerboard():
+    from core import playground as pg
+
+    r = pg.run(lecture.PLAYGROUND_X1X2)
+    assert r.feature_names == ("x1x2",) or list(r.feature_names) == ["x1x2"]
+    assert r.metrics.test_accuracy >= 0.98
+
+
+# ----------------------------------------------------------------------------------------
+# QR code, theme, markers, text alternatives
+# ----------------------------------------------------------------------------------------
+
+
+def test_the_qr_code_is_a_large_png_with_a_white_quiet_zone():
+    from PIL import Image
+
+    link = "http://localhost:8501/xor?hidden_units=1&tab=3"
+    png = flow.qr_png(link)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    image = Image.open(io.BytesIO(png)).convert("L")
+    assert image.width == image.height >= 250
+    pixels = np.asarray(image)
+    assert pixels[:40].min() == 255 and pixels[:, :40].min() == 255  # 4 modules of white
+    assert 0.3 < np.mean(pixels < 128) < 0.7  # dark modules: a real code, not a blank
+    assert flow.qr_png(link + "&seed=2") != png  # the link is what it encodes
+
+
+def test_wcag_contrast_matches_reference_values():
+    assert theme.contrast("#FFFFFF", "#000000") == pytest.approx(21.0)
+    assert theme.contrast("#777777", "#FFFFFF") == pytest.approx(4.48, abs=0.01)
+    assert theme.contrast("#0072B2", "#0072B2") == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("which", [theme.LIGHT, theme.DARK], ids=["light", "dark"])
+def test_palette_has_contrast_on_both_backgrounds(which):
+    colours = (*style.CLASS_COLORS, style.TRAIN_COLOR, style.VALIDATION_COLOR, style.YELLOW,
+               style.GREY, "#1A1A1A")
+    for colour in colours:
+        drawn = theme.themed(colour, which)
+        assert theme.contrast(drawn, which.background) >= theme.GRAPHICS_CONTRAST, colour
+    for text in (which.text, theme.themed("#1A1A1A", which, theme.TEXT_CONTRAST)):
+        assert theme.contrast(text, which.background) >= theme.TEXT_CONTRAST
+    # Positive case: the raw Okabe-Ito orange is too pale for lines on white, so it is inked.
+    if which is theme.LIGHT:
+        assert theme.contrast(style.ORANGE, which.background) < 3 <= theme.contrast(
+            theme.themed(style.ORANGE, which), which.background)
+
+
+def _classification_figures():
+    x, labels = X.XOR_INPUTS, X.XOR_TARGETS.astype(int)
+    axis = np.linspace(-0.5, 1.5, 5)
+    yield fig_training.output_map(axis, np.full(25, 0.5), x, labels, title="Output")
+    yield fig_xor.hidden_space(x, labels, w_out=np.array([1.0, -2.0]), b_out=0.0,
+                               threshold=0.5, title="Hidden space")
+
+
+def test_classes_differ_in_shape_not_only_in_colour():
+    for fig in _classification_figures():
+        points = [t for t in fig.data if getattr(t, "mode", None) == "markers"
+                  and "class" in (t.name or "")]
+        assert len(points) == 2
+        assert len({t.marker.symbol for t in points}) == 2
+        assert len({t.marker.color for t in points}) == 2
+
+
+def test_dark_theme_recolours_the_figure_and_keeps_class_fills():
+    fig = next(_classification_figures())
+    fills = [t.marker.color for t in fig.data
+             if getattr(t, "mode", None) == "markers"]
+    theme.apply(fig, dark=True)
+    assert fig.layout.paper_bgcolor == theme.DARK.background
+    assert theme.contrast(fig.layout.font.color, theme.DARK.background) >= 4.5
+    assert [t.marker.color for t in fig.data
+             if getattr(t, "mode", None) == "markers"] == fills
+    outlines = [t.marker.line.color for t in fig.data
+             if getattr(t, "mode", None) == "markers"]
+    assert all(theme.contrast(c, theme.DARK.background) >= 3 for c in outlines)
+    theme.apply(fig, dark=False)  # and back
+    assert fig.layout.paper_bgcolor == theme.LIGHT.background
+
+
+def test_a_chart_is_described_by_title_axes_and_shapes():
+    text = theme.describe(next(_classification_figures()))
+    assert text.startswith("Output") and "x₂ against x₁" in text
+    assert "class 0 (circles)" in text and "class 1 (diamonds)" in text
+
+
+def test_every_chart_on_a_page_has_its_text_alternative():
+    at = open_page("pages/xor.py", {"tab": "3"})
+    charts, captions = at.get("plotly_chart"), [c.value for c in at.caption]
+    assert charts and sum(" against " in c or "shows" in c for c in captions) >= len(charts)
