@@ -224,3 +224,76 @@ def test_screenshot_of_the_xor_replay_shows_the_trained_map(server, tab):
     assert share((0xE6, 0x9F, 0x00)) > 0.01, "no class-1 orange in the replay"
     assert share((0xFF, 0xFF, 0xFF)) < 0.9, "the replay is (almost) blank"
     assert "replay" in chart.text_content()
+
+
+# ----------------------------------------------------------------------------------------
+# A phone held upright: students join from the QR code of the projected view
+# ----------------------------------------------------------------------------------------
+
+PHONE = (390, 844)
+#: Narrowest chart and smallest chart text (px) still read comfortably on a phone.
+PHONE_CHART_PX, PHONE_TEXT_PX = 300, 12
+#: What makes a page unusable on a phone: sideways scrolling, squeezed charts, tiny text.
+PHONE_JS = """([minWidth, minText]) => {
+  const problems = [];
+  const doc = document.scrollingElement || document.documentElement;
+  if (doc.scrollWidth > window.innerWidth + 1)
+    problems.push(`page scrolls sideways: ${doc.scrollWidth} px wide`);
+  const main = document.querySelector('[data-testid="stMain"]');
+  if (main.scrollWidth > main.clientWidth + 1)
+    problems.push(`main area scrolls sideways: ${main.scrollWidth} > ${main.clientWidth} px`);
+  const charts = [...main.querySelectorAll('[data-testid="stPlotlyChart"]')]
+    .filter(el => el.offsetParent !== null);
+  charts.forEach((chart, i) => {
+    const r = chart.getBoundingClientRect();
+    if (r.width < minWidth) problems.push(`chart ${i} only ${Math.round(r.width)} px wide`);
+    if (r.right > window.innerWidth + 1) problems.push(`chart ${i} sticks out to ${r.right}`);
+    for (const t of chart.querySelectorAll('.main-svg text')) {
+      const size = parseFloat(t.style.fontSize || getComputedStyle(t).fontSize);
+      if (t.textContent.trim() && !t.closest('.hoverlayer') && size < minText)
+        { problems.push(`chart ${i}: text "${t.textContent.slice(0, 20)}" at ${size} px`); break; }
+    }
+  });
+  return problems;
+}"""
+
+
+@pytest.fixture(scope="module")
+def phone(browser):
+    context = browser.new_context(viewport={"width": PHONE[0], "height": PHONE[1]},
+                                  is_mobile=True, has_touch=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("info", PAGES, ids=lambda p: p.url_path)
+def test_page_is_usable_on_a_phone(server, phone, info):
+    """390×844: no sideways scrolling, every chart at least 300 px wide inside the screen,
+    chart text at least 12 px; the link to the view and the QR button are there."""
+    phone.goto(_url(server, info.url_path, ""))
+    _settle(phone)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    shot = SHOTS / f"{info.url_path}-phone.png"
+    phone.screenshot(path=str(shot), full_page=False)
+    print(f"screenshot: {shot}")
+    _assert_healthy(phone)
+    problems = phone.evaluate(PHONE_JS, [PHONE_CHART_PX, PHONE_TEXT_PX])
+    assert problems == [], f"{info.url_path} on a phone:\n" + "\n".join(problems)
+    assert phone.get_by_role("button", name="QR code").count() == 1
+
+
+def test_the_qr_code_fills_a_phone_screen_without_scrolling(server, phone):
+    phone.goto(_url(server, "xor", "seed=8"))
+    _settle(phone)
+    phone.get_by_role("button", name="QR code").click()
+    image = phone.locator('[role="dialog"] img').first
+    image.wait_for(timeout=60_000)
+    phone.wait_for_timeout(300)
+    box = image.bounding_box()
+    assert box is not None and 250 <= box["width"] <= PHONE[0]
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE[0] + 1
+    assert "seed=8" in phone.locator('[role="dialog"]').inner_text()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    phone.screenshot(path=str(SHOTS / "xor-phone-qr.png"))
+    assert phone.evaluate(PHONE_JS, [PHONE_CHART_PX, PHONE_TEXT_PX]) == []
