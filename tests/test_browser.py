@@ -297,3 +297,28 @@ def test_the_qr_code_fills_a_phone_screen_without_scrolling(server, phone):
     SHOTS.mkdir(parents=True, exist_ok=True)
     phone.screenshot(path=str(SHOTS / "xor-phone-qr.png"))
     assert phone.evaluate(PHONE_JS, [PHONE_CHART_PX, PHONE_TEXT_PX]) == []
+
+
+def test_charts_follow_a_dark_page(server, browser, views):
+    """With the reader's system in dark mode the app takes its dark theme and the charts
+    follow it (core.figures.theme); the light page keeps white charts (positive case)."""
+    def chart_background(page) -> str:
+        return page.evaluate("""() => getComputedStyle(document.querySelector(
+            '[data-testid="stPlotlyChart"] .main-svg')).backgroundColor""")
+
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, color_scheme="dark")
+    try:
+        dark = context.new_page()
+        dark.goto(_url(server, "xor", ""))
+        _settle(dark)
+        _assert_healthy(dark)
+        assert chart_background(dark) == "rgb(14, 17, 23)"
+        page_bg = dark.evaluate("""() => getComputedStyle(
+            document.querySelector('[data-testid="stApp"]')).backgroundColor""")
+        assert page_bg == "rgb(14, 17, 23)"
+    finally:
+        context.close()
+    light, _ = views["1280"]
+    light.goto(_url(server, "xor", ""))
+    _settle(light)
+    assert chart_background(light) == "rgb(255, 255, 255)"

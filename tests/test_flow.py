@@ -95,8 +95,11 @@ def test_every_preset_link_renders_without_warning_or_error(info, preset):
     messages = [m.value for m in (*at.warning, *at.error)]
     shows_divergence = any(w in preset.answer for w in ("diverge", "run off"))
     assert messages == [] or (shows_divergence and all("iverged" in m for m in messages))
-    # Something to see: a chart, or the button that runs the preset's experiment.
-    assert at.get("plotly_chart") or [b for b in at.button if b.key != "flow.qr"]
+    # Something to see: a chart, or the button that runs the preset's experiment; every
+    # chart with its caption (ui.layout.chart writes one under each).
+    charts = at.get("plotly_chart")
+    assert charts or [b for b in at.button if b.key != "flow.qr"]
+    assert len(at.caption) >= len(charts)
     # The link to this view pins the preset's values.
     link = at.code[-1].value if at.code else ""
     for key, value in query.items():
@@ -302,3 +305,26 @@ def test_every_chart_on_a_page_has_its_text_alternative():
     at = open_page("pages/xor.py", {"tab": "3"})
     charts, captions = at.get("plotly_chart"), [c.value for c in at.caption]
     assert charts and sum(" against " in c or "shows" in c for c in captions) >= len(charts)
+
+
+def test_the_other_answers_rest_on_the_configurations_their_modules_test():
+    """The answers of these presets are asserted, with exactly these parameters, in
+    test_universal_approximation (2 × 30 fits, error falls with width), test_overfitting
+    (capacities), test_overtraining (the four exercise runs) and test_playground (the
+    exercises)."""
+    from core import overfitting as of
+    from core import overtraining as ot
+    from core import playground as pg
+    from core import universal_approximation as U
+
+    assert U.ApproxParams().replace(**U.LECTURE_PRESET) == lecture.UA_LECTURE
+    assert U.ApproxParams(target="sin", activation="tanh",
+                                              learning_rate=0.03, epochs=400, points=100,
+                                              seed=1) == lecture.UA_WIDTH
+    overfitting = lecture.lecture("overfitting").presets
+    assert overfitting[0].params == (of.OverfitParams(),)
+    assert overfitting[1].params == (ot.ExerciseParams(),) and overfitting[1].tab == 3
+    assert lecture.PLAYGROUND_STEPS["checkerboard"] == pg.PlaygroundParams(
+        dataset="xor", hidden_units=(4,), activation="relu")
+    assert lecture.PLAYGROUND_STEPS["spiral"] == pg.exercise("spiral").steps[0].params
+    assert lecture.PLAYGROUND_STEPS["overtraining"] == pg.exercise("overtraining").steps[0].params

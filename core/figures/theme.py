@@ -222,5 +222,5 @@ def describe(fig: go.Figure) -> str:
         parts.append("shows " + ", ".join(series))
     if fig.frames:
         parts.append(f"replayed over {len(fig.frames)} frames")
-    text = "; ".join(parts) + "."
+    text = parts[0] + (": " + "; ".join(parts[1:]) if parts[1:] else "") + "."
     return text if len(text) <= MAX_DESCRIPTION else text[:MAX_DESCRIPTION - 1].rstrip() + "…"
