@@ -272,27 +272,32 @@ def _classification_figures():
 
 def test_classes_differ_in_shape_not_only_in_colour():
     for fig in _classification_figures():
-        points = [t for t in fig.data if getattr(t, "mode", None) == "markers"
-                  and "class" in (t.name or "")]
+        points = [t for t in _markers(fig) if "class" in (t.name or "")]
         assert len(points) == 2
         assert len({t.marker.symbol for t in points}) == 2
         assert len({t.marker.color for t in points}) == 2
 
 
+def _markers(fig) -> list:
+    return [t for t in fig.data if getattr(t, "mode", None) == "markers"]
+
+
 def test_dark_theme_recolours_the_figure_and_keeps_class_fills():
-    fig = next(_classification_figures())
-    fills = [t.marker.color for t in fig.data
-             if getattr(t, "mode", None) == "markers"]
-    theme.apply(fig, dark=True)
-    assert fig.layout.paper_bgcolor == theme.DARK.background
-    assert theme.contrast(fig.layout.font.color, theme.DARK.background) >= 4.5
-    assert [t.marker.color for t in fig.data
-             if getattr(t, "mode", None) == "markers"] == fills
-    outlines = [t.marker.line.color for t in fig.data
-             if getattr(t, "mode", None) == "markers"]
+    output_map, hidden = _classification_figures()
+    fills = [t.marker.color for t in _markers(hidden)]
+    theme.apply(hidden, dark=True)
+    assert hidden.layout.paper_bgcolor == theme.DARK.background
+    assert theme.contrast(hidden.layout.font.color, theme.DARK.background) >= 4.5
+    assert [t.marker.color for t in _markers(hidden)] == fills
+    outlines = [t.marker.line.color for t in _markers(hidden)]
     assert all(theme.contrast(c, theme.DARK.background) >= 3 for c in outlines)
-    theme.apply(fig, dark=False)  # and back
-    assert fig.layout.paper_bgcolor == theme.LIGHT.background
+    theme.apply(hidden, dark=False)  # and back
+    assert hidden.layout.paper_bgcolor == theme.LIGHT.background
+    # Over a map, lines and points keep the colours chosen against the map's colours.
+    before = [t.marker.line.color for t in _markers(output_map)]
+    theme.apply(output_map, dark=True)
+    assert [t.marker.line.color for t in _markers(output_map)] == before
+    assert output_map.layout.paper_bgcolor == theme.DARK.background
 
 
 def test_a_chart_is_described_by_title_axes_and_shapes():

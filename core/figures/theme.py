@@ -150,9 +150,28 @@ def apply(fig: go.Figure, dark: bool = False) -> go.Figure:
     for shape in fig.layout.shapes:
         if shape.line.color is not None:
             shape.line.color = themed(shape.line.color, theme)
+    # Controls' own colours only (a transparent one hides labels on purpose: it stays so).
+    fonts = [c.font for c in (*fig.layout.sliders, *fig.layout.updatemenus)]
+    for font in (*fonts, *(s.currentvalue.font for s in fig.layout.sliders)):
+        if font.color is not None:
+            font.color = themed(font.color, theme, TEXT_CONTRAST)
+    for trace in fig.data:
+        if trace.type == "contour" and trace.contours.coloring not in ("lines", "none") \
+                and trace.contours.labelfont.color is None:
+            trace.contours.labelfont.color = LIGHT.text  # labels sit on the map's colours
+    if _covered(fig):
+        return fig  # lines and points were drawn for the map's colours, which stay
     for trace in (*fig.data, *(t for frame in fig.frames or () for t in frame.data)):
         _theme_trace(trace, theme)
     return fig
+
+
+def _covered(fig: go.Figure) -> bool:
+    """Whether a heatmap or a filled contour covers the plot area: its colours are data and
+    stay, so what is drawn over it keeps the colours chosen against them."""
+    return any(t.type == "heatmap" or (t.type == "contour" and
+                                       t.contours.coloring not in ("lines", "none"))
+               for t in fig.data)
 
 
 def _theme_trace(trace: Any, theme: Theme) -> None:
