@@ -136,10 +136,15 @@ def apply(fig: go.Figure, dark: bool = False) -> go.Figure:
     """Recolour ``fig`` in place for the light or dark page and return it: background, text,
     axes and grid from the theme; lines, markers and texts by :func:`themed`."""
     theme = DARK if dark else LIGHT
-    fig.update_layout(paper_bgcolor=theme.background, plot_bgcolor=theme.background,
-                      font_color=theme.text)
-    fig.update_xaxes(gridcolor=theme.grid, zerolinecolor=theme.zeroline, linecolor=theme.axis)
-    fig.update_yaxes(gridcolor=theme.grid, zerolinecolor=theme.zeroline, linecolor=theme.axis)
+    layout = fig.layout
+    # Plain attribute assignments: update_layout's path parsing costs ~10 ms a figure.
+    layout.paper_bgcolor = layout.plot_bgcolor = theme.background
+    layout.font.color = theme.text
+    for name in layout:
+        if name.startswith(("xaxis", "yaxis")):
+            axis = layout[name]
+            axis.gridcolor, axis.zerolinecolor, axis.linecolor = (theme.grid, theme.zeroline,
+                                                                  theme.axis)
     for note in fig.layout.annotations:
         if note.font.color is not None:
             note.font.color = themed(note.font.color, theme, TEXT_CONTRAST)
