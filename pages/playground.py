@@ -165,7 +165,8 @@ def own_data(kind: str) -> datasets.Dataset | None:
     st.markdown(f"**Your own data** ({kind}): columns `x1`, `x2`, `label`, at most "
                 f"{datasets.MAX_USER_POINTS} rows. An upload replaces the table; edit, add or "
                 "delete rows below.")
-    upload = st.file_uploader("CSV file", type=["csv", "txt"], key=f"{PAGE}.upload")
+    upload = st.file_uploader("CSV file", type=["csv", "txt"], key=f"{PAGE}.upload",
+                              help=datasets.upload_help(st.get_option("server.maxUploadSize")))
     if upload is not None:
         try:
             loaded = datasets.dataset_from_csv(upload.getvalue(), kind)
