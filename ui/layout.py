@@ -7,6 +7,7 @@ import importlib
 import logging
 import os
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -114,16 +115,19 @@ def keep_keras_state() -> None:
 
 
 @st.cache_resource(show_spinner=False)
-def start_warm_up(targets: tuple[str, ...]) -> threading.Thread | None:
+def start_warm_up(targets: tuple[str, ...], delay_s: float = 0.0) -> threading.Thread | None:
     """Once per server: import TensorFlow and compile the listed pages' default trainers in a
     background thread, while the first visitor is still reading the home page.
 
+    The thread waits ``delay_s`` seconds first, so that importing TensorFlow (seconds of CPU,
+    mostly holding the GIL) does not slow the first visitor's page while it is being sent.
     ``DASHBOARD_WARM_UP=0`` switches it off (tests and benchmarks measure cold starts).
     """
     if os.environ.get("DASHBOARD_WARM_UP", "1") == "0":
         return None
 
     def work() -> None:
+        time.sleep(delay_s)
         for target in targets:
             module, _, function = target.partition(":")
             try:
