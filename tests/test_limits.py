@@ -20,7 +20,7 @@ from core.engine import Data, Network, Training
 from core.engine import run as engine_run
 from core.engine.pool import Pools
 from core.engine.slots import TrainingSlots, notify_waits
-from tests.conftest import ROOT
+from tests.conftest import ROOT, open_page, problems
 from tests.engine_reference import assert_same_run
 from ui import catalog
 
@@ -322,6 +322,67 @@ def test_identical_requests_at_once_train_once_and_distinct_ones_each() -> None:
         for got, fit in zip(results, fits):
             assert_same_run(got, engine.train(NET, fit, DATA))
     cached.clear()
+
+
+# ----------------------------------------------------------------------------------------
+# A page that waits for a free trainer says so
+# ----------------------------------------------------------------------------------------
+
+
+def _waits(at) -> list[str]:
+    return [i.value for i in at.info if "free trainer" in i.value]
+
+
+def test_a_waiting_page_shows_the_wait_and_removes_it_when_training_starts(monkeypatch) -> None:
+    from ui import layout
+
+    slots = TrainingSlots(1)  # one slot, held by "another student" until this page waits
+    monkeypatch.setattr(engine_run, "SLOTS", slots)
+    monkeypatch.setattr(engine, "SLOTS", slots)
+    shown: list[str] = []
+    real_show = layout.WaitNotice._show
+
+    def spy(self, text: str) -> None:
+        shown.append(text)
+        real_show(self, text)
+
+    monkeypatch.setattr(layout.WaitNotice, "_show", spy)
+    holding, release = threading.Event(), threading.Event()
+
+    def other_student() -> None:
+        with slots.hold():
+            holding.set()
+            release.wait(120)
+
+    def free_when_the_page_waits() -> None:
+        deadline = time.monotonic() + 60  # a page that never waits fails below, not hangs
+        while not (shown and slots.waiting) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)  # the page keeps waiting a while: the notice stays up meanwhile
+        release.set()
+
+    threads = start_all([other_student])
+    holding.wait(10)
+    threads += start_all([free_when_the_page_waits])
+    query = {"seed": "4321"}  # a configuration no other test trains: a cache miss
+    at = open_page("pages/xor.py", query)
+    join_all(threads)
+    assert shown and "1 runs are training" in shown[0] and "0 more ahead" in shown[0]
+    assert slots.waited >= 1 and not problems(at)
+    assert _waits(at) == []  # removed once training started
+    assert at.get("plotly_chart")
+    # The same page again: a cache hit, which must not replay the notice.
+    again = open_page("pages/xor.py", query)
+    assert _waits(again) == [] and not problems(again) and again.get("plotly_chart")
+
+
+def test_the_wait_notice_is_only_drawn_while_a_run_waits(monkeypatch) -> None:
+    from ui import layout
+
+    drawn: list[str] = []
+    monkeypatch.setattr(layout.WaitNotice, "_show", lambda self, text: drawn.append(text))
+    at = open_page("pages/xor.py", {"seed": "4322"})  # slots free: nobody waits
+    assert drawn == [] and _waits(at) == [] and not problems(at)
 
 
 # ----------------------------------------------------------------------------------------
