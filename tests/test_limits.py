@@ -428,3 +428,21 @@ def test_a_bare_cache_call_would_be_caught() -> None:
             if isinstance(node, ast.FunctionDef):
                 for dec in node.decorator_list:
                     assert getattr(dec, "attr", "") not in CACHE_DECORATORS, path
+
+
+def test_session_state_keeps_one_entry_per_control_however_long_a_student_explores() -> None:
+    # The Playground's inspector keys its widgets by the run's epochs and network shape, so
+    # every new run makes new keys: Streamlit drops the state of widgets a run no longer
+    # draws, and the page keeps nothing else per run.
+    at = open_page("pages/playground.py", {"epochs": "40"})
+    keys = set(at.session_state)
+    seen = set(keys)
+    for label in ("+250 epochs", "new seed", "reset", "new seed"):
+        next(b for b in at.button if b.label == label).click().run()
+        assert not problems(at)
+        seen |= set(at.session_state)
+        now = set(at.session_state)
+        inspect = [k for k in now if k.startswith("playground.inspect.")]
+        assert len(inspect) == 1 and len(now) <= len(keys) + 1  # + the "train more" base
+    assert any(k.endswith(".290") for k in seen) and any(k.endswith(".40") for k in keys)
+    assert not any(k.endswith(".290") for k in now)  # the longer run's inspector is gone
