@@ -253,7 +253,10 @@ async def visit(port: int, page: str, query: dict[str, str], timeout: float = 90
         async with asyncio.timeout(timeout):
             async with websockets.connect(
                     f"ws://{HOST}:{port}/_stcore/stream", subprotocols=["streamlit"],
-                    max_size=None, compression=None, open_timeout=timeout) as ws:
+                    # no keep-alive pings: browsers send none, and a server busy training
+                    # answers late, which is a slow page, not a lost connection
+                    ping_interval=None, max_size=None, compression=None,
+                    open_timeout=timeout) as ws:
                 start = time.perf_counter()
                 await ws.send(_rerun_message(page, query))
                 async for raw in ws:

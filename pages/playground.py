@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import activations, datasets, initializers, optimizers
+from core import activations, datasets, engine, initializers, optimizers
 from core import playground as pg
 from core.figures import playground as fig_pg
 from ui import layout, state, widgets
@@ -347,8 +347,8 @@ with top:
     else:
         try:
             run = train(params.training_key(), user)
-        except ValueError as err:
-            st.error(str(err))
+        except ValueError as err:  # a run above the work cap is a warning, not an error
+            (st.warning if isinstance(err, engine.WorkLimitError) else st.error)(str(err))
     if run is not None:
         results(run, params)
 if run is not None:
