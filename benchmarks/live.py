@@ -106,6 +106,9 @@ class Server:
         return f"http://{HOST}:{self.port}"
 
     def __enter__(self) -> Server:
+        if threading.current_thread() is threading.main_thread():
+            # `timeout` and CI send SIGTERM: exit through __exit__, which kills the server.
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
         env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3",
                    DASHBOARD_WARM_UP="1" if self.warm_up else "0")
         cmd = [sys.executable, "-m", "streamlit", "run", "app.py",
