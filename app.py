@@ -33,10 +33,14 @@ for page in PAGES:
     sections.setdefault(page.section, []).append(
         st.Page(page.path, title=page.title, icon=page.icon, url_path=page.url_path))
 
-layout.start_warm_up(tuple(p.warm_up for p in PAGES if p.warm_up))
 navigation = st.navigation(sections)
 flow.set_page(navigation.url_path)
 layout.presenter_toggle()
 layout.run_guarded(navigation)
 # After every page: its questions and presets, the link to this view, the way on.
 flow.page_end()
+# After the page and a moment later: the warm-up thread imports TensorFlow (seconds of CPU,
+# most of it holding the GIL), which would otherwise slow the very first visitor's page while
+# it is being sent. A page that trains imports TensorFlow itself when it needs it
+# (benchmarks.cold_start measures the first visit of every page).
+layout.start_warm_up(tuple(p.warm_up for p in PAGES if p.warm_up), delay_s=2.0)

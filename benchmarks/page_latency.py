@@ -7,13 +7,14 @@ then the result caches are cleared and a new session opens the page (``uncached_
 first visitor with these parameters on a running server), then that session reruns it
 (``cached_s``: anyone after, or the lecturer clicking back).
 
-    python -m benchmarks.page_latency
+    python -m benchmarks.page_latency [--pages xor,playground]
 
 The last line is JSON: {"pages": {name: {"first_s", "uncached_s", "cached_s"}}}.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import logging
 import os
@@ -48,11 +49,14 @@ def _timed_rerun(at: AppTest) -> float:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", default="", help="comma-separated url paths (default: all)")
+    wanted = {name for name in parser.parse_args().pages.split(",") if name}
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ["DASHBOARD_WARM_UP"] = "0"  # measure the cold first visit, not a warmed one
     results: dict[str, dict[str, float]] = {}
-    for page in PAGES:
+    for page in (p for p in PAGES if not wanted or p.url_path in wanted):
         _, first = _open(page.path)
         st.cache_data.clear()
         at, uncached = _open(page.path)

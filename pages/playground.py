@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import activations, datasets, initializers, optimizers
+from core import activations, datasets, engine, initializers, optimizers
 from core import playground as pg
 from core.figures import playground as fig_pg
 from ui import layout, state, widgets
@@ -165,7 +165,8 @@ def own_data(kind: str) -> datasets.Dataset | None:
     st.markdown(f"**Your own data** ({kind}): columns `x1`, `x2`, `label`, at most "
                 f"{datasets.MAX_USER_POINTS} rows. An upload replaces the table; edit, add or "
                 "delete rows below.")
-    upload = st.file_uploader("CSV file", type=["csv", "txt"], key=f"{PAGE}.upload")
+    upload = st.file_uploader("CSV file", type=["csv", "txt"], key=f"{PAGE}.upload",
+                              help=datasets.upload_help(st.get_option("server.maxUploadSize")))
     if upload is not None:
         try:
             loaded = datasets.dataset_from_csv(upload.getvalue(), kind)
@@ -346,8 +347,8 @@ with top:
     else:
         try:
             run = train(params.training_key(), user)
-        except ValueError as err:
-            st.error(str(err))
+        except ValueError as err:  # a run above the work cap is a warning, not an error
+            (st.warning if isinstance(err, engine.WorkLimitError) else st.error)(str(err))
     if run is not None:
         results(run, params)
 if run is not None:

@@ -448,7 +448,7 @@ def replace_cell(row: int, column: int, value: str) -> bytes:
 CSV_ERRORS = {
     "empty": (b"", "empty"),
     "blank": (b"  \n\n", "empty"),
-    "not_utf8": (b"\xff\xfe\x00x\x001", "UTF-8"),
+    "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "looks binary"),
     "missing_label": (
         csv_bytes("x1,x2,y", "1,2,3"),
         r"Missing column\(s\): label.*found: 'x1', 'x2', 'y'",

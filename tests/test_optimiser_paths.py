@@ -390,15 +390,23 @@ def test_replay_frames_grow_the_paths_and_mark_divergence() -> None:
     result = O.compute_paths(p)
     assert [d.optimizer for d in result.diverged] == ["sgd", "nesterov"]
     fig = F.paths_replay(result)
-    ks = F.frame_steps(200, len(result.paths))
+    ks = F.frame_steps(200)
     assert [f.name for f in fig.frames] == [str(k) for k in ks]
     assert ks[0] == 0 and ks[-1] == 200 and len(ks) == F.MAX_FRAMES + 1
     momentum = [i for i, d in enumerate(fig.data) if d.name == result.paths[1].label][0]
     index = fig.frames[0].traces.index(momentum)
-    lengths = [len(f.data[index].x) for f in fig.frames]
-    assert lengths == [k + 1 for k in ks]  # step k shows the path up to k
-    np.testing.assert_allclose(fig.frames[-1].data[index].y, result.paths[1].xy[:, 1],
-                               rtol=1e-6)
+    xy = result.paths[1].xy
+    for k, frame in zip(ks[:-1], fig.frames[:-1]):
+        # Step k shows the head at k with the last TRAIL_STEPS steps up to it ...
+        start = max(0, k - F.TRAIL_STEPS)
+        np.testing.assert_allclose(frame.data[index].x, xy[start:k + 1, 0], rtol=1e-6)
+    # ... over the whole walk, drawn faintly in every frame (a trace no frame changes) ...
+    whole = [d for d in fig.data if d.name == f"{result.paths[1].label} (whole walk)"][0]
+    np.testing.assert_allclose(whole.y, xy[:, 1], rtol=1e-6)
+    assert fig.data.index(whole) not in fig.frames[0].traces
+    # ... and the last frame draws the whole walk in bold again, as the picture opens.
+    np.testing.assert_allclose(fig.frames[-1].data[index].y, xy[:, 1], rtol=1e-6)
+    np.testing.assert_allclose(fig.data[momentum].y, xy[:, 1], rtol=1e-6)
     # The heads: crosses (the second half) only where a path stopped by diverging.
     n = len(result.paths)
     crosses = np.asarray(fig.frames[-1].data[-1].x, dtype=float)[n:]
@@ -408,11 +416,43 @@ def test_replay_frames_grow_the_paths_and_mark_divergence() -> None:
     assert json.loads(fig.to_json())  # serialisable, as it is sent to the browser
 
 
-def test_long_runs_of_many_optimisers_get_fewer_frames() -> None:
-    few = F.frame_steps(600, 7)
-    assert few[0] == 0 and few[-1] == 600 and 10 < len(few) < F.MAX_FRAMES
-    assert len(few) * 7 * 301 <= F.MAX_FRAME_POINTS + 7 * 601  # within the budget
-    assert F.frame_steps(10, 1) == list(range(11))  # short runs: every step
+def test_replay_surface_is_an_image_darker_towards_the_minimum() -> None:
+    import base64
+    import io
+
+    from PIL import Image
+
+    result = O.compute_paths(O.PathParams(surface="rosenbrock", steps=50))
+    fig = F.paths_replay(result)
+    # Not a trace: plotly.js drops a contour trace while other traces are animated.
+    assert not [t for t in fig.data if t.type in ("contour", "heatmap")]
+    image = fig.layout.images[0]
+    png = base64.b64decode(image.source.split(",", 1)[1])
+    grey = np.asarray(Image.open(io.BytesIO(png)))
+    (x0, x1), (y0, y1) = fig.layout.xaxis.range, fig.layout.yaxis.range
+    assert (image.x, image.y, image.sizex, image.sizey) == (x0, y1, x1 - x0, y1 - y0)
+
+    def pixel(x: float, y: float) -> int:
+        row = round((y1 - y) / (y1 - y0) * (grey.shape[0] - 1))
+        col = round((x - x0) / (x1 - x0) * (grey.shape[1] - 1))
+        return int(grey[row, col])
+
+    minimum = surfaces.get("rosenbrock").minima[0]
+    assert pixel(*minimum) <= F.SURFACE_GREYS[0] + 5  # the darkest band at the minimum
+    assert pixel(x0, y1) > pixel(*minimum) + 40  # far up the walls: much lighter
+    assert (grey == F.SURFACE_LINE_GREY).mean() > 0.01  # contour lines are drawn
+
+
+def test_replay_sends_trails_not_whole_paths() -> None:
+    result = O.compute_paths(O.PathParams(steps=600))
+    fig = F.paths_replay(result)
+    frames = F.frame_steps(600)
+    assert frames[0] == 0 and frames[-1] == 600 and len(frames) == F.MAX_FRAMES + 1
+    points = sum(len(t.x) for f in fig.frames[:-1] for t in f.data)
+    n = len(result.paths)
+    # Every frame but the last carries at most TRAIL_STEPS + 1 points per path and the heads.
+    assert points <= (len(frames) - 1) * n * (F.TRAIL_STEPS + 1 + 2)
+    assert F.frame_steps(10) == list(range(11))  # short runs: every step
 
 
 def test_loss_chart_is_log_except_on_the_saddle() -> None:

@@ -43,6 +43,8 @@ from core.datasets.user import (  # noqa: F401
     dataset_from_csv,
     dataset_from_frame,
     dataset_to_csv,
+    decode_csv,
+    upload_help,
 )
 
 _REGISTRY: tuple[DatasetInfo, ...] = (

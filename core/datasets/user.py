@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import math
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -41,6 +43,18 @@ def _is_blank(value: object) -> bool:
         return False
 
 
+#: Characters of a cell or column name quoted back in a message (a cell may be megabytes).
+SHOWN_CHARS = 40
+#: Column names listed when the required ones are missing.
+SHOWN_COLUMNS = 8
+
+
+def _shown(value: object) -> str:
+    """``value`` quoted for a message, cut to SHOWN_CHARS characters."""
+    text = str(value)
+    return repr(text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…")
+
+
 def _locate_columns(header: Sequence[object]) -> dict[str, int]:
     """Positions of x1, x2 and label in ``header`` (ignoring case and surrounding spaces).
 
@@ -56,7 +70,9 @@ def _locate_columns(header: Sequence[object]) -> dict[str, int]:
             positions[key] = i
     missing = [c for c in COLUMNS if c not in positions]
     if missing:
-        found = ", ".join(repr(str(h)) for h in header) or "no columns at all"
+        found = ", ".join(_shown(h) for h in header[:SHOWN_COLUMNS]) or "no columns at all"
+        if len(header) > SHOWN_COLUMNS:
+            found += f", … ({len(header)} columns)"
         raise ValueError(
             f"Missing column(s): {', '.join(missing)}. The data needs the columns x1, x2 and "
             f"label (first line = header); found: {found}."
@@ -75,7 +91,7 @@ def _parse_number(value: object, column: str, row: int) -> float:
         number = float(value.strip() if isinstance(value, str) else value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         hint = " Use a dot as decimal separator." if "," in str(value) else ""
-        raise ValueError(f"Non-numeric value {str(value)!r} {where}.{hint}") from None
+        raise ValueError(f"Non-numeric value {_shown(value)} {where}.{hint}") from None
     if math.isnan(number):
         raise ValueError(f"Missing value (NaN) {where}.")
     if math.isinf(number):
@@ -129,13 +145,15 @@ def _dataset_from_cells(
         )
     kept_rows = [rows[i] for i in keep]
     values = {c: _parse_column(c, [columns[c][i] for i in keep], kept_rows) for c in COLUMNS}
-    for c in ("x1", "x2"):
+    # Regression targets are learnt as they are: one of 1e300 would overflow the loss.
+    for c in ("x1", "x2", "label") if kind == "regression" else ("x1", "x2"):
         too_big = np.flatnonzero(np.abs(values[c]) > MAX_ABS_COORDINATE)
         if too_big.size:
             i = int(too_big[0])
+            what = "regression labels" if c == "label" else "coordinates"
             raise ValueError(
                 f"Value {values[c][i]:g} in column '{c}' at row {kept_rows[i]} (the header is "
-                f"row 1) is too large; coordinates must lie within ±{MAX_ABS_COORDINATE:g}."
+                f"row 1) is too large; {what} must lie within ±{MAX_ABS_COORDINATE:g}."
             )
     x = np.column_stack([values["x1"], values["x2"]])
     if kind == "regression":
@@ -168,36 +186,86 @@ def _guess_delimiter(header_line: str) -> str:
     return best if counts[best] > 0 else ","
 
 
+#: Characters no CSV text holds (C0 controls other than tab, line feed, carriage return).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_BINARY = "The file looks binary, not like CSV text. Upload a .csv file."
+
+
+def decode_csv(data: bytes) -> str:
+    """The text of an uploaded file, or a ValueError saying why it is not CSV text.
+
+    UTF-8 (with or without Excel's byte-order mark) first; UTF-16 when the file starts with
+    its byte-order mark (Excel's "Unicode text"); otherwise Windows-1252 / Latin-1, which
+    older spreadsheets write (the numbers, the only thing read, are ASCII in all of them).
+    A file with control characters (NUL bytes, images, archives) is reported as binary.
+    """
+    raw = bytes(data)
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ValueError("The file starts like UTF-16 text but is not readable as it. "
+                             "Save it as 'CSV UTF-8'.") from None
+    elif b"\x00" in raw:
+        raise ValueError(_BINARY)
+    else:
+        try:
+            text = raw.decode("utf-8-sig")  # tolerate the byte-order mark Excel writes
+        except UnicodeDecodeError:
+            try:
+                text = raw.decode("cp1252")
+            except UnicodeDecodeError:  # the five bytes Windows-1252 leaves undefined
+                text = raw.decode("latin-1")
+    if _CONTROL.search(text):
+        raise ValueError(_BINARY)
+    return text
+
+
+def _csv_records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    """(line number, cells) of every row with some content; stops with a ValueError as soon
+    as there are more data rows than MAX_USER_POINTS, so a huge file is not parsed whole."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records: list[tuple[int, list[str]]] = []
+    try:
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                records.append((reader.line_num, row))
+            if len(records) > MAX_USER_POINTS + 1:  # + the header
+                rows = sum(1 for line in text.splitlines()[1:] if line.strip(" \t,;"))
+                raise ValueError(f"Too many rows: {rows} data rows, at most "
+                                 f"{MAX_USER_POINTS} are allowed.")
+    except csv.Error as err:
+        reason = str(err)
+        if "field larger than field limit" in reason:
+            reason = f"a cell is longer than {csv.field_size_limit()} characters"
+        raise ValueError(f"The file is not valid CSV (line {reader.line_num}): {reason}."
+                         ) from None
+    return records
+
+
 def dataset_from_csv(data: bytes, kind: Kind) -> Dataset:
-    """Parse an uploaded CSV file (UTF-8 text, header line with x1, x2, label).
+    """Parse an uploaded CSV file (header line with x1, x2, label; text as
+    :func:`decode_csv` reads it).
 
     Besides commas, ';'-separated files with decimal commas and tab-separated files are
     accepted. Row numbers in error messages are line numbers of the file (header = 1).
+    Never raises anything but ValueError (and TypeError for a wrong argument type).
     """
     _check_kind(kind)
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"data must be bytes, got {type(data).__name__}")
-    try:
-        text = bytes(data).decode("utf-8-sig")  # tolerate the byte-order mark Excel writes
-    except UnicodeDecodeError as err:
-        raise ValueError(
-            f"The file is not readable as UTF-8 text (problem at byte {err.start}). Is it a "
-            "CSV file? In a spreadsheet program, save it as 'CSV UTF-8'."
-        ) from None
+    if not bytes(data).strip():
+        raise ValueError("The file is empty. Upload a CSV file with columns x1, x2, label.")
+    text = decode_csv(data)
     if not text.strip():
         raise ValueError("The file is empty. Upload a CSV file with columns x1, x2, label.")
-    if "\x00" in text:
-        raise ValueError("The file looks binary, not like CSV text. Upload a .csv file.")
 
-    lines = text.splitlines()
-    header_index = next(i for i, line in enumerate(lines) if line.strip())
-    delimiter = _guess_delimiter(lines[header_index])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        records = [(reader.line_num, row) for row in reader]
-    except csv.Error as err:
-        raise ValueError(f"The file is not valid CSV (line {reader.line_num}): {err}") from None
-    records = [(line, row) for line, row in records if any(cell.strip() for cell in row)]
+    header_line = next(line for line in text.splitlines() if line.strip())
+    delimiter = _guess_delimiter(header_line)
+    records = _csv_records(text, delimiter)
+    if not records:  # only separators and spaces, e.g. ";;\n,,"
+        raise ValueError("The file holds no values. Upload a CSV file with columns x1, x2, "
+                         "label.")
     header = records[0][1]
     positions = _locate_columns(header)
 
@@ -214,6 +282,15 @@ def dataset_from_csv(data: bytes, kind: Kind) -> Dataset:
             columns[c].append(cell.replace(",", ".") if delimiter == ";" else cell)
         rows.append(line)
     return _dataset_from_cells(columns, rows, kind)
+
+
+def upload_help(limit_mb: int) -> str:
+    """The upload widget's help: what the file must hold and the server's size limit
+    (``server.maxUploadSize`` in .streamlit/config.toml, passed in by the page)."""
+    return (f"A .csv or .txt file of at most {limit_mb} MB: a header line with x1, x2, label "
+            f"(other columns are ignored), then {MIN_USER_POINTS} to {MAX_USER_POINTS} rows. "
+            "Commas, semicolons (with decimal commas) or tabs; UTF-8, UTF-16 or Latin-1. "
+            "A file that cannot be read leaves the table as it was.")
 
 
 def dataset_to_csv(dataset: Dataset) -> bytes:

@@ -8,6 +8,9 @@ graph objects frame by frame would validate every array again and cost ten times
 
 from __future__ import annotations
 
+import base64
+import io
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -27,12 +30,18 @@ OPTIMIZER_SYMBOLS = {"sgd": "circle", "momentum": "square", "nesterov": "diamond
                      "rmsprop": "pentagon", "adam": "star"}
 #: Contour fill: pale greys (darker = lower), so the coloured paths stand out on a projector.
 SURFACE_COLORSCALE = [[0.0, "#BFBFBF"], [1.0, "#FFFFFF"]]
+#: The same greys for the replay's contour image (0-255), its bands and its lines (#8C8C8C).
+SURFACE_GREYS = (0xBF, 0xFF)
+SURFACE_BANDS = 20
+SURFACE_LINE_GREY = 0x8C
 #: f below this is drawn at this value on log axes: the path has converged to rounding.
 LOG_FLOOR = 1e-16
 MAX_FRAMES = 40
-#: Frames repeat each path up to their step, so long runs of many optimisers get fewer frames:
-#: the points in all frames together stay below this (what is sent to the browser).
-MAX_FRAME_POINTS = 24_000
+#: Steps of each path a replay frame draws in bold, up to the head: the whole walk stays
+#: drawn faintly underneath, so frames need not repeat it (what the browser receives and
+#: draws grows with frames × paths × this, not frames × paths × steps: 5 paths of 300 steps
+#: sent 281 kB of frames with whole paths, 60 kB with trails).
+TRAIL_STEPS = 30
 #: The theory chart's ceiling: factors above it are drawn on it.
 FACTOR_TOP = 1.1
 
@@ -64,20 +73,55 @@ def plot_ranges(surface: surfaces.Surface, start: tuple[float, float]
             (min(y0, start[1] - margin), max(y1, start[1] + margin)))
 
 
-def _contour(surface: surfaces.Surface, x_range, y_range, size: int = 121) -> dict:
-    xs, ys = np.linspace(*x_range, size), np.linspace(*y_range, size)
+def _levels(surface: surfaces.Surface, xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, str]:
+    """The values the contours are drawn of (log₁₀ of f − f_min where the surface says so),
+    rows along ``ys``, with their hover text."""
     z = np.asarray(surface.fn(*np.meshgrid(xs, ys)), dtype=float)
     if surface.log_levels:
         lowest = surface.minimum_value or 0.0
-        z = np.log10(np.maximum(z - lowest, 0.0) + 1e-3)
-        hover = "log₁₀ f %{z:.2f}"
-    else:
-        hover = "f %{z:.2f}"
+        return np.log10(np.maximum(z - lowest, 0.0) + 1e-3), "log₁₀ f %{z:.2f}"
+    return z, "f %{z:.2f}"
+
+
+def _contour(surface: surfaces.Surface, x_range, y_range, size: int = 81) -> dict:
+    """The surface's filled contours on a ``size``² grid, as a contour trace."""
+    xs, ys = np.linspace(*x_range, size), np.linspace(*y_range, size)
+    z, hover = _levels(surface, xs, ys)
     return {"type": "contour", "x": xs, "y": ys, "z": z.astype(np.float32), "ncontours": 24,
             "colorscale": SURFACE_COLORSCALE, "line": {"color": "#8C8C8C", "width": 1},
             "showscale": False,
             "hovertemplate": "x %{x:.2f}<br>y %{y:.2f}<br>" + hover + "<extra></extra>",
             "name": "f(x, y)", "showlegend": False}
+
+
+def contour_image(surface: surfaces.Surface, x_range, y_range, size: int = 360,
+                  bands: int = SURFACE_BANDS) -> dict:
+    """The surface's filled contours as a greyscale PNG laid under the axes (a layout image).
+
+    An animation of other traces on the same axes makes plotly.js drop a contour trace from
+    the picture until the replay ends; a layout image is not a trace and stays. The bands
+    are equal steps between the lowest and highest value shown, darker = lower, with a
+    line where two bands meet, as the contour trace draws them.
+    """
+    from PIL import Image  # Streamlit's own dependency; only this figure needs it
+
+    xs = np.linspace(*x_range, size)
+    ys = np.linspace(y_range[1], y_range[0], size)  # an image's first row is its top
+    z, _ = _levels(surface, xs, ys)
+    span = max(float(z.max() - z.min()), 1e-12)
+    band = np.clip(((z - z.min()) / span * bands).astype(int), 0, bands - 1)
+    lo, hi = SURFACE_GREYS
+    grey = (lo + (hi - lo) * band / (bands - 1)).astype(np.uint8)
+    edge = np.zeros_like(band, dtype=bool)
+    edge[:, 1:] |= band[:, 1:] != band[:, :-1]
+    edge[1:, :] |= band[1:, :] != band[:-1, :]
+    grey[edge] = SURFACE_LINE_GREY
+    buffer = io.BytesIO()
+    Image.fromarray(grey, mode="L").save(buffer, format="PNG", optimize=True)
+    source = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    return {"source": source, "xref": "x", "yref": "y", "x": x_range[0], "y": y_range[1],
+            "sizex": x_range[1] - x_range[0], "sizey": y_range[1] - y_range[0],
+            "sizing": "stretch", "layer": "below", "xanchor": "left", "yanchor": "top"}
 
 
 def _points(points, name: str, symbol: str, size: int, fill: str) -> dict:
@@ -88,10 +132,12 @@ def _points(points, name: str, symbol: str, size: int, fill: str) -> dict:
             "hovertemplate": f"{name}<br>" + "(%{x:.3f}, %{y:.3f})<extra></extra>"}
 
 
-def _line_at(path: optimiser_paths.OptimizerPath, k: int) -> dict:
-    """The line of ``path`` up to step ``k`` (x and y only: frames that carry more, such as
-    a marker, cost several times more to build)."""
-    xy = path.xy[: min(k, path.steps_run) + 1].astype(np.float32)  # half the bytes to send
+def _line_at(path: optimiser_paths.OptimizerPath, k: int, trail: int | None = None) -> dict:
+    """The line of ``path`` up to step ``k``, only its last ``trail`` steps if given (x and y
+    only: frames that carry more, such as a marker, cost several times more to build)."""
+    end = min(k, path.steps_run)
+    start = 0 if trail is None else max(0, end - trail)
+    xy = path.xy[start: end + 1].astype(np.float32)  # half the bytes to send
     return {"x": xy[:, 0], "y": xy[:, 1]}
 
 
@@ -107,20 +153,20 @@ def _heads_at(paths, k: int) -> dict:
     return {"x": xy[:, 0], "y": xy[:, 1]}
 
 
-def frame_steps(steps: int, paths: int = 1) -> list[int]:
+def frame_steps(steps: int) -> list[int]:
     """The steps the replay shows, evenly spread, 0 and the last included: up to
-    :data:`MAX_FRAMES` of them, fewer when ``paths`` paths of ``steps`` steps would exceed
-    :data:`MAX_FRAME_POINTS` (never fewer than 10)."""
-    frames = min(MAX_FRAMES, max(10, MAX_FRAME_POINTS // (max(paths, 1) * (steps // 2 + 1))))
-    return sorted({int(round(k)) for k in np.linspace(0, steps, min(frames, steps) + 1)})
+    :data:`MAX_FRAMES` of them."""
+    return sorted({int(round(k)) for k in np.linspace(0, steps, min(MAX_FRAMES, steps) + 1)})
 
 
 def paths_replay(result: PathsResult, *, frame_ms: int = 100) -> go.Figure:
     """Every path on the surface's contours, opening on the whole walk; "▶ replay" runs them
-    all together from the start point, each frame showing every path up to one step."""
+    all together from the start point, each frame showing every path's head at one step
+    with its last :data:`TRAIL_STEPS` steps in bold over the whole walk drawn faintly (the
+    last frame draws the whole walk in bold again, as the picture opened)."""
     surface = surfaces.get(result.params.surface)
     x_range, y_range = plot_ranges(surface, result.start)
-    data = [_contour(surface, x_range, y_range)]
+    data = []
     if surface.minima:
         data.append(_points(surface.minima, "minimum", "star", style.MARKER_SIZE + 8, "white"))
     if surface.saddles:
@@ -128,7 +174,13 @@ def paths_replay(result: PathsResult, *, frame_ms: int = 100) -> go.Figure:
                             "white"))
     data.append(_points([result.start], "start", "circle-open", style.MARKER_SIZE + 6,
                         "#1A1A1A"))
-    first, paths, last = len(data), result.paths, result.params.steps
+    paths, last = result.paths, result.params.steps
+    for path in paths:
+        data.append({
+            "type": "scatter", "mode": "lines", **_line_at(path, last), "showlegend": False,
+            "hoverinfo": "skip", "name": f"{path.label} (whole walk)", "opacity": 0.35,
+            "line": {"color": color(path.optimizer), "width": max(1, style.LINE_WIDTH - 1)}})
+    first = len(data)
     for path in paths:
         data.append({
             "type": "scatter", "mode": "lines", **_line_at(path, last), "name": path.label,
@@ -148,18 +200,22 @@ def paths_replay(result: PathsResult, *, frame_ms: int = 100) -> go.Figure:
         "title": {"text": f"{len(paths)} optimiser{'' if len(paths) == 1 else 's'}, "
                           f"{last} steps"},
         "height": 440, "margin": {"b": 100, "t": 50}, "showlegend": False,
-        "xaxis": {"range": list(x_range), "title": {"text": "x"}, "constrain": "domain"},
+        "images": [contour_image(surface, x_range, y_range)],
+        # No grid or zero lines: the contour image lies below them and they would cross it.
+        "xaxis": {"range": list(x_range), "title": {"text": "x"}, "constrain": "domain",
+                  "showgrid": False, "zeroline": False},
         "yaxis": {"range": list(y_range), "title": {"text": "y"}, "scaleanchor": "x",
-                  "scaleratio": 1, "constrain": "domain"},
+                  "scaleratio": 1, "constrain": "domain", "showgrid": False, "zeroline": False},
     }
     if not paths:
         return go.Figure({"data": data, "layout": layout})
-    ks = frame_steps(last, len(paths))
+    ks = frame_steps(last)
     plot = 440 - 150  # the plot area's height in pixels: the player sits 35-60 px below it
     layout.update(player([str(k) for k in ks], frame_ms, prefix="step ", buttons_y=-60 / plot,
                          slider_y=-35 / plot, slider_x=0.4))
     frames = [{"name": str(k), "traces": list(range(first, first + len(paths) + 1)),
-               "data": [*(_line_at(p, k) for p in paths), _heads_at(paths, k)]} for k in ks]
+               "data": [*(_line_at(p, k, None if k == last else TRAIL_STEPS) for p in paths),
+                        _heads_at(paths, k)]} for k in ks]
     return go.Figure({"data": data, "layout": layout, "frames": frames})
 
 
