@@ -19,7 +19,6 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -297,20 +296,6 @@ def fit_capacity(p: OverfitParams, which: str) -> Fit:
     return train_fit(p, p.capacity(which))
 
 
-def fit_capacities(p: OverfitParams) -> dict[str, Fit]:
-    """The unregularised networks of all three capacities, trained side by side.
-
-    Each run holds its own compiled trainer's lock and TensorFlow releases the GIL while it
-    trains, so the large network (its own trainer) trains on the second core while the small
-    and the right one (one trainer: same depth and width bucket) take turns on the first:
-    the default view waits for the longest chain, not for the sum. The results are those of
-    :func:`fit_capacity`, one at a time.
-    """
-    with ThreadPoolExecutor(max_workers=len(CAPACITIES)) as pool:
-        futures = {w: pool.submit(fit_capacity, p, w) for w in CAPACITIES}
-        return {w: f.result() for w, f in futures.items()}
-
-
 def regularisation_of(p: OverfitParams) -> Regularisation:
     return Regularisation(p.l2_rate, p.l1_rate, p.dropout, p.patience or 0)
 
@@ -345,5 +330,6 @@ def choose(fits: dict[str, Fit]) -> str:
 def warm_up() -> None:
     """Compile the trainers of the page's default view (once, at server start)."""
     p = OverfitParams()
-    fit_capacities(p)
+    for which in CAPACITIES:
+        fit_capacity(p, which)
     compare(p)

@@ -11,7 +11,6 @@ from ui import layout, state, widgets
 
 PAGE = "overfitting"
 train_fit = layout.cached(of.train_fit, max_entries=256)
-fit_capacities = layout.cached(of.fit_capacities, max_entries=64)
 make_split = layout.cached(of.make_split, spinner=False)
 exercise_step = layout.cached(ot.run_step, max_entries=64, spinner=False)
 rate_point = layout.cached(ot.rate_point, max_entries=1024, spinner=False)
@@ -51,7 +50,7 @@ with tabs[0]:
                     **truth_labels, curves_of=which_labels)
         p = state.current(of.OverfitParams, PAGE)
         split = make_split(p.run_key())
-        fits = fit_capacities(p.run_key())
+        fits = {w: fit_of(p, p.capacity(w)) for w in of.CAPACITIES}
         titles = {w: f"{of.CAPACITY_LABELS[w]} ({len(p.capacity(w))}×{p.capacity(w)[0]})"
                   for w in of.CAPACITIES}
         left, right = st.columns([1.75, 1])
@@ -97,7 +96,7 @@ with tabs[1]:
         reg = of.regularisation_of(p)
         units = p.capacity(p.regularised)
         split = make_split(p.run_key())
-        plain, regd = fit_capacities(p.run_key())[p.regularised], fit_of(p, units, reg)
+        plain, regd = fit_of(p, units), fit_of(p, units, reg)
         left, right = st.columns(2)
         layout.chart(fig.comparison_fits(split, plain, regd, label="with"), f"{PAGE}.reg_fit",
                      left)

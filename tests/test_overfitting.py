@@ -76,15 +76,6 @@ def fits() -> dict[str, of.Fit]:
     return {w: of.fit_capacity(P, w) for w in of.CAPACITIES}
 
 
-def test_capacities_trained_side_by_side_equal_one_at_a_time(fits):
-    together = of.fit_capacities(P)
-    assert list(together) == list(of.CAPACITIES)
-    for w in of.CAPACITIES:
-        np.testing.assert_array_equal(together[w].history["val_loss"],
-                                      fits[w].history["val_loss"])
-        np.testing.assert_array_equal(together[w].y_curve, fits[w].y_curve)
-
-
 def test_large_net_overtrains_validation_rises_while_training_falls(fits):
     large = fits["large"]
     h = large.history
