@@ -327,6 +327,66 @@ def test_a_page_asked_for_too_much_work_warns_and_goes_on(page, query) -> None:
 # ----------------------------------------------------------------------------------------
 
 
+def test_the_engine_trains_a_run_asked_for_by_many_at_once_once() -> None:
+    # Pages that stream their runs compute outside st.cache_data: the engine shares a run in
+    # progress itself. Ten identical requests: one training, nine copies of its result.
+    fit = Training(epochs=30, learning_rate=0.02, seed=4711)
+    runs, served = engine_run.RUNS.computed, engine.SLOTS.served
+    results: list = [None] * 10
+    barrier = threading.Barrier(10)
+
+    def ask(i: int, f: Training = fit) -> None:
+        barrier.wait(timeout=30)
+        results[i] = engine.train(NET, f, DATA)
+
+    join_all(start_all([(lambda i=i: ask(i)) for i in range(10)]))
+    assert engine_run.RUNS.computed - runs == 1 and engine.SLOTS.served - served == 1
+    assert len({id(r) for r in results}) == 10  # copies: no session shares another's arrays
+    alone = engine.train(NET, fit, DATA)
+    for got in results:
+        assert_same_run(got, alone)
+    # Different data (one row changed) is a different run, trained on its own.
+    changed = np.array(DATA.x_train, dtype=float)
+    changed[0, 0] += 1.0
+    other = Data(changed, np.array(DATA.y_train))
+    runs = engine_run.RUNS.computed
+    pair = [None, None]
+    barrier = threading.Barrier(2)
+
+    def ask_data(i: int) -> None:
+        barrier.wait(timeout=30)
+        pair[i] = engine.train(NET, fit, (DATA, other)[i])
+
+    join_all(start_all([(lambda i=i: ask_data(i)) for i in range(2)]))
+    assert engine_run.RUNS.computed - runs == 2 and differs_final(pair[0], pair[1])
+
+
+def differs_final(a, b) -> bool:
+    return not np.array_equal(a.final.weights[0][0], b.final.weights[0][0])
+
+
+def test_when_the_first_asker_gives_up_the_others_train_it_themselves() -> None:
+    fit = Training(epochs=60, learning_rate=0.02, seed=4712)
+    runs = engine_run.RUNS.computed
+    got: dict = {}
+
+    def give_up(done: int, total: int) -> None:
+        time.sleep(0.3)  # the second caller arrives and waits meanwhile
+        raise KeyboardInterrupt("a newer click")
+
+    def first() -> None:
+        with pytest.raises(KeyboardInterrupt):
+            engine.train(NET, fit, DATA, on_progress=give_up)
+
+    def second() -> None:
+        time.sleep(0.1)
+        got["result"] = engine.train(NET, fit, DATA)
+
+    join_all(start_all([first, second]))
+    assert engine_run.RUNS.computed - runs == 2
+    assert_same_run(got["result"], engine.train(NET, fit, DATA))
+
+
 def _train_small(fit: Training) -> engine.TrainResult:
     return engine.train(NET, fit, DATA)
 
