@@ -76,7 +76,7 @@ from core.engine.api import (
 )
 from core.engine.cache import BuildOnce
 from core.engine.losses import LOSSES, Loss
-from core.engine.run import PROGRESS_CHUNKS, TRAINERS, compiled_trainers, train
+from core.engine.run import PROGRESS_CHUNKS, TRAINERS, compiled_trainers, is_compiled, train
 from core.engine.runtime import IGNORED_OPTIONS, apply_updates, check_optimizer, tensorflow
 from core.limits import MAX_EPOCHS, MAX_LAYERS, MAX_POINTS, MAX_TRAINERS, MAX_UNITS
 
@@ -85,5 +85,5 @@ __all__ = [
     "MAX_TRAINERS", "MAX_UNITS", "OUTPUT_ACTIVATIONS", "PROGRESS_CHUNKS", "TRAINERS",
     "BuildOnce", "Data", "Loss", "Network", "Snapshot", "TrainResult", "Training",
     "apply_updates", "check_loss", "check_optimizer", "compiled_trainers",
-    "first_divergence", "snapshot_epochs", "tensorflow", "train",
+    "first_divergence", "is_compiled", "snapshot_epochs", "tensorflow", "train",
 ]
