@@ -28,6 +28,7 @@ from core.playground.params import (
     PLATEAU_PATIENCE,
     PlaygroundParams,
 )
+from core.playground.scores import confusion_matrix, data_loss, r_squared
 
 #: Points of the test curve when it is measured from snapshots (a validation set is watched).
 CURVE_POINTS = 100
@@ -108,25 +109,9 @@ def training_of(p: PlaygroundParams, head: Head, epochs: int) -> engine.Training
         early_stopping_patience=EARLY_STOPPING_PATIENCE if p.early_stopping else 0)
 
 
-
 # ----------------------------------------------------------------------------------------
 # Losses measured in NumPy from a snapshot's weights
 # ----------------------------------------------------------------------------------------
-
-
-def data_loss(head: Head, logits: np.ndarray, targets: np.ndarray) -> float:
-    """The data term of the loss the engine minimises, from the output layer's weighted sums
-    (``logits``); cross-entropy from logits, so a confident wrong answer counts in full."""
-    z = np.asarray(logits, np.float64)
-    t = np.asarray(targets, np.float64)
-    if head.loss == "half_mse":
-        out = np.tanh(z) if head.output_activation == "tanh" else z
-        return float(0.5 * np.mean((out - t) ** 2))
-    if head.loss == "binary_crossentropy":
-        return float(np.mean(np.maximum(z, 0) - z * t + np.log1p(np.exp(-np.abs(z)))))
-    top = z.max(axis=1, keepdims=True)
-    log_norm = top[:, 0] + np.log(np.exp(z - top).sum(axis=1))
-    return float(np.mean(log_norm - np.sum(t * z, axis=1)))
 
 
 def _measured(head: Head, hidden: tuple[str, ...], weights, x: np.ndarray, data: Dataset
@@ -387,20 +372,6 @@ def run(p: PlaygroundParams, user_data: Dataset | None = None, frames: int = FRA
                           _engine_data(p, s.head, s.plane, s.train, s.validation or s.test),
                           snapshots_at=tuple(sorted(frame_epochs | extra)), on_chunk=stream)
     return _assemble(s, result, frame_epochs)
-
-
-def r_squared(y: np.ndarray, prediction: np.ndarray) -> float:
-    """Coefficient of determination 1 − SS_res / SS_tot (nan for constant targets)."""
-    total = float(np.sum((y - y.mean()) ** 2))
-    return 1.0 - float(np.sum((y - prediction) ** 2)) / total if total > 0 else math.nan
-
-
-def confusion_matrix(true: np.ndarray, predicted: np.ndarray, n_classes: int) -> np.ndarray:
-    """Counts of (true class, predicted class) pairs."""
-    out = np.zeros((n_classes, n_classes), np.int64)
-    np.add.at(out, (true, predicted), 1)
-    return out
-
 
 
 def measure(r: PlaygroundRun) -> Metrics:
