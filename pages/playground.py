@@ -249,8 +249,8 @@ class Slots:
         self.redraws += 1
         figure = fig_pg.output_replay(run, discretize=params.discretize,
                                       show_test=params.show_test)
-        if live:
-            figure.update_layout(updatemenus=[], sliders=[])
+        if live:  # one frame: no replay buttons, slider or frames to send
+            figure.layout.updatemenus, figure.layout.sliders, figure.frames = (), (), ()
         layout.chart(figure, f"{PAGE}.chart.replay{suffix}", self.replay)
         live_ui.mark("picture")
         metrics(run, self.metrics.container())

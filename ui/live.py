@@ -27,7 +27,7 @@ R = TypeVar("R")
 
 #: Seconds between two redraws of the charts while streaming: each redraw sends the figures
 #: (~60 kB) and costs the browser a Plotly redraw; the progress bar moves every chunk.
-REDRAW_INTERVAL = 0.35
+REDRAW_INTERVAL = 0.5
 
 #: Called with an event name ("picture": a page's main picture was drawn) by :func:`mark`;
 #: benchmarks.interaction_latency listens here to time a click's first picture.
