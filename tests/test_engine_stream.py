@@ -113,3 +113,23 @@ def test_diverging_and_early_stopped_runs_stream_the_same_result() -> None:
     streamed, _ = _streamed(stopping)
     assert_same_run(plain, streamed)
     assert streamed.restored.epoch == plain.restored.epoch
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam", "adagrad", "adadelta", "rmsprop",
+                                       "nesterov"])
+def test_one_trainer_serves_every_feature_set_and_padded_inputs_stay_zero(optimizer) -> None:
+    from core.engine.trainer import input_bucket
+
+    assert [input_bucket(n) for n in (1, 2, 7, 8, 9)] == [8, 8, 8, 8, 16]
+    fit = Training(loss="mse", optimizer=optimizer, learning_rate=0.05, batch_size=5,
+                   epochs=4, l1_rate=0.001, l2_rate=0.01, seed=2)
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(30, 3)).astype(np.float32)
+    net3 = dataclasses.replace(NET, n_inputs=3)
+    assert Structure.of(net3, fit) == Structure.of(NET, fit)  # 2 and 3 inputs: one trainer
+    result = train(net3, fit, engine.Data(x, x[:, :1] - x[:, 1:2] * x[:, 2:]))
+    trainer = TRAINERS.get(Structure.of(net3, fit))
+    kernel = trainer.dense[0].kernel.numpy()
+    assert kernel.shape[0] == 8 and np.all(kernel[3:] == 0.0)  # padded rows never moved
+    assert np.any(kernel[:3, :3] != 0.0)
+    assert result.final.weights[0][0].shape == (3, 3)

@@ -102,6 +102,8 @@ def _run(trainer: Trainer, net: Network, fit: Training, arrays, grid, stops,
          on_progress, on_chunk=None) -> TrainResult:
     tf = tensorflow()
     x, y, xv, yv = arrays
+    x, xv = _padded(x, trainer.s.n_inputs), _padded(xv, trainer.s.n_inputs)
+    grid = None if grid is None else _padded(grid, trainer.s.n_inputs)
     shuffles = np.random.default_rng([fit.seed, 0x5EED])
     batch = tf.constant(min(fit.batch_size, len(x)), tf.int32)
     parts: list[list[np.ndarray]] = [[], [], [], [], []]
@@ -143,6 +145,15 @@ def _run(trainer: Trainer, net: Network, fit: Training, arrays, grid, stops,
             restored = Snapshot(best, trainer.weights(net), outputs)
     history = _history(parts, has_val=len(xv) > 0, classifier=net.is_classifier)
     return TrainResult(history, snaps, done, diverged_at, stopped_at, restored)
+
+
+def _padded(a: np.ndarray, columns: int) -> np.ndarray:
+    """``a`` with zero columns appended up to the trainer's (bucketed) number of inputs."""
+    if a.shape[1] == columns:
+        return a
+    out = np.zeros((len(a), columns), np.float32)
+    out[:, : a.shape[1]] = a
+    return out
 
 
 def _partial(trainer: Trainer, net: Network, grid, parts, snaps: list[Snapshot], done: int,
