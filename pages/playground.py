@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import activations, datasets, initializers, optimizers
+from core import activations, datasets, engine, initializers, optimizers
 from core import playground as pg
 from core.figures import playground as fig_pg
 from ui import layout, state, widgets
@@ -271,7 +271,9 @@ def stream(key: pg.PlaygroundParams, user, params: pg.PlaygroundParams, slots: S
         if pace.due() or chunk.epochs_done == 0:
             slots.draw(chunk.run, params, live=True)
 
-    run = pg.run(key, user, on_chunk=on_chunk)
+    # While the run waits in line for a free trainer (other students training), it says so.
+    with engine.notify_waits(layout.WaitNotice()):
+        run = pg.run(key, user, on_chunk=on_chunk)
     slots.progress.empty()
     return RESULTS.put(run, key, user)
 

@@ -595,18 +595,21 @@ def test_softmax_cross_entropy_from_logits_is_not_capped() -> None:
 # ----------------------------------------------------------------------------------------
 
 
-def test_a_new_structure_is_compiled_once_when_two_threads_ask_at_once() -> None:
-    # A structure no other test uses (elu, three layers, width bucket 64, rmsprop).
+def test_a_new_structure_is_compiled_at_most_once_per_run_at_once() -> None:
+    # A structure no other test uses (elu, three layers, width bucket 64, rmsprop). Two runs
+    # at once may give it a second trainer (TRAINERS_PER_STRUCTURE), never a third; later
+    # runs reuse them (tests/test_limits.py checks that builds never overlap).
     net = Network(n_inputs=2, hidden_units=(40, 3, 3), activation="elu")
     fit = Training(loss="mse", optimizer="rmsprop", learning_rate=0.01, epochs=3, seed=1)
     other = dataclasses.replace(fit, seed=2, learning_rate=0.02)
     data = reg_data(20, seed=3)
     builds = engine.TRAINERS.builds
     together = run_in_threads([(net, fit, data, {}), (net, other, data, {})])
-    assert engine.TRAINERS.builds == builds + 1
+    built = engine.TRAINERS.builds - builds
+    assert 1 <= built <= min(2, engine.TRAINERS_PER_STRUCTURE)
     assert_same_run(together[0], train(net, fit, data))
     assert_same_run(together[1], train(net, other, data))
-    assert engine.TRAINERS.builds == builds + 1
+    assert engine.TRAINERS.builds == builds + built
 
 
 def test_build_once_under_contention_failure_and_eviction() -> None:

@@ -13,7 +13,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, Stop
 
 from core import engine
 from core.engine import Training, train
-from core.engine.run import TRAINERS, _chunks
+from core.engine.run import SLOTS, TRAINERS, _chunks
 from core.engine.trainer import Structure
 from core.limits import STREAM_FIRST_CHUNK_STEPS, STREAM_MAX_CHUNK_STEPS
 from tests.engine_reference import GRID, NET, assert_same_run, forward, np_loss, reg_data
@@ -92,9 +92,10 @@ def test_a_run_stopped_from_its_callback_leaves_the_trainer_clean(stop) -> None:
     with pytest.raises((StopException, RerunException)):
         train(NET, other, DATA, on_chunk=interrupt)
     assert len(seen) == 2 and 0 < seen[-1] < other.epochs
-    trainer = TRAINERS.get(Structure.of(NET, FIT))
-    assert trainer.lock.acquire(blocking=False)  # not left held
-    trainer.lock.release()
+    assert SLOTS.running == 0  # its training slot is given back
+    with TRAINERS.lease(Structure.of(NET, FIT)) as trainer:  # lent back to the pool
+        assert trainer.lock.acquire(blocking=False)  # and its lock not left held
+        trainer.lock.release()
     assert_same_run(reference, train(NET, FIT, DATA, eval_x=GRID, snapshots_at=SNAPS))
 
 
@@ -128,8 +129,8 @@ def test_one_trainer_serves_every_feature_set_and_padded_inputs_stay_zero(optimi
     net3 = dataclasses.replace(NET, n_inputs=3)
     assert Structure.of(net3, fit) == Structure.of(NET, fit)  # 2 and 3 inputs: one trainer
     result = train(net3, fit, engine.Data(x, x[:, :1] - x[:, 1:2] * x[:, 2:]))
-    trainer = TRAINERS.get(Structure.of(net3, fit))
-    kernel = trainer.dense[0].kernel.numpy()
+    with TRAINERS.lease(Structure.of(net3, fit)) as trainer:
+        kernel = trainer.dense[0].kernel.numpy()
     assert kernel.shape[0] == 8 and np.all(kernel[3:] == 0.0)  # padded rows never moved
     assert np.any(kernel[:3, :3] != 0.0)
     assert result.final.weights[0][0].shape == (3, 3)

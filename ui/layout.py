@@ -3,6 +3,8 @@ turns an unexpected error into a message instead of a stack trace."""
 
 from __future__ import annotations
 
+import contextvars
+import functools
 import importlib
 import logging
 import os
@@ -14,6 +16,8 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
+from core.engine.budget import WorkLimitError
+from core.engine.slots import notify_waits
 from core.figures import style
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -82,15 +86,85 @@ def chart(fig: Any, key: str, container: Any = None) -> None:
 def cached(fn: F, *, max_entries: int = 64, spinner: str | bool = "Training…") -> F:
     """Cache a core function's result per parameter set, shared by all sessions.
 
-    Bounded, because a lecture hall of students explores many configurations.
+    Bounded (``max_entries``), because a lecture hall of students explores many
+    configurations. Two sessions asking for the same missing entry at once compute it once:
+    ``st.cache_data`` holds a lock per entry while computing, and the second caller gets the
+    first one's result (tests/test_limits.py checks it with threads). While a training in
+    ``fn`` waits for a free trainer (core.engine.slots), the page says so.
     """
-    return st.cache_data(max_entries=max_entries, show_spinner=spinner)(fn)  # type: ignore
+    compute = st.cache_data(max_entries=max_entries, show_spinner=spinner)(fn)
+
+    @functools.wraps(fn)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        with notify_waits(WaitNotice()):
+            return compute(*args, **kwargs)
+
+    call.clear = compute.clear  # type: ignore[attr-defined]
+    return call  # type: ignore[return-value]
+
+
+#: What a session sees while its run waits in line for one of the training slots.
+WAIT_TEXT = ("Waiting for a free trainer: {running} runs are training for other students, "
+             "{ahead} more ahead of yours. Yours starts as soon as one finishes.")
+
+
+class WaitNotice:
+    """The listener core.engine.slots calls while a run waits for a slot: an info box at
+    the place of the result, updated while the line moves, removed when the run starts.
+    A settings change while waiting gives up the wait (the page reruns with the new ones)."""
+
+    def __init__(self) -> None:
+        self._box: Any = None
+        self._text = ""
+
+    def __call__(self, ahead: int | None) -> None:
+        from streamlit.runtime.scriptrunner_utils.script_run_context import (
+            get_run_yield_check,
+        )
+
+        check = get_run_yield_check()
+        if check is None:  # no page to draw on (a warm-up or benchmark thread)
+            return
+        if ahead is None:
+            if self._box is not None:
+                _unrecorded(self._box.empty)
+            return
+        from core.engine import SLOTS
+
+        text = WAIT_TEXT.format(running=SLOTS.running, ahead=ahead)
+        if text != self._text:
+            self._text = text
+            _unrecorded(lambda: self._show(text))
+        check()  # raises Streamlit's rerun/stop request, which leaves the line
+
+    def _show(self, text: str) -> None:
+        if self._box is None:
+            self._box = st.empty()
+        self._box.info(text, icon=":material/hourglass_top:")
+
+
+def _unrecorded(draw: Callable[[], Any]) -> None:
+    """Draw as if outside any cached function. The notice is drawn while a cached function
+    computes, and ``st.cache_data`` would otherwise record it and replay the "waiting" box
+    on every later cache hit. Without that Streamlit internal, the notice is left out."""
+    try:
+        from streamlit.runtime.scriptrunner_utils.script_run_context import in_cached_function
+    except ImportError:  # pragma: no cover - Streamlit moved it
+        return
+
+    def run() -> None:
+        in_cached_function.set(False)
+        draw()
+
+    contextvars.copy_context().run(run)
 
 
 def run_guarded(page: Any) -> None:
     """Run a page; an unexpected error becomes a short message (details go to the log)."""
     try:
         page.run()
+    except WorkLimitError as err:  # settings the server refuses: say which, keep the page
+        st.warning(str(err))
     except Exception as err:  # noqa: BLE001 - last line of defence in front of an audience
         log.error("page %s failed:\n%s", getattr(page, "title", "?"), traceback.format_exc())
         st.error(f"Something went wrong on this page ({type(err).__name__}). The settings are "
@@ -113,7 +187,7 @@ def keep_keras_state() -> None:
         script_runner._clean_problem_modules = lambda: None
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=1)
 def start_warm_up(targets: tuple[str, ...]) -> threading.Thread | None:
     """Once per server: import TensorFlow and compile the listed pages' default trainers in a
     background thread, while the first visitor is still reading the home page.

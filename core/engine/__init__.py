@@ -7,8 +7,9 @@ epochs, from which a page replays training without training again.
 
 Modules: ``api`` (the dataclasses and the divergence rule), ``losses`` (the loss registry,
 from logits), ``schedule`` (after-epoch rules), ``trainer`` (the compiled trainer),
-``cache`` (build once per key), ``runtime`` (TensorFlow's configuration and the shared
-optimizer-update step), ``run`` (:func:`train`).
+``cache`` (build once per key), ``pool`` (trainers lent one run at a time), ``slots``
+(how many runs train at once), ``budget`` (the work one run may ask for), ``runtime``
+(TensorFlow's configuration and the shared optimizer-update step), ``run`` (:func:`train`).
 
 Why it is built the way it is (measurements in ``benchmarks/``):
 
@@ -22,12 +23,17 @@ Why it is built the way it is (measurements in ``benchmarks/``):
   to a width bucket (16, 32, 64, 128) with the unused units held at exactly zero, and the
   learning rate, regularisation rates, initial weights, shuffles and batch size are inputs
   or variables, not constants. Changing a width, a rate or the seed reuses a compiled
-  trainer; only a new depth, activation, loss or optimizer compiles a new one (kept in a
-  bounded LRU of ``MAX_TRAINERS``), once, even when several sessions ask at the same time.
+  trainer; only a new depth, activation, loss or optimizer compiles a new one, once even
+  when several sessions ask at the same time; a structure gets a second trainer
+  (``TRAINERS_PER_STRUCTURE``) only when two of its runs train at once, and at most
+  ``MAX_TRAINERS`` are kept in all.
+* Load. At most ``MAX_TRAININGS`` runs train at once (about the cores); the others wait in
+  line, first come first served, and the page shows the wait. A run above ``MAX_WORK``
+  (epochs × samples × parameters) is refused with a message naming its settings.
 * Determinism. Nothing uses process-wide random state: initial weights are drawn in NumPy
   from the run's seed, shuffles are precomputed from it, each dropout layer's generator is
-  reset to its own stream derived from it. A trainer is used by one run at a time (a
-  lock), so sessions training at once cannot disturb each other.
+  reset to its own stream derived from it. A trainer is lent to one run at a time, so
+  sessions training at once cannot disturb each other.
 
 Every difference from ``model.compile(...)`` + ``model.fit(x, y, batch_size, epochs,
 shuffle=True, validation_data=...)`` with the same initial weights:
@@ -74,16 +80,36 @@ from core.engine.api import (
     first_divergence,
     snapshot_epochs,
 )
+from core.engine.budget import WorkLimitError, check_work, work
 from core.engine.cache import BuildOnce
 from core.engine.losses import LOSSES, Loss
-from core.engine.run import PROGRESS_CHUNKS, TRAINERS, compiled_trainers, is_compiled, train
+from core.engine.run import (
+    PROGRESS_CHUNKS,
+    SLOTS,
+    TRAINERS,
+    compiled_trainers,
+    is_compiled,
+    train,
+)
 from core.engine.runtime import IGNORED_OPTIONS, apply_updates, check_optimizer, tensorflow
-from core.limits import MAX_EPOCHS, MAX_LAYERS, MAX_POINTS, MAX_TRAINERS, MAX_UNITS
+from core.engine.slots import notify_waits
+from core.limits import (
+    MAX_EPOCHS,
+    MAX_LAYERS,
+    MAX_POINTS,
+    MAX_TRAINERS,
+    MAX_TRAININGS,
+    MAX_UNITS,
+    MAX_WORK,
+    TRAINERS_PER_STRUCTURE,
+)
 
 __all__ = [
     "DIVERGENCE_FACTOR", "IGNORED_OPTIONS", "LOSSES", "MAX_EPOCHS", "MAX_LAYERS", "MAX_POINTS",
-    "MAX_TRAINERS", "MAX_UNITS", "OUTPUT_ACTIVATIONS", "PROGRESS_CHUNKS", "TRAINERS",
+    "MAX_TRAINERS", "MAX_TRAININGS", "MAX_UNITS", "MAX_WORK", "OUTPUT_ACTIVATIONS",
+    "PROGRESS_CHUNKS", "SLOTS", "TRAINERS", "TRAINERS_PER_STRUCTURE",
     "BuildOnce", "Data", "Loss", "Network", "Snapshot", "TrainResult", "Training",
-    "apply_updates", "check_loss", "check_optimizer", "compiled_trainers",
-    "first_divergence", "is_compiled", "snapshot_epochs", "tensorflow", "train",
+    "WorkLimitError", "apply_updates", "check_loss", "check_optimizer", "check_work",
+    "compiled_trainers", "first_divergence", "is_compiled", "notify_waits", "snapshot_epochs",
+    "tensorflow", "train", "work",
 ]

@@ -3,7 +3,8 @@
 Compiled trainers and optimiser loops take about a second and ~9 MB to trace, and
 TensorFlow never frees all of it: two sessions opening the same new page at once must not
 trace the same loop twice. The first caller builds (under a lock of that key only, so other
-keys go on); the others wait for it and get the same object.
+keys go on); the others wait for it and get the same object. Always bounded: beyond
+``max_size`` keys the least recently used value goes.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
+#: The bound of a BuildOnce that does not choose its own: more than any registry's keys.
+DEFAULT_MAX_SIZE = 32
+
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
@@ -20,7 +24,9 @@ V = TypeVar("V")
 class BuildOnce(Generic[K, V]):
     """A cache of ``build(key)`` results, least recently used first out beyond ``max_size``."""
 
-    def __init__(self, build: Callable[[K], V], max_size: int | None = None) -> None:
+    def __init__(self, build: Callable[[K], V], max_size: int = DEFAULT_MAX_SIZE) -> None:
+        if max_size < 1:
+            raise ValueError(f"max_size must be at least 1, got {max_size}")
         self._build = build
         self._max_size = max_size
         self._lock = threading.Lock()
@@ -61,7 +67,7 @@ class BuildOnce(Generic[K, V]):
                 self.builds += 1
                 self._items[key] = value
                 self._building.pop(key, None)
-                while self._max_size is not None and len(self._items) > self._max_size:
+                while len(self._items) > self._max_size:
                     self._items.popitem(last=False)
             return value
 

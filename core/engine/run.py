@@ -8,14 +8,25 @@ import numpy as np
 
 from core import initializers
 from core.engine.api import Data, Network, Snapshot, Training, TrainResult, _need, check_loss
-from core.engine.cache import BuildOnce
+from core.engine.budget import check_work
+from core.engine.pool import Pools
 from core.engine.runtime import tensorflow
+from core.engine.slots import TrainingSlots
 from core.engine.trainer import Structure, Trainer
-from core.limits import MAX_TRAINERS, STREAM_FIRST_CHUNK_STEPS, STREAM_MAX_CHUNK_STEPS
+from core.limits import (
+    MAX_TRAINERS,
+    MAX_TRAININGS,
+    STREAM_FIRST_CHUNK_STEPS,
+    STREAM_MAX_CHUNK_STEPS,
+    TRAINERS_PER_STRUCTURE,
+)
 
-#: Compiled trainers by structure, built once each, the least recently used dropped beyond
-#: MAX_TRAINERS (each holds ~9 MB; see benchmarks.memory_soak).
-TRAINERS: BuildOnce[Structure, Trainer] = BuildOnce(Trainer, MAX_TRAINERS)
+#: Compiled trainers by structure, up to TRAINERS_PER_STRUCTURE each (one run at a time
+#: each), MAX_TRAINERS in all, idle ones of the least recently used structures dropped first
+#: (each holds ~9 MB; see benchmarks.memory_soak and benchmarks.concurrency).
+TRAINERS: Pools[Structure, Trainer] = Pools(Trainer, TRAINERS_PER_STRUCTURE, MAX_TRAINERS)
+#: At most MAX_TRAININGS runs train at once in the process; the others wait in line.
+SLOTS = TrainingSlots(MAX_TRAININGS)
 
 
 def compiled_trainers() -> int:
@@ -47,6 +58,11 @@ def train(
     number, as without it. An exception raised by a callback (Streamlit stopping the script
     for a newer click) ends the run there and leaves the trainer free and fit for the next
     run, which resets every variable it uses.
+
+    Raises :class:`~core.engine.budget.WorkLimitError` (a ValueError) for a run above
+    ``MAX_WORK``. Waits for one of the ``MAX_TRAININGS`` slots (a listener registered with
+    :func:`core.engine.slots.notify_waits` hears about the wait), then for a trainer of
+    the structure.
     """
     x, y, xv, yv = data.arrays()
     _need(x.shape[1] == net.n_inputs, f"x_train has {x.shape[1]} columns, the network "
@@ -59,8 +75,10 @@ def train(
         epochs_wanted.append(fit.epochs)
     grid = None if eval_x is None else np.asarray(eval_x, np.float32)
 
-    trainer = TRAINERS.get(Structure.of(net, fit))
-    with trainer.lock:
+    check_work(net, fit, len(x))
+    # The slot first: a run waiting in line holds no trainer, and a run holding a slot waits
+    # for a trainer only while another slot holder trains the same structure.
+    with SLOTS.hold(), TRAINERS.lease(Structure.of(net, fit)) as trainer, trainer.lock:
         trainer.reset(net, fit)
         return _run(trainer, net, fit, (x, y, xv, yv), grid, epochs_wanted, on_progress,
                     on_chunk)
