@@ -85,3 +85,27 @@ def test_the_first_chunk_says_when_a_structure_is_compiled_first() -> None:
     assert engine.is_compiled(net, fit)
     _, again = _streamed(p.replace(seed=7))
     assert again[0].compiling is False and not any(c.compiling for c in again)
+
+
+def _structure(p: pg.PlaygroundParams):
+    from core.engine.trainer import Structure
+
+    head = pg.Head.of(p, 2)
+    return Structure.of(pg.network_of(p, head), pg.training_of(p, head, p.epochs))
+
+
+def test_start_up_compiles_neighbours_one_click_away_that_nothing_else_compiles() -> None:
+    from core.playground.exercises import NEIGHBOURS
+
+    default = P()
+    already = {_structure(default)} | {_structure(s.params) for ex in pg.EXERCISES
+                                        for s in ex.steps}
+    for p in NEIGHBOURS:
+        changed = [f for f in P.field_names() if getattr(p, f) != getattr(default, f)]
+        assert len(changed) == 1, changed  # one control away from the defaults
+        assert _structure(p) not in already  # a trainer nothing else compiles
+        already.add(_structure(p))
+    # Neighbours that need no entry: another width, feature set, rate or seed.
+    for p in (P(hidden_units=(8, 3)), P(x1_sq=True, sin_x2=True), P(learning_rate=1.0),
+              P(regularization="l2", regularization_rate=0.1), P(seed=5)):
+        assert _structure(p) == _structure(default)
