@@ -109,3 +109,15 @@ def test_start_up_compiles_neighbours_one_click_away_that_nothing_else_compiles(
     for p in (P(hidden_units=(8, 3)), P(x1_sq=True, sin_x2=True), P(learning_rate=1.0),
               P(regularization="l2", regularization_rate=0.1), P(seed=5)):
         assert _structure(p) == _structure(default)
+
+
+def test_the_overtraining_exercise_streams_each_run_without_changing_it() -> None:
+    from core import overtraining as ot
+
+    p = ot.ExerciseParams(ex_layers=2, ex_width=4, ex_epochs=250)
+    seen: list[tuple[str, int]] = []
+    streamed = ot.run_step(p, "l1", on_chunk=lambda c: seen.append(("l1", c.epochs_done)))
+    plain = ot.run_step(p, "l1")
+    np.testing.assert_array_equal(streamed.history["loss"], plain.history["loss"])
+    assert streamed.exact_zeros == plain.exact_zeros
+    assert seen[0] == ("l1", 0) and seen[-1] == ("l1", len(plain.history["loss"]))
