@@ -14,7 +14,10 @@ trainings ran, and how long the last caller waited.
 
     python -m benchmarks.concurrency
 
-The last line is JSON: {"pool1": {...}, "pool2": {...}, "pool3": {...}, "dedupe": {...}}.
+Part 3, the work cap in seconds: one wide run at a tenth of ``MAX_WORK``.
+
+The last line is JSON: {"pool1": {...}, "pool2": {...}, "pool3": {...}, "dedupe": {...},
+"cap": {...}}.
 """
 
 from __future__ import annotations
@@ -109,9 +112,32 @@ def dedupe_child() -> dict:
             "wall_s": round(wall, 2), "max_s": round(max(times), 2)}
 
 
+def cap_child() -> dict:
+    """Part 3: what MAX_WORK means in seconds: a wide network (1-128-128-1, 16,897
+    parameters) on 200 points for a tenth of MAX_WORK, alone on the machine; the run at the
+    cap takes about ten times as long (the work of a network this wide is its time)."""
+    from core import engine
+    from core.limits import MAX_WORK
+
+    net = engine.Network(1, (128, 128), "tanh")
+    x = np.linspace(-1, 1, 200)[:, None]
+    data = engine.Data(x, np.sin(3 * x))
+    epochs = MAX_WORK // 10 // (200 * engine.budget.parameters(net))
+    fit = engine.Training(batch_size=32, epochs=int(epochs))
+    engine.train(net, engine.Training(batch_size=32, epochs=1), data)  # compile first
+    start = time.perf_counter()
+    engine.train(net, fit, data)
+    tenth = time.perf_counter() - start
+    return {"max_work": MAX_WORK, "tenth_epochs": int(epochs), "tenth_s": round(tenth, 1),
+            "at_cap_s_estimate": round(10 * tenth)}
+
+
 def child(args: list[str]) -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    result = dedupe_child() if args[0] == "dedupe" else pool_child(*DESIGNS[args[0]])
+    if args[0] in DESIGNS:
+        result = pool_child(*DESIGNS[args[0]])
+    else:
+        result = dedupe_child() if args[0] == "dedupe" else cap_child()
     print(json.dumps(result))
 
 
@@ -134,6 +160,9 @@ def main() -> None:
     d = results["dedupe"] = run_child("dedupe")
     print(f"{d['requests']} identical uncached requests at once: {d['trainings']} training(s), "
           f"the last answered after {d['max_s']} s")
+    c = results["cap"] = run_child("cap")
+    print(f"a tenth of MAX_WORK ({c['tenth_epochs']} epochs of 1-128-128-1 on 200 points): "
+          f"{c['tenth_s']} s, so about {c['at_cap_s_estimate']} s at the cap")
     print(f"load average {os.getloadavg()[0]:.2f}")
     print(json.dumps(results))
 

@@ -400,8 +400,8 @@ with top:
             key_params = params.training_key()
             slots = Slots()
             run = RESULTS.get(key_params, user) or stream(key_params, user, params, slots)
-        except ValueError as err:
-            st.error(str(err))
+        except ValueError as err:  # a run above the work cap is a warning, not an error
+            (st.warning if isinstance(err, engine.WorkLimitError) else st.error)(str(err))
     if run is not None:
         results(run, params, slots)
 if run is not None:

@@ -293,6 +293,35 @@ def test_no_default_or_preset_of_any_page_comes_near_the_cap(monkeypatch) -> Non
     assert biggest[1] * 4 <= limits.MAX_WORK, biggest
 
 
+@pytest.mark.parametrize(("page", "query"), [
+    # 4 × 128 units (49,921 parameters), 5000 epochs, 1000 points: the page's own bounds.
+    ("pages/universal_approximation.py",
+     {"hidden_layers": "4", "hidden_units": "128", "epochs": "5000", "points": "1000"}),
+    # Own data of 2000 rows (1800 for training), 8 layers of 16 on all 7 features, 2000 epochs.
+    # 2000 · 1000 · 2049 = 4.1e9.
+    ("pages/playground.py", {"dataset": pg.USER_DATA, "hidden_units": ",".join(["16"] * 8),
+                             "epochs": "2000", "batch_size": "64", "x1_sq": "1", "x2_sq": "1",
+                             "x1x2": "1", "sin_x1": "1", "sin_x2": "1"}),
+])
+def test_a_page_asked_for_too_much_work_warns_and_goes_on(page, query) -> None:
+    if page == "pages/playground.py":
+        # A table of 2000 points stands in for an upload (the table is the data).
+        import pandas as pd
+
+        rng = np.random.default_rng(0)
+        x = rng.uniform(-5, 5, (2000, 2))
+        frame = pd.DataFrame({"x1": x[:, 0], "x2": x[:, 1], "label": (x[:, 0] > 0) * 1})
+    at = open_page(page, query)
+    if page == "pages/playground.py":
+        at.session_state["playground.user_frame"] = frame
+        at.run()
+    notes = " ".join(w.value for w in at.warning)
+    assert "MAX_WORK" in notes and "epochs" in notes and "parameters" in notes
+    assert not problems(at) and not at.error
+    if page == "pages/playground.py":  # the rest of the page is still there
+        assert any("Lecture exercises" in e.label for e in at.expander)
+
+
 # ----------------------------------------------------------------------------------------
 # The same cache miss asked for by many sessions at once
 # ----------------------------------------------------------------------------------------

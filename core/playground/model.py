@@ -363,6 +363,9 @@ def run(p: PlaygroundParams, user_data: Dataset | None = None, frames: int = FRA
     extra = set(curve_epochs(epochs)) if s.validation is not None else set()
     stream = None
     if on_chunk is not None:
+        # Refused before the first picture (the engine would refuse it after): a run above
+        # the server's work cap shows no picture of a run that never trains.
+        engine.check_work(s.net, s.fit, len(s.train))
         on_chunk(Chunk(_untrained(s), 0, epochs, not engine.is_compiled(s.net, s.fit)))
 
         def stream(partial: engine.TrainResult) -> None:
