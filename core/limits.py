@@ -73,3 +73,17 @@ OVERFITTING_MAX_LAYERS = 4
 OVERFITTING_MAX_UNITS = 64
 OVERFITTING_MAX_EPOCHS = 3000
 OVERFITTING_MAX_POINTS = 200
+
+# -- streaming results (core.engine.run: train(..., on_chunk=...)) -------------------------
+
+#: Optimisation steps of the first compiled call of a streamed run: an early picture of the
+#: trained network arrives after ~0.01–0.05 s of training (the untrained one comes first,
+#: from NumPy, before any trainer is touched).
+STREAM_FIRST_CHUNK_STEPS = 100
+#: Inputs of a compiled trainer are padded to a multiple of this (zeros, held at exactly 0),
+#: so a new feature set on the Playground (1–7 inputs) reuses the trainer instead of tracing.
+INPUT_BUCKET = 8
+#: The most steps one compiled call of a streamed run takes (chunks double up to it): at
+#: ~8,000–18,000 steps/s that is ~0.1–0.25 s, so a newer click interrupts the run promptly
+#: (Streamlit stops a script at its next st.* call, made between chunks).
+STREAM_MAX_CHUNK_STEPS = 2000
