@@ -9,6 +9,7 @@ import numpy as np
 from core import initializers
 from core.engine.api import Data, Network, Snapshot, Training, TrainResult, _need, check_loss
 from core.engine.budget import check_work
+from core.engine.inflight import InFlight, fingerprint
 from core.engine.pool import Pools
 from core.engine.runtime import tensorflow
 from core.engine.slots import TrainingSlots
@@ -27,6 +28,8 @@ from core.limits import (
 TRAINERS: Pools[Structure, Trainer] = Pools(Trainer, TRAINERS_PER_STRUCTURE, MAX_TRAINERS)
 #: At most MAX_TRAININGS runs train at once in the process; the others wait in line.
 SLOTS = TrainingSlots(MAX_TRAININGS)
+#: Runs in progress: the same run asked for again meanwhile waits for it, not trains again.
+RUNS: InFlight[tuple, TrainResult] = InFlight()
 
 
 def compiled_trainers() -> int:
@@ -62,7 +65,8 @@ def train(
     Raises :class:`~core.engine.budget.WorkLimitError` (a ValueError) for a run above
     ``MAX_WORK``. Waits for one of the ``MAX_TRAININGS`` slots (a listener registered with
     :func:`core.engine.slots.notify_waits` hears about the wait), then for a trainer of
-    the structure.
+    the structure. The same run asked for while it trains is not trained again: the later
+    caller gets a copy of its result (its callbacks are not called).
     """
     x, y, xv, yv = data.arrays()
     _need(x.shape[1] == net.n_inputs, f"x_train has {x.shape[1]} columns, the network "
@@ -76,12 +80,17 @@ def train(
     grid = None if eval_x is None else np.asarray(eval_x, np.float32)
 
     check_work(net, fit, len(x))
-    # The slot first: a run waiting in line holds no trainer, and a run holding a slot waits
-    # for a trainer only while another slot holder trains the same structure.
-    with SLOTS.hold(), TRAINERS.lease(Structure.of(net, fit)) as trainer, trainer.lock:
-        trainer.reset(net, fit)
-        return _run(trainer, net, fit, (x, y, xv, yv), grid, epochs_wanted, on_progress,
-                    on_chunk)
+
+    def run() -> TrainResult:
+        # The slot first: a run waiting in line holds no trainer, and a run holding a slot
+        # waits for a trainer only while another slot holder trains the same structure.
+        with SLOTS.hold(), TRAINERS.lease(Structure.of(net, fit)) as trainer, trainer.lock:
+            trainer.reset(net, fit)
+            return _run(trainer, net, fit, (x, y, xv, yv), grid, epochs_wanted, on_progress,
+                        on_chunk)
+
+    same_run = (net, fit, fingerprint(x, y, xv, yv, grid), tuple(epochs_wanted))
+    return RUNS.run(same_run, run)
 
 
 #: With a progress callback, a run is cut into about this many compiled calls.
