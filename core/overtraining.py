@@ -13,6 +13,7 @@ U (too little regularisation or too much capacity overfits, too much underfits).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -95,9 +96,11 @@ class ExerciseRun:
     message: str
 
 
-def run_step(p: ExerciseParams, name: str) -> ExerciseRun:
-    """Train one of the four configurations through the Playground's own run."""
-    run = pg.run(p.steps()[name], frames=1)
+def run_step(p: ExerciseParams, name: str,
+             on_chunk: Callable[[pg.Chunk], None] | None = None) -> ExerciseRun:
+    """Train one of the four configurations through the Playground's own run
+    (``on_chunk`` streams it: see ``core.playground.run``; the result is the same)."""
+    run = pg.run(p.steps()[name], frames=1, on_chunk=on_chunk)
     kernels = np.concatenate([k.ravel() for k, _ in run.result.final.weights])
     m = run.metrics
     return ExerciseRun(name, run.result.history, run.grid_outputs[-1], m.train_loss,
@@ -116,12 +119,15 @@ def grid_axis() -> np.ndarray:
     return pg.Plane().axes(pg.GRID_SIZE)[0]
 
 
-def run_all(p: ExerciseParams, on_progress: Callable[[int, int], None] | None = None
+def run_all(p: ExerciseParams, on_progress: Callable[[int, int], None] | None = None,
+            on_chunk: Callable[[str, pg.Chunk], None] | None = None
             ) -> dict[str, ExerciseRun]:
-    """All four runs, in the lecture's order, reporting (done, total) after each."""
+    """All four runs, in the lecture's order, reporting (done, total) after each;
+    ``on_chunk(name, chunk)`` streams each run as it trains."""
     out = {}
     for i, name in enumerate(STEP_NAMES):
-        out[name] = run_step(p, name)
+        stream = None if on_chunk is None else functools.partial(on_chunk, name)
+        out[name] = run_step(p, name, stream)
         if on_progress:
             on_progress(i + 1, len(STEP_NAMES))
     return out

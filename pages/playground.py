@@ -14,6 +14,7 @@ from core import activations, datasets, engine, initializers, optimizers
 from core import playground as pg
 from core.figures import playground as fig_pg
 from ui import layout, state, widgets
+from ui import live as live_ui
 
 PAGE = pg.PAGE
 P = pg.PlaygroundParams
@@ -35,7 +36,8 @@ SHORT_LOSSES = {"playground": "½ squared error", "cross_entropy": "cross-entrop
 LOSS_HELP = "  \n".join(f"{SHORT_LOSSES.get(k, v)}: {v}" for k, v in pg.LOSSES.items())
 OPTIMIZER_LABELS = {k: o.label for k, o in optimizers.OPTIMIZERS.items()}
 
-train = layout.cached(pg.run, max_entries=48)
+#: Finished runs, shared by all sessions; a streamed run is stored when it finishes.
+RESULTS = live_ui.StreamedCache(pg.run, max_entries=48)
 
 
 def key(name: str) -> str:
@@ -226,14 +228,64 @@ def metrics(run: pg.PlaygroundRun, where) -> None:
     bottom[1].metric("test loss", f"{m.test_loss:.4f}")
 
 
-def results(run: pg.PlaygroundRun, params: pg.PlaygroundParams) -> None:
-    left, right = st.columns([3, 2])
-    layout.chart(fig_pg.output_replay(run, discretize=params.discretize,
-                                      show_test=params.show_test),
-                 f"{PAGE}.chart.replay", left)
-    run_buttons(left)
-    metrics(run, right)
-    layout.chart(fig_pg.loss_figure(run), f"{PAGE}.chart.loss", right)
+class Slots:
+    """Where the main results go, drawn before training starts: the output replay, the run
+    buttons and the progress under it, the metrics and the loss curve beside it. A streamed
+    run redraws the same places chunk by chunk; the finished run fills them last."""
+
+    def __init__(self) -> None:
+        left, right = st.columns([3, 2])
+        self.replay = left.empty()
+        run_buttons(left)
+        self.progress = left.empty()
+        self.metrics = right.empty()
+        self.loss = right.empty()
+        self.redraws = 0
+
+    def draw(self, run: pg.PlaygroundRun, params: pg.PlaygroundParams, live: bool) -> None:
+        """The output over the plane, the metrics and the loss curve of ``run``; ``live``:
+        a run still training (one frame, no replay controls; keys of their own, as a key
+        may appear once per script run)."""
+        suffix = f".live{self.redraws}" if live else ""
+        self.redraws += 1
+        figure = fig_pg.output_replay(run, discretize=params.discretize,
+                                      show_test=params.show_test)
+        if live:  # one frame: no replay buttons, slider or frames to send
+            figure.layout.updatemenus, figure.layout.sliders, figure.frames = (), (), ()
+        layout.chart(figure, f"{PAGE}.chart.replay{suffix}", self.replay)
+        live_ui.mark("picture")
+        metrics(run, self.metrics.container())
+        layout.chart(fig_pg.loss_figure(run), f"{PAGE}.chart.loss{suffix}", self.loss)
+
+
+def stream(key: pg.PlaygroundParams, user, params: pg.PlaygroundParams, slots: Slots
+           ) -> pg.PlaygroundRun:
+    """Train ``key`` showing the run as it goes: the untrained network at once, then the
+    same charts redrawn as chunks of epochs finish; the finished run is cached."""
+    pace = live_ui.Pace()
+
+    def on_chunk(chunk: pg.Chunk) -> None:
+        if chunk.compiling:
+            live_ui.compiling(slots.progress, _structure(key))
+        else:
+            live_ui.progress(slots.progress, chunk.epochs_done, chunk.epochs_total)
+        if pace.due() or chunk.epochs_done == 0:
+            slots.draw(chunk.run, params, live=True)
+
+    # While the run waits in line for a free trainer (other students training), it says so.
+    with engine.notify_waits(layout.WaitNotice()):
+        run = pg.run(key, user, on_chunk=on_chunk)
+    slots.progress.empty()
+    return RESULTS.put(run, key, user)
+
+
+def _structure(p: pg.PlaygroundParams) -> str:
+    layers = "-".join(map(str, p.hidden_units)) or "no hidden layer"
+    return f"{layers} {ACTIVATION_LABELS.get(p.activation, p.activation)}, {p.optimizer}"
+
+
+def results(run: pg.PlaygroundRun, params: pg.PlaygroundParams, slots: Slots) -> None:
+    slots.draw(run, params, live=False)
     messages(run)
     boundary = ("the black line where it changes class" if run.head.kind != "regression"
                 else "orange high, blue low, like the points' targets")
@@ -346,11 +398,13 @@ with top:
         st.warning("Fix your data below to train.")
     else:
         try:
-            run = train(params.training_key(), user)
+            key_params = params.training_key()
+            slots = Slots()
+            run = RESULTS.get(key_params, user) or stream(key_params, user, params, slots)
         except ValueError as err:  # a run above the work cap is a warning, not an error
             (st.warning if isinstance(err, engine.WorkLimitError) else st.error)(str(err))
     if run is not None:
-        results(run, params)
+        results(run, params, slots)
 if run is not None:
     inside(run)
     downloads(run)

@@ -83,7 +83,14 @@ from core.engine.api import (
 from core.engine.budget import WorkLimitError, check_work, work
 from core.engine.cache import BuildOnce
 from core.engine.losses import LOSSES, Loss
-from core.engine.run import PROGRESS_CHUNKS, SLOTS, TRAINERS, compiled_trainers, train
+from core.engine.run import (
+    PROGRESS_CHUNKS,
+    SLOTS,
+    TRAINERS,
+    compiled_trainers,
+    is_compiled,
+    train,
+)
 from core.engine.runtime import IGNORED_OPTIONS, apply_updates, check_optimizer, tensorflow
 from core.engine.slots import notify_waits
 from core.limits import (
@@ -103,6 +110,6 @@ __all__ = [
     "PROGRESS_CHUNKS", "SLOTS", "TRAINERS", "TRAINERS_PER_STRUCTURE",
     "BuildOnce", "Data", "Loss", "Network", "Snapshot", "TrainResult", "Training",
     "WorkLimitError", "apply_updates", "check_loss", "check_optimizer", "check_work",
-    "compiled_trainers", "first_divergence", "notify_waits", "snapshot_epochs", "tensorflow",
-    "train", "work",
+    "compiled_trainers", "first_divergence", "is_compiled", "notify_waits", "snapshot_epochs",
+    "tensorflow", "train", "work",
 ]

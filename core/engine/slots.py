@@ -42,6 +42,11 @@ def notify_waits(listener: WaitListener | None) -> Iterator[None]:
         _LISTENER.reset(token)
 
 
+def current_listener() -> WaitListener | None:
+    """The listener registered for this thread (context), if any."""
+    return _LISTENER.get()
+
+
 class TrainingSlots:
     """``size`` slots; callers beyond them wait in one first-in first-out line."""
 

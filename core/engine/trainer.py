@@ -22,7 +22,7 @@ from core.engine import losses
 from core.engine.api import Network, Training
 from core.engine.runtime import apply_updates, tensorflow
 from core.engine.schedule import Schedule
-from core.limits import MIN_BUCKET
+from core.limits import INPUT_BUCKET, MIN_BUCKET
 
 
 def bucket(width: int) -> int:
@@ -33,6 +33,15 @@ def bucket(width: int) -> int:
     small the extra padded units cost less than the per-op overhead
     (benchmarks.training_speed)."""
     return max(MIN_BUCKET, 1 << (width - 1).bit_length())
+
+
+def input_bucket(n_inputs: int) -> int:
+    """The padded number of inputs a trainer is compiled with: a multiple of
+    ``INPUT_BUCKET`` (8), so that one trainer serves every feature set of the Playground
+    (1–7 inputs). Padded inputs are 0 and their weights start at 0, so every gradient and
+    every optimizer's update of those weights is exactly 0: they stay 0 and change no
+    number (the same argument as for padded units)."""
+    return -(-n_inputs // INPUT_BUCKET) * INPUT_BUCKET
 
 
 @dataclass(frozen=True)
@@ -51,7 +60,7 @@ class Structure:
     @classmethod
     def of(cls, net: Network, fit: Training) -> Structure:
         width = bucket(max(net.hidden_units)) if net.hidden_units else 0
-        return cls(net.n_inputs, (width,) * len(net.hidden_units), net.activation,
+        return cls(input_bucket(net.n_inputs), (width,) * len(net.hidden_units), net.activation,
                    net.n_outputs, net.output_activation, net.dropout, fit.loss, fit.optimizer)
 
 

@@ -23,6 +23,7 @@ from core.playground.export import (
 from core.playground.inspection import NeuronMaps, neuron_maps
 from core.playground.model import (
     CURVE_POINTS,
+    Chunk,
     Head,
     Metrics,
     PlaygroundRun,
@@ -71,7 +72,8 @@ __all__ = [
     "HALF_WIDTH", "HISTORY_FILE", "LEARNING_RATES", "LIMITS_HELP", "LOSSES", "MAX_BATCH",
     "MAX_EPOCHS", "MAX_LAYERS", "MAX_NEURONS", "MAX_STEPS", "MODEL_FILE", "N_POINTS", "PAGE",
     "PLATEAU_FACTOR", "PLATEAU_PATIENCE", "REGULARIZATIONS", "REGULARIZATION_RATES",
-    "THUMB_SIZE", "USER_DATA", "VALIDATION_SHARE", "Exercise", "Head", "Metrics", "NeuronMaps",
+    "THUMB_SIZE", "USER_DATA", "VALIDATION_SHARE", "Chunk", "Exercise", "Head", "Metrics",
+    "NeuronMaps",
     "Plane", "PlaygroundParams", "PlaygroundRun", "Step", "confusion_matrix", "curve_epochs",
     "data_csv", "data_loss", "epoch_budget", "exercise", "hide_link", "keras_code",
     "keras_model", "make_data", "measure", "model_bytes", "network_of", "neuron_maps",

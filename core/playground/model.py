@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from core import engine, features, network
+from core import engine, features, initializers, network
 from core.datasets import Dataset
 from core.playground.data import Plane, make_data, validation_split
 from core.playground.params import (
@@ -27,6 +28,7 @@ from core.playground.params import (
     PLATEAU_PATIENCE,
     PlaygroundParams,
 )
+from core.playground.scores import confusion_matrix, data_loss, r_squared
 
 #: Points of the test curve when it is measured from snapshots (a validation set is watched).
 CURVE_POINTS = 100
@@ -107,25 +109,9 @@ def training_of(p: PlaygroundParams, head: Head, epochs: int) -> engine.Training
         early_stopping_patience=EARLY_STOPPING_PATIENCE if p.early_stopping else 0)
 
 
-
 # ----------------------------------------------------------------------------------------
 # Losses measured in NumPy from a snapshot's weights
 # ----------------------------------------------------------------------------------------
-
-
-def data_loss(head: Head, logits: np.ndarray, targets: np.ndarray) -> float:
-    """The data term of the loss the engine minimises, from the output layer's weighted sums
-    (``logits``); cross-entropy from logits, so a confident wrong answer counts in full."""
-    z = np.asarray(logits, np.float64)
-    t = np.asarray(targets, np.float64)
-    if head.loss == "half_mse":
-        out = np.tanh(z) if head.output_activation == "tanh" else z
-        return float(0.5 * np.mean((out - t) ** 2))
-    if head.loss == "binary_crossentropy":
-        return float(np.mean(np.maximum(z, 0) - z * t + np.log1p(np.exp(-np.abs(z)))))
-    top = z.max(axis=1, keepdims=True)
-    log_norm = top[:, 0] + np.log(np.exp(z - top).sum(axis=1))
-    return float(np.mean(log_norm - np.sum(t * z, axis=1)))
 
 
 def _measured(head: Head, hidden: tuple[str, ...], weights, x: np.ndarray, data: Dataset
@@ -270,17 +256,42 @@ def _test_history(partial: PlaygroundRun, snapshots: list[engine.Snapshot]
     return out
 
 
-def run(p: PlaygroundParams, user_data: Dataset | None = None, frames: int = FRAMES
-        ) -> PlaygroundRun:
-    """Make the data, train the network ``p`` describes, and measure it.
+@dataclass(frozen=True)
+class Chunk:
+    """A streamed run's state so far, handed to ``run(..., on_chunk=...)``.
 
-    Snapshots (weights, and the output on a ``GRID_SIZE``² grid) are taken at about
-    ``frames`` epochs for the replay. With early stopping or the plateau schedule on, part of
-    the training data becomes the validation set they watch, and the test set is measured at
-    ``CURVE_POINTS`` epochs. A run longer than ``MAX_STEPS`` optimisation steps is cut to
-    fewer epochs, with a note saying why. Raises ValueError with a message for the user when
-    the configuration cannot be trained (no input feature, missing own data).
-    """
+    ``run`` is a :class:`PlaygroundRun` of the epochs trained so far: one replay frame (the
+    current weights), the curves so far and the metrics of the current weights. The first
+    chunk is the untrained network (epoch 0, computed in NumPy before any trainer is asked
+    for); ``compiling`` then says that a trainer for this structure is traced first."""
+
+    run: PlaygroundRun
+    epochs_done: int
+    epochs_total: int
+    compiling: bool = False
+
+
+@dataclass(frozen=True)
+class _Setup:
+    """Everything a run derives from its parameters before training."""
+
+    p: PlaygroundParams
+    train: Dataset
+    test: Dataset
+    validation: Dataset | None
+    plane: Plane
+    head: Head
+    net: engine.Network
+    fit: engine.Training
+    notes: tuple[str, ...]
+
+    @property
+    def grid(self) -> np.ndarray:
+        return features.feature_matrix(self.plane.to_network(self.plane.grid(GRID_SIZE)),
+                                       self.p.feature_names)
+
+
+def _setup(p: PlaygroundParams, user_data: Dataset | None) -> _Setup:
     if not p.feature_names:
         raise ValueError("features: choose at least one input feature")
     train_all, test, plane = make_data(p, user_data)
@@ -293,38 +304,77 @@ def run(p: PlaygroundParams, user_data: Dataset | None = None, frames: int = FRA
                      "two classes).")
     epochs, note = epoch_budget(p.epochs, len(train), p.batch_size)
     notes += [note] if note else []
-    net = network_of(p, head)
-    frame_epochs = set(engine.snapshot_epochs(epochs, frames))
-    extra = set(curve_epochs(epochs)) if validation is not None else set()
-    result = engine.train(net, training_of(p, head, epochs),
-                          _engine_data(p, head, plane, train, validation or test),
-                          snapshots_at=tuple(sorted(frame_epochs | extra)))
+    return _Setup(p, train, test, validation, plane, head, network_of(p, head),
+                  training_of(p, head, epochs), tuple(notes))
+
+
+def _assemble(s: _Setup, result: engine.TrainResult, frame_epochs: set[int]) -> PlaygroundRun:
+    """The run the page shows from the engine's result: replay frames at ``frame_epochs``
+    (and the last snapshot), grid outputs, the test curve and the metrics."""
     snapshots = result.snapshots
-    frames_kept = [s for s in snapshots[:-1] if s.epoch in frame_epochs] + snapshots[-1:]
+    frames_kept = [x for x in snapshots[:-1] if x.epoch in frame_epochs] + snapshots[-1:]
     result = dataclasses.replace(result, snapshots=frames_kept)
     # The grid outputs of every snapshot in NumPy from its weights: cheaper than asking the
     # engine for them at every snapshot, and the same numbers (float64 vs float32).
-    grid = features.feature_matrix(plane.to_network(plane.grid(GRID_SIZE)), p.feature_names)
-    outputs = tuple(network.predict(s.weights, net.activation, net.output_activation, grid
-                                    ).astype(np.float32) for s in result.snapshots)
-    partial = PlaygroundRun(p, train, test, plane, head, result, outputs,
-                            Metrics(math.nan, math.nan), epochs, tuple(notes), validation)
+    grid = s.grid
+    outputs = tuple(network.predict(x.weights, s.net.activation, s.net.output_activation, grid
+                                    ).astype(np.float32) for x in result.snapshots)
+    partial = PlaygroundRun(s.p, s.train, s.test, s.plane, s.head, result, outputs,
+                            Metrics(math.nan, math.nan), s.fit.epochs, s.notes, s.validation)
     partial = dataclasses.replace(partial, test_history=_test_history(partial, snapshots))
     return dataclasses.replace(partial, metrics=measure(partial))
 
 
-def r_squared(y: np.ndarray, prediction: np.ndarray) -> float:
-    """Coefficient of determination 1 − SS_res / SS_tot (nan for constant targets)."""
-    total = float(np.sum((y - y.mean()) ** 2))
-    return 1.0 - float(np.sum((y - prediction) ** 2)) / total if total > 0 else math.nan
+def _untrained(s: _Setup) -> PlaygroundRun:
+    """Epoch 0 from the initial weights, in NumPy (no trainer, no TensorFlow needed), with
+    its training and test loss measured: the first picture of a streamed run."""
+    weights = initializers.initial_weights(s.net.sizes, s.net.initializer, s.fit.seed)
+    keys = ["loss", "learning_rate", "val_loss"]
+    keys += ["accuracy", "val_accuracy"] if s.net.is_classifier else []
+    history = {k: np.zeros(0, np.float32) for k in keys}
+    result = engine.TrainResult(history, [engine.Snapshot(0, weights, None)], 0)
+    r = _assemble(s, result, set())
+    activations = s.net.activation
+    train_loss, train_acc = _measured(s.head, activations, weights, r.inputs(s.train.x), s.train)
+    test_loss, test_acc = _measured(s.head, activations, weights, r.inputs(s.test.x), s.test)
+    accuracy = s.head.kind != "regression"
+    return dataclasses.replace(r, metrics=Metrics(
+        train_loss, test_loss, train_acc if accuracy else None, test_acc if accuracy else None))
 
 
-def confusion_matrix(true: np.ndarray, predicted: np.ndarray, n_classes: int) -> np.ndarray:
-    """Counts of (true class, predicted class) pairs."""
-    out = np.zeros((n_classes, n_classes), np.int64)
-    np.add.at(out, (true, predicted), 1)
-    return out
+def run(p: PlaygroundParams, user_data: Dataset | None = None, frames: int = FRAMES,
+        on_chunk: Callable[[Chunk], None] | None = None) -> PlaygroundRun:
+    """Make the data, train the network ``p`` describes, and measure it.
 
+    Snapshots (weights, and the output on a ``GRID_SIZE``² grid) are taken at about
+    ``frames`` epochs for the replay. With early stopping or the plateau schedule on, part of
+    the training data becomes the validation set they watch, and the test set is measured at
+    ``CURVE_POINTS`` epochs. A run longer than ``MAX_STEPS`` optimisation steps is cut to
+    fewer epochs, with a note saying why. Raises ValueError with a message for the user when
+    the configuration cannot be trained (no input feature, missing own data).
+
+    ``on_chunk`` streams the run as it trains (:class:`Chunk`: first the untrained network,
+    then the state after every compiled chunk of epochs, in order); the returned run is the
+    same, number for number, with or without it.
+    """
+    s = _setup(p, user_data)
+    epochs = s.fit.epochs
+    frame_epochs = set(engine.snapshot_epochs(epochs, frames))
+    extra = set(curve_epochs(epochs)) if s.validation is not None else set()
+    stream = None
+    if on_chunk is not None:
+        # Refused before the first picture (the engine would refuse it after): a run above
+        # the server's work cap shows no picture of a run that never trains.
+        engine.check_work(s.net, s.fit, len(s.train))
+        on_chunk(Chunk(_untrained(s), 0, epochs, not engine.is_compiled(s.net, s.fit)))
+
+        def stream(partial: engine.TrainResult) -> None:
+            on_chunk(Chunk(_assemble(s, partial, set()), partial.epochs_run, epochs))
+
+    result = engine.train(s.net, s.fit,
+                          _engine_data(p, s.head, s.plane, s.train, s.validation or s.test),
+                          snapshots_at=tuple(sorted(frame_epochs | extra)), on_chunk=stream)
+    return _assemble(s, result, frame_epochs)
 
 
 def measure(r: PlaygroundRun) -> Metrics:

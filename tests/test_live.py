@@ -1,0 +1,69 @@
+"""ui/live.py's cache for streamed results and its redraw pacing, and the warm-up's freezing
+of long-lived objects (ui.layout.freeze_warm_objects)."""
+
+from __future__ import annotations
+
+import gc
+import time
+import weakref
+
+import streamlit as st
+
+from ui import layout, live
+
+
+def _square(x: int) -> int:
+    _square.calls += 1
+    return x * x
+
+
+_square.calls = 0
+
+
+def _cube(x: int) -> int:
+    return x**3
+
+
+def test_streamed_cache_looks_up_without_computing_and_stores_a_handed_over_result() -> None:
+    st.cache_data.clear()
+    cache = live.StreamedCache(_square, max_entries=4)
+    calls = _square.calls
+    assert cache.get(3) is None and _square.calls == calls  # a miss computes nothing
+    assert cache.put(9, 3) == 9 and _square.calls == calls  # handed over, not computed
+    assert cache.get(3) == 9
+    assert cache(4) == 16 and _square.calls == calls + 1  # a plain call computes once
+    assert cache.get(4) == 16 and cache(4) == 16 and _square.calls == calls + 1
+    other = live.StreamedCache(_cube, max_entries=4)  # same code inside, separate entries
+    assert other.get(3) is None and other(3) == 27 and cache.get(3) == 9
+    st.cache_data.clear()  # cleared like every st.cache_data
+    assert cache.get(3) is None and other.get(3) is None
+
+
+def test_pace_lets_a_redraw_through_at_most_every_interval() -> None:
+    pace = live.Pace(0.05)
+    assert pace.due() and not pace.due()
+    time.sleep(0.06)
+    assert pace.due()
+
+
+class _Node:
+    def __init__(self) -> None:
+        self.me = self  # a reference cycle: only the collector frees it
+
+
+def test_frozen_objects_are_skipped_and_later_garbage_is_still_collected() -> None:
+    frozen = _Node()
+    frozen_ref = weakref.ref(frozen)
+    try:
+        layout.freeze_warm_objects()
+        assert gc.get_freeze_count() > 0
+        del frozen
+        gc.collect()
+        assert frozen_ref() is not None  # frozen: never walked, so kept
+        later = _Node()
+        later_ref = weakref.ref(later)
+        del later
+        gc.collect()
+        assert later_ref() is None  # created after the freeze: collected as usual
+    finally:
+        gc.unfreeze()

@@ -1,0 +1,117 @@
+"""Streaming a training run into the page: results shown as they come, into the same places.
+
+A click must be answered at once. A page therefore draws a first picture (the untrained
+network) within a fraction of a second, then redraws the same charts as the engine hands
+over chunks of training (``core.engine.train(..., on_chunk=...)``), and finally shows the
+finished run, which is cached for everyone. Every chunk makes one cheap ``st.*`` call (the
+progress bar): that is where Streamlit stops the script when a newer click arrives, between
+two compiled calls, so the engine's trainer is never left mid-call.
+
+``StreamedCache`` is ``st.cache_data`` for such a function: a finished result is looked up
+without computing (:meth:`StreamedCache.get`), a result computed outside the cache while
+streaming is stored afterwards (:meth:`StreamedCache.put`), and ``st.cache_data.clear()``
+clears it like any other cache. (A cached function cannot stream itself: Streamlit forbids
+it to write into containers created outside it.)
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+import streamlit as st
+
+R = TypeVar("R")
+
+#: Seconds between two redraws of the charts while streaming: each redraw sends the figures
+#: (~60 kB) and costs the browser a Plotly redraw; the progress bar moves every chunk.
+REDRAW_INTERVAL = 0.5
+
+#: Called with an event name ("picture": a page's main picture was drawn) by :func:`mark`;
+#: benchmarks.interaction_latency listens here to time a click's first picture.
+OBSERVERS: list[Callable[[str], None]] = []
+
+_local = threading.local()  # each script run has its own thread: the hand-over slot
+_PROBE = object()
+
+
+class _Miss(Exception):
+    """Raised inside the cached function when only looking up: nothing is cached then."""
+
+
+class StreamedCache(Generic[R]):
+    """A bounded ``st.cache_data`` of ``fn(*args)``, shared by all sessions, that can also
+    store a result computed (streamed) outside it."""
+
+    def __init__(self, fn: Callable[..., R], *, max_entries: int = 64) -> None:
+        self._name = f"{fn.__module__}.{fn.__qualname__}"
+
+        # The name is an argument, so that two StreamedCaches never share entries (Streamlit
+        # tells cached functions apart by their code, which is this one for all of them).
+        def stored(name: str, *args: Any) -> R:
+            slot = getattr(_local, "slot", None)
+            if slot is _PROBE:
+                raise _Miss
+            return slot if slot is not None else fn(*args)
+
+        self._cached = st.cache_data(max_entries=max_entries, show_spinner=False)(stored)
+
+    def _call(self, slot: Any, args: tuple) -> R:
+        _local.slot = slot
+        try:
+            return self._cached(self._name, *args)
+        finally:
+            _local.slot = None
+
+    def get(self, *args: Any) -> R | None:
+        """The cached result for ``args``, or None (never computes)."""
+        try:
+            return self._call(_PROBE, args)
+        except _Miss:
+            return None
+
+    def put(self, result: R, *args: Any) -> R:
+        """Store ``result`` as the value of ``args`` (a finished streamed run); returns the
+        cached value (the same numbers: every computation here is deterministic)."""
+        return self._call(result, args)
+
+    def __call__(self, *args: Any) -> R:
+        """The cached result for ``args``, computed now (not streamed) if missing."""
+        return self._call(None, args)
+
+
+class Pace:
+    """Says when a streamed run should redraw its charts: at most every ``interval`` s."""
+
+    def __init__(self, interval: float = REDRAW_INTERVAL) -> None:
+        self.interval = interval
+        self._last = -float("inf")
+
+    def due(self) -> bool:
+        now = time.perf_counter()
+        if now - self._last < self.interval:
+            return False
+        self._last = now
+        return True
+
+
+def compiling(slot: Any, what: str) -> None:
+    """Say at once that a new structure is being compiled (the wait is ~1 s, longer when the
+    server is busy), in ``slot`` (an ``st.empty``), with the untrained network already shown."""
+    with slot.container():
+        st.status(f"Compiling a trainer for {what}: the first run of a new structure "
+                  "traces it once, later runs reuse it.", state="running")
+
+
+def progress(slot: Any, done: int, total: int) -> None:
+    """The progress of a streamed run in ``slot``; also the point where a newer click stops
+    this script (Streamlit checks at every element it sends)."""
+    slot.progress(min(1.0, done / max(total, 1)), text=f"training: epoch {done} of {total}")
+
+
+def mark(event: str) -> None:
+    """Tell the observers (benchmarks) that ``event`` happened now."""
+    for observer in OBSERVERS:
+        observer(event)
