@@ -15,10 +15,13 @@ trainings ran, and how long the last caller waited; then 10 ask the core functio
 
     python -m benchmarks.concurrency
 
-Part 3, the work cap in seconds: one wide run at a tenth of ``MAX_WORK``.
+Part 3, two trainers of one structure in parallel: runs per second and CPU per second with
+one thread and with two.
+
+Part 4, the work cap in seconds: one wide run at a tenth of ``MAX_WORK``.
 
 The last line is JSON: {"pool1": {...}, "pool2": {...}, "pool3": {...}, "dedupe": {...},
-"cap": {...}}.
+"parallel": {...}, "cap": {...}}.
 """
 
 from __future__ import annotations
@@ -118,8 +121,35 @@ def dedupe_child() -> dict:
             "uncached_path_max_s": round(max(times), 2)}
 
 
+def cpu_seconds() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def parallel_child() -> dict:
+    """Part 3, whether two trainers of one structure really train in parallel: three runs
+    on one thread, then three on each of two threads (two trainers), with the CPU time the
+    process got. Two loops that TensorFlow ran one after the other would get no more CPU
+    per second than one; a busy machine slows both designs alike."""
+    from core import engine
+    from core import playground as pg
+
+    p = pg.PlaygroundParams()
+    at_once([lambda: pg.run(p.replace(seed=1)), lambda: pg.run(p.replace(seed=2))])
+    out = {"trainers": engine.compiled_trainers()}
+    for threads in (1, 2):
+        cpu, start = cpu_seconds(), time.perf_counter()
+        at_once([lambda k=k: [pg.run(p.replace(seed=100 + 10 * k + j)) for j in range(3)]
+                 for k in range(threads)])
+        wall = time.perf_counter() - start
+        out[f"threads{threads}"] = {"runs": 3 * threads, "wall_s": round(wall, 2),
+                                    "cpu_per_wall": round((cpu_seconds() - cpu) / wall, 2),
+                                    "runs_per_s": round(3 * threads / wall, 3)}
+    return out
+
+
 def cap_child() -> dict:
-    """Part 3: what MAX_WORK means in seconds: a wide network (1-128-128-1, 16,897
+    """Part 4: what MAX_WORK means in seconds: a wide network (1-128-128-1, 16,897
     parameters) on 200 points for a tenth of MAX_WORK, alone on the machine; the run at the
     cap takes about ten times as long (the work of a network this wide is its time)."""
     from core import engine
@@ -140,10 +170,8 @@ def cap_child() -> dict:
 
 def child(args: list[str]) -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    if args[0] in DESIGNS:
-        result = pool_child(*DESIGNS[args[0]])
-    else:
-        result = dedupe_child() if args[0] == "dedupe" else cap_child()
+    children = {"dedupe": dedupe_child, "cap": cap_child, "parallel": parallel_child}
+    result = pool_child(*DESIGNS[args[0]]) if args[0] in DESIGNS else children[args[0]]()
     print(json.dumps(result))
 
 
@@ -168,6 +196,10 @@ def main() -> None:
           f"through st.cache_data (the last answered after {d['max_s']} s), "
           f"{d['uncached_path_trainings']} straight through the engine (as the streamed "
           f"Playground does; {d['uncached_path_max_s']} s)")
+    q = results["parallel"] = run_child("parallel")
+    print(f"one structure, two trainers: 1 thread {q['threads1']['runs_per_s']} runs/s at "
+          f"{q['threads1']['cpu_per_wall']} CPU, 2 threads {q['threads2']['runs_per_s']} runs/s "
+          f"at {q['threads2']['cpu_per_wall']} CPU")
     c = results["cap"] = run_child("cap")
     print(f"a tenth of MAX_WORK ({c['tenth_epochs']} epochs of 1-128-128-1 on 200 points): "
           f"{c['tenth_s']} s, so about {c['at_cap_s_estimate']} s at the cap")

@@ -28,16 +28,18 @@ MAX_DROPOUT = 0.95
 #: Compiled trainers kept alive at once, over all structures (~9 MB each, see
 #: benchmarks.memory_soak): the idle ones of the least recently used structures go first.
 MAX_TRAINERS = 32
-#: Compiled trainers one structure may have, each serving one run at a time: a hall that
-#: trains the default structure with different seeds keeps this many cores busy instead of
-#: one (benchmarks.concurrency measured 1, 2 and 3; the README has the figures).
+#: Compiled trainers one structure may have, each serving one run at a time. As many as
+#: training slots, so a run holding a slot never waits for a trainer of its structure while
+#: a student with another structure waits behind it. Not for speed: with TensorFlow's one op
+#: thread, two loops do not run at once (benchmarks.concurrency: 1.06 CPU with two threads).
 TRAINERS_PER_STRUCTURE = 2
 #: Trainings running at once in the whole process (about the cores of a Community Cloud
 #: container); the others wait in line, first come first served, and their page says so.
 MAX_TRAININGS = 2
-#: Work of one run, epochs × training samples × parameters (weights and biases): about a
-#: minute of one core at most (benchmarks.concurrency). A run described above it is refused
-#: with a message naming the three factors, so one request cannot hold a core for minutes.
+#: Work of one run, epochs × training samples × parameters (weights and biases). A run
+#: described above it is refused with a message naming the three factors. Wide networks
+#: train ~2·10⁹ of it per second on a quiet core (benchmarks.concurrency); small networks
+#: cost more per unit (per-step overhead), which the pages bound with step limits.
 MAX_WORK = 2_000_000_000
 #: Seeds are 31-bit so they survive a URL and any integer widget.
 MAX_SEED = 2**31 - 1

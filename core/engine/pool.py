@@ -1,9 +1,10 @@
 """Compiled trainers lent out one run at a time: a few per structure, a bounded number in all.
 
 A compiled trainer serves one run at a time, and a lecture hall mostly trains one structure
-(the page's default) with different seeds. With one trainer per structure those runs queue
-on one core however many cores there are; with ``per_key`` trainers of a structure, up to
-that many of its runs train at once (benchmarks.concurrency measures 1, 2 and 3).
+(the page's default) with different seeds. With one trainer per structure, two such runs
+holding both training slots would leave one slot waiting for the trainer while students
+with other structures queue behind; with ``per_key`` trainers (as many as slots) every slot
+holder trains at once (benchmarks.concurrency measures 1, 2 and 3 per structure).
 
 Each trainer takes about a second to trace and ~9 MB that TensorFlow never fully frees, so
 trainers are built only when a run finds none idle, one build at a time per structure (two
