@@ -89,9 +89,11 @@ def chart(fig: Any, key: str, container: Any = None, caption: str | None = None)
         scale, width = style.PRESENTER_SCALE, int(width * style.PRESENTER_ROOM)
     style.tidy(fig, scale=scale, width=width)
     theme.apply(fig, dark=st.context.theme.type == "dark")
-    (container or st).plotly_chart(fig, width="stretch", theme=None, key=key,
-                                   config={"displaylogo": False})
-    (container or st).caption(caption or plain(theme.describe(fig)))
+    # One element holding both: drawn into an st.empty (a streamed chart's slot), the caption
+    # would otherwise replace the chart.
+    box = (container or st).container()
+    box.plotly_chart(fig, width="stretch", theme=None, key=key, config={"displaylogo": False})
+    box.caption(caption or plain(theme.describe(fig)))
 
 
 def cached(fn: F, *, max_entries: int = 64, spinner: str | bool = "Training…") -> F:
