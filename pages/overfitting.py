@@ -12,7 +12,25 @@ from ui import layout, state, widgets
 PAGE = "overfitting"
 train_fit = layout.cached(of.train_fit, max_entries=256)
 make_split = layout.cached(of.make_split, spinner=False)
-exercise_step = layout.cached(ot.run_step, max_entries=64, spinner=False)
+
+
+def _exercise_step(ex: ot.ExerciseParams, name: str) -> ot.ExerciseRun:
+    # The bar is made inside the cached function, so a cache hit replays it (and its
+    # removal) instead of touching an element from another run.
+    title = ex.titles()[name]
+    bar = st.progress(0.0, text=f"{title}: starting…")
+
+    def report(chunk) -> None:
+        done, total = chunk.epochs_done, max(chunk.epochs_total, 1)
+        bar.progress(done / total, text=f"{title}: epoch {done} of {total}")
+
+    try:
+        return ot.run_step(ex, name, report)
+    finally:
+        bar.empty()
+
+
+exercise_step = layout.cached(_exercise_step, max_entries=64, spinner=False)
 rate_point = layout.cached(ot.rate_point, max_entries=1024, spinner=False)
 size_point = layout.cached(ot.size_point, max_entries=1024, spinner=False)
 CLASSES = (of.OverfitParams, ot.ExerciseParams, ot.SweepParams)
