@@ -95,7 +95,7 @@ PLAYGROUND_X1X2 = next(s.params for s in EXERCISES[0].steps if not s.params.hidd
 
 LECTURES: dict[str, Lecture] = {
     "gradient_descent": Lecture(
-        "Regression fits a model y_m(x, θ) = Wx + b to data {xᵢ, yᵢ} by minimising the mean "
+        "Regression fits a model yₘ(x, θ) = Wx + b to data {xᵢ, yᵢ} by minimising the mean "
         "squared error J(θ). Gradient descent walks downhill: each step moves θ against the "
         "gradient, scaled by the learning rate α. Too small an α crawls, too large an α "
         "overshoots and diverges; stochastic gradient descent (SGD) takes each step on a "
@@ -106,14 +106,14 @@ LECTURES: dict[str, Lecture] = {
                   "J is a quadratic function of (W, b): its contours are ellipses around the "
                   "one least-squares solution, so gradient descent has one minimum to find."),
          Question("When does a larger learning rate stop helping?",
-                  "Above 2/λ_max (λ_max the largest curvature of the bowl) every step "
+                  "Above 2/λₘₐₓ (λₘₐₓ the largest curvature of the bowl) every step "
                   "overshoots further than it started: the loss grows without bound.")),
         (Preset("α = 0.02", "Ten times smaller a learning rate: where is the line after "
                 "100 epochs?",
                 "Still far from the data: J falls from 4.1 only to 0.74 (the minimum is "
                 "0.17); each step removes about 1 % of the remaining excess loss, so it "
                 "would need some 420 steps to get 100× closer.", (GD_SLOW,)),
-         Preset("α = 0.7", "A learning rate above the limit 2/λ_max = 0.44 of this data: "
+         Preset("α = 0.7", "A learning rate above the limit 2/λₘₐₓ = 0.44 of this data: "
                 "what happens?",
                 "Every step lands on the other side of the minimum, further away than "
                 "before: the loss blows up within five steps (diverged).",
@@ -205,7 +205,7 @@ LECTURES: dict[str, Lecture] = {
                 "200 steps; RMSprop and Adam escape too, because they scale up the tiny "
                 "gradient.", (OPT_SADDLE,)),
          Preset("Rates × 2", "The valley (eigenvalues 1 and 100) with every rate doubled:",
-                "SGD and Nesterov diverge within ten steps (αλ_max is past their limit); "
+                "SGD and Nesterov diverge within ten steps (αλₘₐₓ is past their limit); "
                 "momentum and Adam still reach the minimum.", (OPT_TOO_FAST,)),
          Preset("Rosenbrock", "The curved Rosenbrock valley, minimum at (1, 1):",
                 "None arrives within 300 steps: SGD barely enters the valley, momentum "
