@@ -141,8 +141,12 @@ def test_validation_loss_against_the_l2_rate_is_a_u(default_sweeps):
     assert 1e-4 < rates.best < 0.03  # inside the swept range, not at an end
     assert val[0] > 1.3 * val.min()  # the smallest rate overfits
     assert val[-1] > 3 * val.min() and val[-2] > 2 * val.min()  # the largest ones underfit
-    assert train[-1] > 5 * train[0]  # the training loss only grows with the rate
-    assert np.all(np.diff(train) > -0.005)
+    assert train[-1] > 5 * train[0]
+    # The median training loss only grows with the rate; one seed stops in a worse fit at
+    # 3e-4, lifting the mean there (the answer says so).
+    assert np.all(np.diff(np.median(rates.train, axis=1)) > 0)
+    worse = rates.train[2].max()
+    assert worse > 1.5 * np.median(rates.train[2]) and rates.values[2] == 3e-4
 
 
 def test_validation_loss_against_the_model_size_is_a_u(default_sweeps):
