@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import streamlit as st
 
 from core import engine
 from core import playground as pg
@@ -89,7 +90,8 @@ def test_a_waiting_page_shows_the_wait_and_removes_it_when_training_starts(monke
     threads = start_all([other_student])
     holding.wait(10)
     threads += start_all([free_when_the_page_waits])
-    query = {"seed": "4321"}  # a configuration no other test trains: a cache miss
+    st.cache_data.clear()  # a cache miss, whatever other tests trained before
+    query = {"seed": "4321"}
     at = open_page("pages/xor.py", query)
     join_all(threads)
     assert shown and "1 runs are training" in shown[0] and "0 more ahead" in shown[0]
