@@ -163,6 +163,26 @@ class Server:
             self._hwm = max(self._hwm, status_mb(self.proc.pid, "VmHWM"))
         return max([self._hwm] + [mb for _, mb in self.rss_samples])
 
+    def cpu_s(self) -> float:
+        """CPU seconds the server process has used so far (user + system, /proc)."""
+        if self.proc is None:
+            return 0.0
+        with open(f"/proc/{self.proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def wait_idle(self, timeout: float = 240.0, window: float = 3.0, busy: float = 0.15
+                  ) -> float:
+        """Wait until the server uses under ``busy`` of a core over ``window`` seconds (its
+        start-up warm-up done, as on a server opened before class); seconds waited."""
+        start = time.perf_counter()
+        while time.perf_counter() - start < timeout:
+            before = self.cpu_s()
+            time.sleep(window)
+            if (self.cpu_s() - before) / window < busy:
+                break
+        return time.perf_counter() - start
+
     def wait_healthy(self, timeout: float = 60.0) -> float:
         """Seconds from start until /_stcore/health answers "ok"; raises on timeout."""
         deadline = time.perf_counter() + timeout

@@ -124,13 +124,15 @@ def summarise(visits: list[live.Visit], refs: dict[tuple, live.Visit],
 
 
 def phase(sessions: int, seconds: float, pool: int, port: int) -> tuple[list[live.Visit], dict]:
-    """A fresh server with its warm-up, the lecturer's first visits, then the hall."""
+    """A fresh server with its warm-up, the lecturer's first visits, then (once the warm-up
+    has finished, as on a server opened before class) the hall."""
     with live.Server(port) as server:
         server.wait_healthy()
         pools, first = page_pools(server.port, pool)
+        settled = server.wait_idle()
         visits = asyncio.run(hall(server.port, sessions, seconds, pools))
         return visits, {"peak_rss_mb": server.peak_rss_mb(), "first_visit_s": first,
-                        "load_average": live.load_average()}
+                        "settle_s": round(settled, 1), "load_average": live.load_average()}
 
 
 def main() -> None:
