@@ -10,15 +10,12 @@ run measures many configurations at the default's cost, not a few huge ones.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import re
 from collections.abc import Mapping
 
 import numpy as np
 
-import core
-from core.params import Params, allowed_options
+from core.params import Params, allowed_options, defined_params
 
 #: Field names whose value scales the work of a run: kept at or below the default.
 COSTLY = re.compile(r"epoch|step|point|sample|size|n_|count|frames|grid|width|units|layers")
@@ -26,23 +23,13 @@ STRUCTURE = re.compile(r"activation|hidden|layers|units|depth|width|optimizer|da
                        r"|initializer|loss|problem")
 
 
-def params_classes() -> list[type[Params]]:
-    """Every Params subclass defined in a core module."""
-    for info in pkgutil.walk_packages(core.__path__, "core."):
-        importlib.import_module(info.name)
-    found, todo = [], list(Params.__subclasses__())
-    while todo:
-        cls = todo.pop()
-        found.append(cls)
-        todo.extend(cls.__subclasses__())
-    return [c for c in found if c.__module__.startswith("core.")]
 
 
 def classes_for(query: Mapping[str, str]) -> list[type[Params]]:
     """The Params classes a page with this link uses: all fields in the link, largest first,
     without classes whose fields are a subset of another's."""
     keys = set(query)
-    fits = [c for c in params_classes() if c.field_names() and set(c.field_names()) <= keys]
+    fits = [c for c in defined_params() if c.field_names() and set(c.field_names()) <= keys]
     fits.sort(key=lambda c: -len(c.field_names()))
     chosen: list[type[Params]] = []
     for cls in fits:

@@ -399,3 +399,21 @@ class Params:
 
 def _reason(err: ValueError) -> str:
     return str(err).split(": ", 1)[-1] if ": " in str(err) else str(err)
+
+
+def defined_params() -> list[type[Params]]:
+    """Every Params subclass defined in a core module, importing them all first (so demos
+    added later are included: the hostile-link test and the load benchmarks use it)."""
+    import importlib
+    import pkgutil
+
+    import core
+
+    for info in pkgutil.walk_packages(core.__path__, "core."):
+        importlib.import_module(info.name)
+    found, todo = [], list(Params.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        found.append(cls)
+        todo.extend(cls.__subclasses__())
+    return [c for c in found if c.__module__.startswith("core.")]

@@ -10,8 +10,6 @@ a link's Markdown or HTML unescaped. Pages landing later are covered through ui.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import re
 
 import pytest
@@ -19,8 +17,7 @@ from conftest import link_notes, open_page, problems
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-import core
-from core.params import Params
+from core.params import defined_params
 from ui.catalog import PAGES
 from ui.state import RESERVED_KEYS
 
@@ -50,19 +47,9 @@ EVERY_KIND = {"learning_rate": "nan", "seed": "-1", "epochs": "1e309", "noise": 
               "hide": "<b>x</b>,,seed,,,nonsense", "tab": "99", "present": SCRIPT}
 
 
-def _core_params_classes() -> list[type[Params]]:
-    """Every Params subclass defined in a core module (so new demos are included)."""
-    for info in pkgutil.walk_packages(core.__path__, "core."):
-        importlib.import_module(info.name)
-    found, todo = [], list(Params.__subclasses__())
-    while todo:
-        cls = todo.pop()
-        found.append(cls)
-        todo.extend(cls.__subclasses__())
-    return [c for c in found if c.__module__.startswith("core.")]
 
 
-PARAMS_CLASSES = _core_params_classes()
+PARAMS_CLASSES = defined_params()
 FIELD_NAMES = sorted({n for c in PARAMS_CLASSES for n in c.field_names()})
 
 texts = st.one_of(
