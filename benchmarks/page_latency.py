@@ -3,9 +3,10 @@ default parameters.
 
 In one process: each page is first run once (``first_s``: imports, TensorFlow start-up and
 compiling the page's trainers, what the very first visitor after a server start waits),
-then the result caches are cleared and a new session opens the page (``uncached_s``: the
-first visitor with these parameters on a running server), then that session reruns it
-(``cached_s``: anyone after, or the lecturer clicking back).
+then the result caches and the finished figures (core.figures.prepared) are cleared and a
+new session opens the page (``uncached_s``: the first visitor with these parameters on a
+running server), then that session reruns it (``cached_s``: anyone after, or the lecturer
+clicking back).
 
     python -m benchmarks.page_latency [--pages xor,playground]
 
@@ -24,6 +25,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from core.figures import prepared
 from ui.catalog import PAGES
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -59,6 +61,7 @@ def main() -> None:
     for page in (p for p in PAGES if not wanted or p.url_path in wanted):
         _, first = _open(page.path)
         st.cache_data.clear()
+        prepared.CACHE.clear()  # finished figures too: a new parameter set has none
         at, uncached = _open(page.path)
         cached = min(_timed_rerun(at) for _ in range(3))
         results[page.url_path] = {"first_s": round(first, 3), "uncached_s": round(uncached, 3),

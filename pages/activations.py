@@ -1,6 +1,8 @@
 """Activations and initialisation: why a network needs a non-linear σ, what each σ looks
 like, and why the scale of the starting weights decides whether a deep network learns."""
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -54,8 +56,10 @@ def functions_view() -> None:
     cp = params[CP] = state.current(CP, PAGE)
     c = curves(cp.names, cp.threshold)
     left, right = st.columns(2)
-    layout.chart(fig_act.activation_curves(c, ACT_LABELS, slopes=False), f"{PAGE}.f", left)
-    layout.chart(fig_act.activation_curves(c, ACT_LABELS, slopes=True), f"{PAGE}.df", right)
+    layout.chart(partial(fig_act.activation_curves, c, ACT_LABELS, slopes=False),
+                 f"{PAGE}.f", left)
+    layout.chart(partial(fig_act.activation_curves, c, ACT_LABELS, slopes=True),
+                 f"{PAGE}.df", right)
     rows = [A.properties(n) for n in A.ACTIVATIONS]
     table = pd.DataFrame({
         "activation": [ACT_LABELS[p.name] for p in rows],
@@ -99,8 +103,8 @@ def neuron_view() -> None:
     n = neuron(np_)
     label = ACT_LABELS[np_.neuron_activation]
     left, right = st.columns(2)
-    layout.chart(fig_act.neuron_figure(n, label, np_.w, np_.b), f"{PAGE}.neuron", left)
-    layout.chart(fig_act.bump_figure(n, label), f"{PAGE}.bump", right)
+    layout.chart(partial(fig_act.neuron_figure, n, label, np_.w, np_.b), f"{PAGE}.neuron", left)
+    layout.chart(partial(fig_act.bump_figure, n, label), f"{PAGE}.bump", right)
     step = "nowhere (w = 0: a constant)" if n.step is None else f"x = −b/w = {n.step:.2f}"
     props = A.properties(np_.neuron_activation)
     if np.isfinite(props.lo) and np.isfinite(props.hi):
@@ -127,9 +131,9 @@ def stack_view() -> None:
     sp = params[SP] = state.current(SP, PAGE)
     s = stack(sp)
     left, right = st.columns(2)
-    layout.chart(fig_act.stack_figure(s, linear=True, bend_label=ACT_LABELS[sp.bend]),
+    layout.chart(partial(fig_act.stack_figure, s, linear=True, bend_label=ACT_LABELS[sp.bend]),
                  f"{PAGE}.linear", left)
-    layout.chart(fig_act.stack_figure(s, linear=False, bend_label=ACT_LABELS[sp.bend]),
+    layout.chart(partial(fig_act.stack_figure, s, linear=False, bend_label=ACT_LABELS[sp.bend]),
                  f"{PAGE}.bent", right)
     st.latex(r"W^{(L)}\cdots W^{(2)} W^{(1)} = " + f"{s.w_eff:.4g}" +
              r",\qquad b_\text{eff} = " + f"{s.b_eff:.4g}")
@@ -158,8 +162,9 @@ def init_view() -> None:
     probes = probe_all(ip.replace(initializer=I.INITIALIZERS[0]))
     pr = probes[ip.initializer]
     left, right = st.columns(2)
-    layout.chart(fig_init.histograms(pr, INIT_LABELS[ip.initializer]), f"{PAGE}.hist", left)
-    layout.chart(fig_init.spread_per_layer(probes, ip.initializer, INIT_LABELS),
+    layout.chart(partial(fig_init.histograms, pr, INIT_LABELS[ip.initializer]),
+                 f"{PAGE}.hist", left)
+    layout.chart(partial(fig_init.spread_per_layer, probes, ip.initializer, INIT_LABELS),
                  f"{PAGE}.spread", right)
     st.info(f"**{INIT_LABELS[ip.initializer]}, {ip.activation}:** {I.verdict(pr)}")
     layout.explain(probe_notes(probes, ip))
@@ -215,9 +220,9 @@ def training_view() -> None:
         runs[name] = train_one(tp, name)
         bar.progress((i + 1) / len(I.INITIALIZERS), text=f"Trained from {INIT_LABELS[name]}")
     bar.empty()
-    layout.chart(fig_init.loss_grid({n: r.history for n, r in runs.items()}, INIT_LABELS),
+    layout.chart(partial(fig_init.loss_grid, {n: r.history for n, r in runs.items()}, INIT_LABELS),
                  f"{PAGE}.losses")
-    layout.chart(fig_init.symmetry({n: (runs[n].epochs, runs[n].units)
+    layout.chart(partial(fig_init.symmetry, {n: (runs[n].epochs, runs[n].units)
                                     for n in (I.SYMMETRIC, I.RANDOM)}, INIT_LABELS),
                  f"{PAGE}.symmetry")
     layout.explain(training_notes(runs, tp))

@@ -2,6 +2,8 @@
 breaks it. Three views: the line (W, b) on its loss surface, one weight W on its parabola,
 and full batch against mini-batches against single samples."""
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -71,7 +73,8 @@ def line_view(params: GD.GradientDescentParams) -> None:
     r = run_descent(params)
     q, d = r.quadratic, r.descent
     controls(params, q, params.epochs_run * params.steps_per_epoch)
-    layout.chart(fig_gd.descent_replay(r, frames=GD.replay_steps(d.steps)), f"{PAGE}.replay")
+    layout.chart(partial(fig_gd.descent_replay, r, frames=GD.replay_steps(d.steps)),
+                 f"{PAGE}.replay")
     regime_message(r.regime, d.diverged_at, params)
     notes = []
     if not params.full_batch:
@@ -85,10 +88,10 @@ def line_view(params: GD.GradientDescentParams) -> None:
     if notes:
         st.caption(" ".join(notes))
     left, right = st.columns([3, 2])
-    layout.chart(fig_gd.loss_per_step(r), f"{PAGE}.loss", left)
+    layout.chart(partial(fig_gd.loss_per_step, r), f"{PAGE}.loss", left)
     with right:
         if params.plateau_patience:
-            layout.chart(views.learning_rates(d), f"{PAGE}.rates")
+            layout.chart(partial(views.learning_rates, d), f"{PAGE}.rates")
         hessian_panel(q)
     keras_section(params, r)
     low, top = quad.LAMBDA_MIN, quad.LAMBDA_MAX
@@ -136,7 +139,7 @@ def keras_section(params: GD.GradientDescentParams, r: GD.GradientDescentRun) ->
                 "differs: where both converge, both must end at the closed-form minimum.")
     k = keras_fit(params)
     left, right = st.columns([3, 2])
-    layout.chart(fig_gd.keras_comparison(r, k), f"{PAGE}.keras", left)
+    layout.chart(partial(fig_gd.keras_comparison, r, k), f"{PAGE}.keras", left)
     rows = {"true line": (params.w_true, params.b_true),
             "least squares θ*": tuple(q.theta_star),
             f"NumPy, {d.steps} steps": tuple(d.final),
@@ -167,8 +170,8 @@ def one_weight_view(params: GD.GradientDescentParams) -> None:
     r = run_one_weight(params)
     controls(params, r.quadratic, params.epochs)
     left, right = st.columns([3, 2])
-    layout.chart(views.parabola(r), f"{PAGE}.parabola", left)
-    layout.chart(views.step_factor(r), f"{PAGE}.factor", right)
+    layout.chart(partial(views.parabola, r), f"{PAGE}.parabola", left)
+    layout.chart(partial(views.step_factor, r), f"{PAGE}.factor", right)
     regime_message(r.regime, r.diverged_at, params)
     lam = r.curvature
     st.latex(r"y = W x,\quad J(W) = J_{\min} + \tfrac12\,\lambda\,(W - W^*)^2,\quad "
@@ -196,12 +199,12 @@ def batches_view(params: GD.GradientDescentParams) -> None:
     c = compare_batches(params)
     q = c.quadratic
     controls(params, q, c.epochs)
-    layout.chart(views.batch_paths(c), f"{PAGE}.batches")
+    layout.chart(partial(views.batch_paths, c), f"{PAGE}.batches")
     n, sizes = len(c.x), list(c.batch_sizes.values())
     per_epoch = [d.steps_per_epoch for d in c.descents.values()]
     ends = {name: float(d.losses[-1]) for name, d in c.descents.items()}
     left, right = st.columns([3, 2])
-    layout.chart(views.batch_losses(c), f"{PAGE}.batch_losses", left)
+    layout.chart(partial(views.batch_losses, c), f"{PAGE}.batch_losses", left)
     diverged = [name for name, d in c.descents.items() if d.diverged]
     best = min(ends, key=ends.get)
     layout.explain(f"""

@@ -2,6 +2,8 @@
 surfaces from the same start point; the momentum explorer on the ill-conditioned quadratic;
 and the same optimizers training one small network."""
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -87,9 +89,9 @@ def paths_view(top) -> C:
     surface = surfaces.get(params.surface)
     result = compute_paths(params)
     left, right = st.columns([3, 2])
-    layout.chart(fig_opt.paths_replay(result), "optimisers.paths", left)
+    layout.chart(partial(fig_opt.paths_replay, result), "optimisers.paths", left)
     if result.paths:
-        layout.chart(fig_opt.loss_per_step(result), "optimisers.loss", right)
+        layout.chart(partial(fig_opt.loss_per_step, result), "optimisers.loss", right)
     else:
         right.info("Choose at least one optimiser above.")
     for path in result.diverged:
@@ -144,7 +146,7 @@ def theory(params: O.PathParams, surface: surfaces.Surface) -> None:
                    "per step")
         lines.append(f"- {label(name)}: α = {alpha:g} is {verdict}.")
     st.markdown("\n".join(lines) or "Choose SGD or momentum to see where their α stands.")
-    layout.chart(fig_opt.convergence_factors(surface.curvatures, chosen, THEORY),
+    layout.chart(partial(fig_opt.convergence_factors, surface.curvatures, chosen, THEORY),
                  "optimisers.theory")
 
 
@@ -179,8 +181,8 @@ def momentum_view(top) -> M.MomentumParams:
     lam_min, lam_max = M.curvatures()
     alpha_star, beta_star, rho_star = M.optimum(lam_min, lam_max)
     left, right = st.columns([1, 1])
-    layout.chart(fig_mom.path(r, plain), "optimisers.momentum.path", left)
-    layout.chart(fig_mom.rate_map(rate_map(lam_min, lam_max),
+    layout.chart(partial(fig_mom.path, r, plain), "optimisers.momentum.path", left)
+    layout.chart(partial(fig_mom.rate_map, rate_map(lam_min, lam_max),
                                   (params.learning_rate, params.momentum)),
                  "optimisers.momentum.map", right)
     best_gd = M.gd_rate(2 / (lam_min + lam_max), lam_min, lam_max)
@@ -194,7 +196,7 @@ def momentum_view(top) -> M.MomentumParams:
     else:
         st.success(f"**Converges.** {message}")
     left, right = st.columns([3, 2])
-    layout.chart(fig_mom.loss_per_step(r, plain), "optimisers.momentum.loss", left)
+    layout.chart(partial(fig_mom.loss_per_step, r, plain), "optimisers.momentum.loss", left)
     layout.explain(f"""
 **What to notice**
 - Momentum turns the step into v ← βv − α∇f, θ ← θ + v. Inside the black line
@@ -229,8 +231,8 @@ def network_view(top) -> N.NetworkParams:
         return params
     runs = train_network(params, chosen)
     left, right = st.columns(2)
-    layout.chart(fig_opt.network_curves(runs, "loss"), "optimisers.network.loss", left)
-    layout.chart(fig_opt.network_curves(runs, "accuracy", legend=False),
+    layout.chart(partial(fig_opt.network_curves, runs, "loss"), "optimisers.network.loss", left)
+    layout.chart(partial(fig_opt.network_curves, runs, "accuracy", legend=False),
                  "optimisers.network.accuracy", right)
     for run in runs:
         if run.diverged_at is not None:

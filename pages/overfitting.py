@@ -1,6 +1,8 @@
 """Overfitting and regularisation: model vs truth, the validation minimum, L1/L2/dropout/early
 stopping against the plain run, the lecture's 2-D overtraining exercise, and sweeps."""
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -72,9 +74,10 @@ with tabs[0]:
         titles = {w: f"{of.CAPACITY_LABELS[w]} ({len(p.capacity(w))}×{p.capacity(w)[0]})"
                   for w in of.CAPACITIES}
         left, right = st.columns([1.75, 1])
-        layout.chart(fig.capacity_fits(split, fits, titles), f"{PAGE}.fits", left)
+        layout.chart(partial(fig.capacity_fits, split, fits, titles), f"{PAGE}.fits", left)
         shown = fits[p.curves_of]
-        layout.chart(fig.loss_curves(shown, title=f"Loss: {of.CAPACITY_LABELS[p.curves_of]}"),
+        layout.chart(partial(fig.loss_curves, shown,
+                             title=f"Loss: {of.CAPACITY_LABELS[p.curves_of]}"),
                      f"{PAGE}.losses", right)
         cols = st.columns([1, 1, 1, 1, 1, 1, 1.1])
         for i, w in enumerate(of.CAPACITIES):
@@ -116,12 +119,13 @@ with tabs[1]:
         split = make_split(p.run_key())
         plain, regd = fit_of(p, units), fit_of(p, units, reg)
         left, right = st.columns(2)
-        layout.chart(fig.comparison_fits(split, plain, regd, label="with"), f"{PAGE}.reg_fit",
-                     left)
-        layout.chart(fig.comparison_losses(plain, regd, label="with"), f"{PAGE}.reg_loss",
+        layout.chart(partial(fig.comparison_fits, split, plain, regd, label="with"),
+                     f"{PAGE}.reg_fit", left)
+        layout.chart(partial(fig.comparison_losses, plain, regd, label="with"), f"{PAGE}.reg_loss",
                      right)
         left, right = st.columns([1.6, 1])
-        layout.chart(fig.weight_histogram(plain, regd, label="with"), f"{PAGE}.weights", left)
+        layout.chart(partial(fig.weight_histogram, plain, regd, label="with"),
+                     f"{PAGE}.weights", left)
         with right:
             n = plain.kernel_weights().size
             a, b = st.columns(2)
@@ -187,11 +191,11 @@ with tabs[2]:
             runs = {name: exercise_step(ex, name) for name in ot.STEP_NAMES}
             train, test = ot.exercise_data(ex)
             titles = [ex.titles()[n] for n in ot.STEP_NAMES]
-            layout.chart(fig.exercise_maps(ot.grid_axis(), [r.grid_outputs for r in
+            layout.chart(partial(fig.exercise_maps, ot.grid_axis(), [r.grid_outputs for r in
                                                             runs.values()], titles,
                                            (train.x, train.y), (test.x, test.y)),
                          f"{PAGE}.ex_maps")
-            layout.chart(fig.exercise_losses([r.history for r in runs.values()], titles),
+            layout.chart(partial(fig.exercise_losses, [r.history for r in runs.values()], titles),
                          f"{PAGE}.ex_losses")
             table = pd.DataFrame({
                 "run": titles,
@@ -239,12 +243,12 @@ with tabs[3]:
         if key in sweeps:
             rates, sizes = sweeps[key]
             left, right = st.columns(2)
-            layout.chart(fig.sweep_curve(
+            layout.chart(partial(fig.sweep_curve,
                 rates.values, rates.train, rates.val, log_x=True,
                 x_title=ot.SWEEP_KINDS[sw.penalty],
                 title=f"Against the rate ({of.CAPACITY_LABELS[p.regularised]} net)"),
                 f"{PAGE}.sweep_rate", left)
-            layout.chart(fig.sweep_curve(
+            layout.chart(partial(fig.sweep_curve,
                 sizes.values, sizes.train, sizes.val, log_x=True,
                 x_title=f"units per layer ({p.large_layers} layers)",
                 title="Against the model size"), f"{PAGE}.sweep_size", right)

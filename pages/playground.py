@@ -6,6 +6,8 @@ top of the sidebar, the output over the plane with its replay, the metrics and t
 curve. The rest sits in collapsed sidebar sections and below the picture.
 """
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -248,14 +250,17 @@ class Slots:
         may appear once per script run)."""
         suffix = f".live{self.redraws}" if live else ""
         self.redraws += 1
-        figure = fig_pg.output_replay(run, discretize=params.discretize,
-                                      show_test=params.show_test)
-        if live:  # one frame: no replay buttons, slider or frames to send
+        replay = partial(fig_pg.output_replay, run, discretize=params.discretize,
+                         show_test=params.show_test)
+        loss = partial(fig_pg.loss_figure, run)
+        if live:  # built for this moment only (not cached); one frame, no replay controls
+            figure = replay()
             figure.layout.updatemenus, figure.layout.sliders, figure.frames = (), (), ()
-        layout.chart(figure, f"{PAGE}.chart.replay{suffix}", self.replay)
+            replay, loss = figure, loss()
+        layout.chart(replay, f"{PAGE}.chart.replay{suffix}", self.replay)
         live_ui.mark("picture")
         metrics(run, self.metrics.container())
-        layout.chart(fig_pg.loss_figure(run), f"{PAGE}.chart.loss{suffix}", self.loss)
+        layout.chart(loss, f"{PAGE}.chart.loss{suffix}", self.loss)
 
 
 def stream(key: pg.PlaygroundParams, user, params: pg.PlaygroundParams, slots: Slots
@@ -294,11 +299,11 @@ def results(run: pg.PlaygroundRun, params: pg.PlaygroundParams, slots: Slots) ->
                "while the training loss falls is overtraining.")
     left, right = st.columns(2)
     if run.head.kind == "regression" and not run.result.diverged:
-        layout.chart(fig_pg.regression_fit(run), f"{PAGE}.chart.fit", left)
+        layout.chart(partial(fig_pg.regression_fit, run), f"{PAGE}.chart.fit", left)
     elif run.head.kind != "regression":
-        layout.chart(fig_pg.accuracy_figure(run), f"{PAGE}.chart.acc", left)
+        layout.chart(partial(fig_pg.accuracy_figure, run), f"{PAGE}.chart.acc", left)
         if run.metrics.confusion is not None:
-            layout.chart(fig_pg.confusion_figure(run.metrics.confusion),
+            layout.chart(partial(fig_pg.confusion_figure, run.metrics.confusion),
                          f"{PAGE}.chart.confusion", right)
 
 
@@ -313,7 +318,7 @@ def inside(run: pg.PlaygroundRun) -> None:
                              key=f"{PAGE}.inspect.{len(epochs)}.{epochs[-1]}")
     snapshot = epochs.index(epoch)
     maps = pg.neuron_maps(run, snapshot, size=fig_pg.thumb_size(run))
-    layout.chart(fig_pg.network_diagram(run, maps), f"{PAGE}.chart.diagram")
+    layout.chart(partial(fig_pg.network_diagram, run, maps), f"{PAGE}.chart.diagram")
     st.caption("Every node shows what it computes over the input plane (orange positive, "
                "blue negative, white 0; each on its own scale). Lines are weights: thickness "
                "∝ |w|, orange positive, blue negative. The small square at a node's lower left "
@@ -326,7 +331,7 @@ def inside(run: pg.PlaygroundRun) -> None:
                         format_func=lambda n: names[n[0]][n[1]], key=f"{PAGE}.node.{shape}")
     big = pg.neuron_maps(run, snapshot, size=pg.GRID_SIZE)
     left, right = st.columns([1, 1])
-    layout.chart(fig_pg.node_figure(run, big, c, j), f"{PAGE}.chart.node", left)
+    layout.chart(partial(fig_pg.node_figure, run, big, c, j), f"{PAGE}.chart.node", left)
     right.latex(fig_pg.node_formula(run, big, c, j))
     right.markdown("A first-layer neuron splits the plane along one line (where its weighted "
                    "sum is 0); deeper neurons combine those splits into corners, bands and "

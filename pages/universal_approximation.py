@@ -2,6 +2,7 @@
 it by hand, and find where training and the theorem part ways."""
 
 import re
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -118,7 +119,7 @@ def fit_view(p: U.ApproxParams, run: U.Fit) -> None:
     res = run.result
     left, right = st.columns([3, 2])
     frames = [(s.epoch, s.outputs[:, 0]) for s in res.snapshots if s.outputs is not None]
-    layout.chart(fig_ua.fit_replay(run.grid, run.truth, frames, train_range=U.x_range(p),
+    layout.chart(partial(fig_ua.fit_replay, run.grid, run.truth, frames, train_range=U.x_range(p),
                                    x_train=run.x_train, y_train=run.y_train,
                                    losses=res.history["loss"]), f"{PAGE}.fit", left)
     if res.diverged:
@@ -129,8 +130,8 @@ def fit_view(p: U.ApproxParams, run: U.Fit) -> None:
                                                     "training range")
     m[1].metric("RMS error", f"{rms:.3f}", help="root mean square of f − fit over the range")
     m[2].metric("parameters", U.parameter_count(p.hidden_layers, p.hidden_units))
-    layout.chart(fig_ua.loss_figure(res.history, diverged_at=res.diverged_at), f"{PAGE}.loss",
-                 right)
+    layout.chart(partial(fig_ua.loss_figure, res.history, diverged_at=res.diverged_at),
+                 f"{PAGE}.loss", right)
 
 
 def notice_tab(p: U.ApproxParams, run: U.Fit) -> None:
@@ -164,7 +165,7 @@ def units_tab(p: U.ApproxParams, run: U.Fit) -> None:
         return
     dec = U.decompose(run.weights(), p.activation, run.grid)
     kind = UNIT_KINDS.get(p.activation, f"{activations.get(p.activation).label} units")
-    layout.chart(fig_ua.decomposition(run.grid, run.truth, dec.contributions, dec.bias,
+    layout.chart(partial(fig_ua.decomposition, run.grid, run.truth, dec.contributions, dec.bias,
                                       dec.positions, kind=kind, train_range=U.x_range(p)),
                  f"{PAGE}.units")
     gap = float(np.max(np.abs(dec.total - run.outputs())))
@@ -206,7 +207,7 @@ def hand_tab(p: U.ApproxParams, run: U.Fit, h: U.HandParams) -> U.HandParams:
     truth = U.target_function(p)(x)
     inside = run.inside
     trained = np.interp(x, run.grid[inside], run.outputs()[inside])
-    layout.chart(fig_ua.hand_built(x, truth, U.hand_pieces(h, x), U.hand_sum(h, x),
+    layout.chart(partial(fig_ua.hand_built, x, truth, U.hand_pieces(h, x), U.hand_sum(h, x),
                                    h.hand_positions, trained=trained,
                                    kind=U.HAND_KINDS[h.hand_kind]), f"{PAGE}.hand", picture)
     mine, found = U.fit_errors(truth, U.hand_sum(h, x)), U.fit_errors(truth, trained)
@@ -231,7 +232,7 @@ def width_tab(p: U.ApproxParams) -> None:
         bar.empty()
     if sweep_key in results:
         errors = np.array(results[sweep_key])
-        layout.chart(fig_ua.width_sweep(U.SWEEP_WIDTHS, errors[:, 0], errors[:, 1]),
+        layout.chart(partial(fig_ua.width_sweep, U.SWEEP_WIDTHS, errors[:, 0], errors[:, 1]),
                      f"{PAGE}.sweep")
         st.caption(sweep_verdict(errors[:, 1]))
 
@@ -262,7 +263,7 @@ def compare_tab(p: U.ApproxParams) -> U.CompareParams:
         count = U.parameter_count(q.hidden_layers, q.hidden_units)
         max_err, rms = run.errors
         rms_of.append(rms)
-        layout.chart(fig_ua.fit_figure(
+        layout.chart(partial(fig_ua.fit_figure,
             run.grid, run.truth, run.outputs(), train_range=U.x_range(q),
             title=f"{q.hidden_layers} × {q.hidden_units}: {count} parameters",
             x_train=run.x_train, y_train=run.y_train),

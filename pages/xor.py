@@ -1,5 +1,7 @@
 """XOR: why a linear model fails, the lecture's hand-set network, and trained networks."""
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -41,11 +43,11 @@ def linear_view() -> None:
     run = train_linear()
     outputs = X.linear_outputs(run)
     left, right = st.columns(2)
-    layout.chart(fig_training.output_map(
+    layout.chart(partial(fig_training.output_map,
         run.grid_axis, run.result.final.outputs[:, 0], X.XOR_INPUTS, LABELS,
         title="Logistic regression after training"), "xor.linear_map", left)
-    layout.chart(fig_training.loss_curve(run.result.history, log_y=False), "xor.linear_loss",
-                 right)
+    layout.chart(partial(fig_training.loss_curve, run.result.history, log_y=False),
+                 "xor.linear_loss", right)
     w, b, pred = X.least_squares_fit()
     w = np.round(w, 2) + 0.0  # print -0.00 as 0.00
     answers = ", ".join(f"{p:.2f}" for p in outputs)
@@ -86,7 +88,7 @@ def hand_set_network() -> None:
         st.button("Lecture's weights", on_click=state.reset, args=(X.HandParams, PAGE),
                   help="Put back W⁽¹⁾ = [[1,1],[1,1]], b⁽¹⁾ = (0,−1), W⁽²⁾ = (1,−2), "
                        "b⁽²⁾ = 0")
-    layout.chart(fig_xor.hidden_space(
+    layout.chart(partial(fig_xor.hidden_space,
         steps.h.T, LABELS, w_out=np.array(hand.W2), b_out=hand.b2, threshold=0.5,
         title="Hidden space h = ReLU(W⁽¹⁾x + b⁽¹⁾)", warped=X.warped_grid(hand),
         point_names=POINT_NAMES), "xor.hand", right)
@@ -133,7 +135,7 @@ def train_view() -> None:
     left, right = st.columns([3, 2])
     frames = [(s.epoch, s.outputs[:, 0]) for s in res.snapshots if s.outputs is not None]
     if frames:
-        layout.chart(fig_training.output_replay(
+        layout.chart(partial(fig_training.output_replay,
             run.grid_axis, frames, X.XOR_INPUTS, LABELS, losses=res.history["loss"],
             title="Output p(y=1)"), "xor.replay", left)
     with right:
@@ -144,12 +146,12 @@ def train_view() -> None:
                 f"After {res.epochs_run} epochs: accuracy {res.history['accuracy'][-1]:.0%}, "
                 f"loss {res.history['loss'][-1]:.4f}. " + (
                     "Solved." if run.solved else "Not solved: try another seed."))
-        layout.chart(fig_training.loss_curve(res.history, diverged_at=res.diverged_at),
+        layout.chart(partial(fig_training.loss_curve, res.history, diverged_at=res.diverged_at),
                      "xor.trained_loss")
     h = run.hidden()
     w_out, b_out = res.final.weights[1]
     left, right = st.columns([3, 2])
-    layout.chart(fig_xor.hidden_space(
+    layout.chart(partial(fig_xor.hidden_space,
         h, LABELS, w_out=w_out[:, 0] if h.shape[1] <= 2 else np.zeros(2), b_out=float(b_out[0]),
         threshold=0.0, point_names=POINT_NAMES,
         title="Hidden space after training" + ("" if h.shape[1] <= 2 else " (h₁, h₂ only)")),
@@ -186,7 +188,7 @@ def sweep_view() -> None:
         bar.empty()
     if sweep_key in results:
         rates = results[sweep_key]
-        layout.chart(fig_xor.success_rate(SWEEP_UNITS, rates, SWEEP_SEEDS), "xor.sweep")
+        layout.chart(partial(fig_xor.success_rate, SWEEP_UNITS, rates, SWEEP_SEEDS), "xor.sweep")
         with st.expander("Answer"):
             st.markdown(X.sweep_answer(SWEEP_UNITS, rates, activation))
 

@@ -16,11 +16,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from core.engine.budget import WorkLimitError
 from core.engine.slots import notify_waits
-from core.figures import style, theme
+from core.figures import prepared, style
 from ui.state import plain
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -82,18 +83,38 @@ def chart(fig: Any, key: str, container: Any = None, caption: str | None = None)
     mode), in the dashboard's own style rather than Streamlit's theme, which would replace the
     projector-sized fonts and the class colours; recoloured for a light or dark page
     (core.figures.theme), with ``caption`` (default: a description made from the figure)
-    below it as its text alternative."""
+    below it as its text alternative.
+
+    ``fig`` is best the call that makes the figure, ``functools.partial(figure_function,
+    *args)``: the finished figure is then built once per arguments and view and shared by
+    every session (core.figures.prepared). A figure object is laid out anew every time (a
+    streamed, partial run)."""
     width = style.NARROW_WIDTH if container is not None else style.WIDE_WIDTH
     scale = 1.0
     if is_presenting():  # the sidebar is out of the way: wider charts, larger text
         scale, width = style.PRESENTER_SCALE, int(width * style.PRESENTER_ROOM)
-    style.tidy(fig, scale=scale, width=width)
-    theme.apply(fig, dark=st.context.theme.type == "dark")
+    ready = prepared.prepare(fig, scale=scale, width=width,
+                             dark=st.context.theme.type == "dark")
     # One element holding both: drawn into an st.empty (a streamed chart's slot), the caption
     # would otherwise replace the chart.
     box = (container or st).container()
-    box.plotly_chart(fig, width="stretch", theme=None, key=key, config={"displaylogo": False})
-    box.caption(caption or plain(theme.describe(fig)))
+    box.plotly_chart(_Spec(ready.spec), width="stretch", theme=None, key=key,
+                     config={"displaylogo": False})
+    box.caption(caption or plain(ready.caption))
+
+
+class _Spec(go.Figure):
+    """A finished spec handed to ``st.plotly_chart`` as it is: Streamlit asks a figure for
+    ``to_dict()``, which for a graph-objects figure copies and re-encodes everything (a
+    dict would be validated through graph objects again). The spec is shared, never
+    modified: Streamlit only serialises it."""
+
+    def __init__(self, spec: dict) -> None:
+        super().__init__()
+        self._spec = spec
+
+    def to_dict(self) -> dict:
+        return self._spec
 
 
 def cached(fn: F, *, max_entries: int = 64, spinner: str | bool = "Training…") -> F:
