@@ -253,10 +253,8 @@ class Slots:
         replay = partial(fig_pg.output_replay, run, discretize=params.discretize,
                          show_test=params.show_test)
         loss = partial(fig_pg.loss_figure, run)
-        if live:  # built for this moment only (not cached); one frame, no replay controls
-            figure = replay()
-            figure.layout.updatemenus, figure.layout.sliders, figure.frames = (), (), ()
-            replay, loss = figure, loss()
+        if live:  # built for this moment only (not cached): the newest state, no controls
+            replay, loss = replay(live=True), loss()
         layout.chart(replay, f"{PAGE}.chart.replay{suffix}", self.replay)
         live_ui.mark("picture")
         metrics(run, self.metrics.container())
@@ -276,6 +274,7 @@ def stream(key: pg.PlaygroundParams, user, params: pg.PlaygroundParams, slots: S
             live_ui.progress(slots.progress, chunk.epochs_done, chunk.epochs_total)
         if pace.due() or chunk.epochs_done == 0:
             slots.draw(chunk.run, params, live=True)
+            pace.drawn()
 
     # While the run waits in line for a free trainer (other students training), it says so.
     with engine.notify_waits(layout.WaitNotice()):

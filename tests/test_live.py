@@ -46,6 +46,17 @@ def test_pace_lets_a_redraw_through_at_most_every_interval() -> None:
     assert pace.due()
 
 
+def test_pace_keeps_redraws_to_a_third_of_the_time() -> None:
+    pace = live.Pace(0.01)
+    assert pace.due()
+    time.sleep(0.05)  # a slow redraw: the next one waits twice as long as it took
+    pace.drawn()
+    time.sleep(0.02)
+    assert not pace.due()  # the interval alone would allow it by now
+    time.sleep(0.1)
+    assert pace.due()
+
+
 class _Node:
     def __init__(self) -> None:
         self.me = self  # a reference cycle: only the collector frees it

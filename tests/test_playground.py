@@ -475,6 +475,16 @@ def test_replay_shows_the_end_and_replays_every_snapshot(default_run) -> None:
     assert spec["layout"]["title"]["text"].startswith("Output after epoch 500")
 
 
+def test_a_live_replay_is_the_newest_state_alone(default_run) -> None:
+    full = _valid(fig_pg.output_replay(default_run, show_test=True))
+    live = _valid(fig_pg.output_replay(default_run, show_test=True, live=True))
+    assert "frames" not in live
+    assert not live["layout"].get("sliders") and not live["layout"].get("updatemenus")
+    assert live["data"] == full["data"]  # the end of training, the same points
+    assert live["layout"]["title"] == full["layout"]["title"]
+    assert live["layout"]["height"] == full["layout"]["height"]
+
+
 def test_discretized_output_has_two_values(default_run) -> None:
     z = fig_pg.output_values(default_run, default_run.grid_outputs[-1], discretize=True)
     assert set(np.unique(z)) <= {-1.0, 1.0} and z.shape == (pg.GRID_SIZE, pg.GRID_SIZE)

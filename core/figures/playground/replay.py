@@ -73,14 +73,17 @@ def caption(epoch: int) -> str:
 
 
 def output_replay(r: pg.PlaygroundRun, *, discretize: bool = False, show_test: bool = False,
-                  frame_ms: int = 150) -> go.Figure:
+                  frame_ms: int = 150, live: bool = False) -> go.Figure:
     """The output over the input plane with the training (and test) points.
 
     Shows the end of training; "▶ replay" plays training from epoch 0, the slider steps
     through the recorded epochs. All frames travel with the figure: no server round trip.
+    ``live``: a run still training, drawn many times a second: only its newest state, without
+    frames or replay controls (the plot keeps its size, so the page does not jump).
     """
+    snapshots = list(zip(r.result.snapshots, r.grid_outputs))
     frames = [(s.epoch, output_values(r, out, discretize))
-              for s, out in zip(r.result.snapshots, r.grid_outputs)]
+              for s, out in (snapshots[-1:] if live else snapshots)]
     points = point_traces(r, r.train, test=False)
     if show_test:
         points += point_traces(r, r.test, test=True)
@@ -92,6 +95,9 @@ def output_replay(r: pg.PlaygroundRun, *, discretize: bool = False, show_test: b
         options = dict(kind="continuous", zrange=r.value_range, colorbar_title="prediction")
     else:
         options = dict(kind="boundary", zrange=r.value_range)
-    return fig_training.replay(ax1, ax2, frames, points, captions=[caption(e) for e, _ in frames],
-                               height=REPLAY_HEIGHT, frame_ms=frame_ms,
-                               replay_label="▶ replay", **options)
+    fig = fig_training.replay(ax1, ax2, frames, points, captions=[caption(e) for e, _ in frames],
+                              height=REPLAY_HEIGHT, frame_ms=frame_ms,
+                              replay_label="▶ replay", **options)
+    if live:
+        fig.layout.updatemenus, fig.layout.sliders, fig.frames = (), (), ()
+    return fig
