@@ -45,13 +45,20 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-network
 VIEWPORT = {"width": 1280, "height": 720}
 TIMEOUT_S = 180
 
-#: Typical clicks per page (the page's url_path): ("tab", tab label) opens a tab,
-#: ("step", widget label) presses a number input's "+". Pages not listed get two "+" on
-#: their seed (a new initialisation: same compiled structure) and their first other tab.
+#: Typical clicks per page (the page's url_path): ("tab", label) opens a tab, ("step", label)
+#: presses a number input's "+", ("button", label) presses a button, ("select", "label=option")
+#: picks an option of a select box. Pages not listed get two "+" on their seed (a new
+#: initialisation: same compiled structure) and their second tab, then back to the first.
 CLICKS: dict[str, list[tuple[str, str]]] = {
+    "gradient_descent": [("button", "too large"), ("button", "too small"),
+                         ("button", "just right")],
     "xor": [("tab", "3 · Train it"), ("step", "seed"), ("step", "seed"),
             ("tab", "2 · The hand-set network")],
-    "playground": [("step", "seed"), ("step", "seed")],
+    "universal_approximation": [("select", "target f(x)=sin x"), ("select", "target f(x)=step"),
+                                ("select", "target f(x)=complicated")],
+    "optimisers": [("select", "surface=Rosenbrock"), ("select", "surface=Himmelblau"),
+                   ("select", "surface=Beale")],
+    "playground": [("button", "new seed"), ("button", "new seed"), ("button", "reset")],
 }
 
 #: True when the page is idle: no script running, no stale element, every visible chart drawn.
@@ -197,6 +204,16 @@ def _click(page, kind: str, label: str) -> bool:
     main = page.locator('[data-testid="stMain"]')
     if kind == "tab":
         target = main.get_by_role("tab", name=label)
+    elif kind == "button":
+        target = main.get_by_role("button", name=label, exact=True)
+    elif kind == "select":
+        label, option = label.split("=", 1)
+        box = main.locator('[data-testid="stSelectbox"]').filter(
+            has=page.get_by_text(label, exact=True))
+        if box.count() == 0:
+            return False
+        box.first.locator('[data-baseweb="select"]').click()
+        target = page.get_by_role("option", name=option, exact=True)
     else:
         # Number inputs anywhere: the Playground keeps its seed in the sidebar.
         box = page.locator('[data-testid="stNumberInput"]').filter(
@@ -210,7 +227,7 @@ def _click(page, kind: str, label: str) -> bool:
 
 def _default_clicks(page) -> list[tuple[str, str]]:
     tabs = page.locator('[data-testid="stMain"] [data-baseweb="tab"]').all_inner_texts()
-    return [("step", "seed"), ("step", "seed")] + [("tab", t) for t in tabs[1:2]]
+    return [("step", "seed"), ("step", "seed")] + [("tab", t) for t in tabs[1:2] + tabs[:1]]
 
 
 def measure_pages(browser, base: str, wanted: list[str]) -> dict[str, dict[str, Any]]:
@@ -244,6 +261,8 @@ def measure_page(page, clock: Clock, base: str, url_path: str) -> dict[str, Any]
         start = time.perf_counter()
         if _click(page, kind, label):
             clicks.append({"what": f"{kind} {label}", **settle(page, clock, start)})
+        else:  # said, so that a renamed control does not silently drop out of the figures
+            print(f"{url_path}: no {kind} {label!r} on the page, not measured", file=sys.stderr)
     return {"nav": nav, "load": load, "clicks": clicks, "charts": weight}
 
 
@@ -275,19 +294,19 @@ def _summary(result: dict[str, Any]) -> dict[str, float]:
 
 
 def _print_table(results: dict[str, dict[str, Any]]) -> None:
-    print(f"{'page':18s} {'what':28s} {'total s':>8s} {'server s':>9s} {'browser s':>10s}")
+    print(f"{'page':24s} {'what':28s} {'total s':>8s} {'server s':>9s} {'browser s':>10s}")
     for name, r in results.items():
         rows = [("sidebar navigation", r["nav"]), ("load (link, warm browser)", r["load"]),
                 ("load (fresh browser)", r["fresh_load"])] + [(c["what"], c) for c in r["clicks"]]
         for what, t in rows:
-            print(f"{name:18s} {what[:28]:28s} {t['total_s']:8.2f} {t['server_s']:9.2f} "
+            print(f"{name:24s} {what[:28]:28s} {t['total_s']:8.2f} {t['server_s']:9.2f} "
                   f"{t['browser_s']:10.2f}")
     print()
-    print(f"{'page':18s} {'chart':>5s} {'spec kB':>8s} {'traces':>7s} {'frames':>7s} "
+    print(f"{'page':24s} {'chart':>5s} {'spec kB':>8s} {'traces':>7s} {'frames':>7s} "
           f"{'points':>8s}")
     for name, r in results.items():
         for i, c in enumerate(r["charts"]):
-            print(f"{name:18s} {i:5d} {c['bytes'] / 1000:8.1f} {c['traces']:7d} "
+            print(f"{name:24s} {i:5d} {c['bytes'] / 1000:8.1f} {c['traces']:7d} "
                   f"{c['frames']:7d} {c['points']:8d}")
     print("targets (warm server, the lecturer's browser): navigation and load < 2.5 s, "
           "click < 1.5 s")

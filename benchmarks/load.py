@@ -20,10 +20,14 @@ sampled every 0.25 s, and its kernel high-water mark.
     python -m benchmarks.load                # N = 10 and N = 30, about 5 minutes
     python -m benchmarks.load --sessions 10 --seconds 30 --pool 4
 
-The last line is JSON: {"n10": {...}, "n30": {...}, "alone": {...}}: per N the runs, p50_s,
-p95_s, max_s, errors, mismatches, peak_rss_mb, distinct_links, a few example problems and
-the load average; "alone" is the references' own timing (one student on a quiet server,
-uncached), the yardstick for what the hall adds.
+Before the first hall, each page's cached defaults are opened three times, one at a time, and
+the server's CPU seconds per visit are reported (``cached_visit_cpu_s``): what any visit
+costs the one interpreter that all visits share, even when nothing is trained.
+
+The last line is JSON: {"n10": {...}, "n30": {...}, "alone": {...}, "cached_visit_cpu_s":
+{page: s}}: per N the runs, p50_s, p95_s, max_s, errors, mismatches, peak_rss_mb,
+distinct_links, a few example problems and the load average; "alone" is the references'
+own timing (one student on a quiet server, uncached), the yardstick for what the hall adds.
 """
 
 from __future__ import annotations
@@ -123,16 +127,32 @@ def summarise(visits: list[live.Visit], refs: dict[tuple, live.Visit],
             "examples": examples}
 
 
-def phase(sessions: int, seconds: float, pool: int, port: int) -> tuple[list[live.Visit], dict]:
+def cached_visit_cpu(server: live.Server, repeats: int = 3) -> dict[str, float]:
+    """The server's CPU seconds per visit of each page's cached defaults, one visit at a
+    time: the work every student's visit costs even when nothing is trained, which visits
+    share through one interpreter."""
+    out = {}
+    for page in PAGES:
+        before = server.cpu_s()
+        for _ in range(repeats):
+            asyncio.run(live.visit(server.port, page.url_path, {}, TIMEOUT_S))
+        out[page.url_path] = round((server.cpu_s() - before) / repeats, 2)
+    return out
+
+
+def phase(sessions: int, seconds: float, pool: int, port: int, *, measure_cpu: bool = False
+          ) -> tuple[list[live.Visit], dict]:
     """A fresh server with its warm-up, the lecturer's first visits, then (once the warm-up
     has finished, as on a server opened before class) the hall."""
     with live.Server(port) as server:
         server.wait_healthy()
         pools, first = page_pools(server.port, pool)
         settled = server.wait_idle()
+        cpu = cached_visit_cpu(server) if measure_cpu else {}
         visits = asyncio.run(hall(server.port, sessions, seconds, pools))
         return visits, {"peak_rss_mb": server.peak_rss_mb(), "first_visit_s": first,
-                        "settle_s": round(settled, 1), "load_average": live.load_average()}
+                        "settle_s": round(settled, 1), "load_average": live.load_average(),
+                        "cached_visit_cpu_s": cpu}
 
 
 def main() -> None:
@@ -147,7 +167,7 @@ def main() -> None:
     phases = {}
     for n in counts:
         print(f"N = {n}: {args.seconds:.0f} s of changes…", flush=True)
-        phases[n] = phase(n, args.seconds, args.pool, port)
+        phases[n] = phase(n, args.seconds, args.pool, port, measure_cpu=n == counts[0])
     wanted = {_key(v.page, v.query) for visits, _ in phases.values() for v in visits}
     print(f"references: {len(wanted)} links, one at a time on a fresh server…", flush=True)
     with live.Server(port, warm_up=False) as server:
@@ -156,6 +176,7 @@ def main() -> None:
     report = {f"n{n}": {**summarise(visits, refs, info["peak_rss_mb"]),
                         "load_average": info["load_average"]}
               for n, (visits, info) in phases.items()}
+    report["cached_visit_cpu_s"] = phases[counts[0]][1]["cached_visit_cpu_s"]
     alone = [v.seconds for v in refs.values() if v.finished]
     report["alone"] = {"runs": len(alone),
                        "p50_s": round(float(np.percentile(alone, 50)), 2) if alone else None,
@@ -175,6 +196,8 @@ def main() -> None:
           f"max {report['alone']['max_s']} s over {report['alone']['runs']} links")
     print("first visits (s): " + ", ".join(f"{k} {v}" for k, v in phases[counts[0]][1][
         "first_visit_s"].items()))
+    print("server CPU per visit of a page's cached defaults (s): " + ", ".join(
+        f"{k} {v}" for k, v in report["cached_visit_cpu_s"].items()))
     print("targets: 0 errors, 0 mismatches, peak RSS < 1500 MB, p95 < 10 s at N = 30")
     print(json.dumps(report))
 
