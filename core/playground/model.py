@@ -10,9 +10,10 @@ partial batch. Playground's L1 also clamps a weight that crosses zero to exactly
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -261,14 +262,20 @@ class Chunk:
     """A streamed run's state so far, handed to ``run(..., on_chunk=...)``.
 
     ``run`` is a :class:`PlaygroundRun` of the epochs trained so far: one replay frame (the
-    current weights), the curves so far and the metrics of the current weights. The first
+    current weights), the curves so far and the metrics of the current weights. It is made
+    when first asked for (``make``): a page redraws only some chunks, and assembling one
+    (outputs over the plane, test curve, metrics) costs CPU the training needs. The first
     chunk is the untrained network (epoch 0, computed in NumPy before any trainer is asked
     for); ``compiling`` then says that a trainer for this structure is traced first."""
 
-    run: PlaygroundRun
+    make: Callable[[], PlaygroundRun] = field(repr=False)
     epochs_done: int
     epochs_total: int
     compiling: bool = False
+
+    @functools.cached_property
+    def run(self) -> PlaygroundRun:
+        return self.make()
 
 
 @dataclass(frozen=True)
@@ -366,10 +373,12 @@ def run(p: PlaygroundParams, user_data: Dataset | None = None, frames: int = FRA
         # Refused before the first picture (the engine would refuse it after): a run above
         # the server's work cap shows no picture of a run that never trains.
         engine.check_work(s.net, s.fit, len(s.train))
-        on_chunk(Chunk(_untrained(s), 0, epochs, not engine.is_compiled(s.net, s.fit)))
+        on_chunk(Chunk(functools.partial(_untrained, s), 0, epochs,
+                       not engine.is_compiled(s.net, s.fit)))
 
         def stream(partial: engine.TrainResult) -> None:
-            on_chunk(Chunk(_assemble(s, partial, set()), partial.epochs_run, epochs))
+            on_chunk(Chunk(functools.partial(_assemble, s, partial, set()),
+                           partial.epochs_run, epochs))
 
     result = engine.train(s.net, s.fit,
                           _engine_data(p, s.head, s.plane, s.train, s.validation or s.test),
