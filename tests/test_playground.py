@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from core import datasets, features
+from core import datasets, features, initializers
 from core import playground as pg
 from core.datasets import Dataset
 from core.figures import playground as fig_pg
@@ -324,6 +324,26 @@ def _export(tmp_path, r: pg.PlaygroundRun) -> Path:
     script = tmp_path / "playground_model.py"
     script.write_text(pg.keras_code(r))
     return script
+
+
+@pytest.mark.parametrize("name", list(initializers.INITIALIZERS))
+def test_every_initializer_is_exported_as_its_keras_equivalent(default_run, name) -> None:
+    p = dataclasses.replace(default_run.params, initializer=name)
+    code = pg.keras_code(dataclasses.replace(default_run, params=p))
+    assert initializers.get(name).keras.format(seed="seed") in code
+
+
+def test_an_exported_constant_initializer_builds_constant_kernels(default_run, tmp_path,
+                                                                   monkeypatch) -> None:
+    import keras
+
+    p = dataclasses.replace(default_run.params, initializer="constant")
+    script = _export(tmp_path, dataclasses.replace(default_run, params=p))
+    monkeypatch.chdir(tmp_path)
+    model = runpy.run_path(str(script), run_name="exported")["build_model"]()
+    kernels = [layer.get_weights()[0] for layer in model.layers
+               if isinstance(layer, keras.layers.Dense)]
+    assert all(np.all(k == np.float32(initializers.CONSTANT_VALUE)) for k in kernels)
 
 
 def test_exported_model_starts_every_layer_from_its_own_weights(default_run, tmp_path,

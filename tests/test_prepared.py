@@ -146,6 +146,29 @@ def test_the_cache_is_bounded_and_drops_the_least_recently_used() -> None:
     assert prepared.CACHE.max_entries == prepared.MAX_ENTRIES
 
 
+def test_the_cache_is_bounded_in_bytes_too() -> None:
+    def item(n: int) -> prepared.Prepared:
+        return prepared.Prepared(spec={"data": [{"y": {"bdata": "A" * n}}]}, caption="")
+
+    assert 1000 <= item(1000).nbytes < 1100
+    cache = prepared.SpecCache(max_entries=100, max_bytes=3500)
+    for key in (b"a", b"b", b"c"):
+        cache.put(key, item(1000))
+    cache.put(b"d", item(1000))  # over 3500 bytes: "a" goes
+    assert cache.get(b"a") is None and len(cache) == 3 and cache.nbytes <= 3500
+    cache.put(b"b", item(10))  # replacing an entry counts its new size only
+    assert len(cache) == 3 and cache.nbytes < 2300
+    cache.put(b"huge", item(5000))  # larger than the whole cache: not kept, nothing dropped
+    assert cache.get(b"huge") is None and len(cache) == 3
+    assert prepared.CACHE.max_bytes == prepared.MAX_BYTES
+
+
+def test_real_figures_weigh_what_they_send() -> None:
+    ready = prepared.prepare(partial(line_figure, np.arange(20_000.0)), width=800)
+    assert 20_000 * 8 * 4 / 3 <= ready.nbytes <= 20_000 * 8 * 4 / 3 + 5_000  # base64 text
+    assert prepared.CACHE.nbytes == ready.nbytes
+
+
 # ----------------------------------------------------------------------------------------
 # Through a page: a second visitor gets the same charts without building any
 # ----------------------------------------------------------------------------------------

@@ -31,9 +31,11 @@ import plotly.graph_objects as go
 
 from core.figures import style, theme
 
-#: Finished specs kept: a page shows 2–9 figures, a spec weighs 5–350 kB (~40 kB typical),
-#: so this is a few hundred views for well under 100 MB.
+#: Finished specs kept: a page shows 2–9 figures, a spec weighs 2–350 kB (~60 kB typical),
+#: so both bounds hold several hundred figures; whichever is reached first drops the least
+#: recently used.
 MAX_ENTRIES = 400
+MAX_BYTES = 32 * 2**20
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,6 +45,24 @@ class Prepared:
 
     spec: dict
     caption: str
+
+    @functools.cached_property
+    def nbytes(self) -> int:
+        """About what the spec holds in memory: its texts (arrays travel as base64 text),
+        any arrays left as arrays, 8 bytes per other value."""
+        return _weight(self.spec) + len(self.caption)
+
+
+def _weight(value: Any) -> int:
+    if isinstance(value, (str, bytes)):
+        return len(value)
+    if isinstance(value, np.ndarray):
+        return value.nbytes
+    if isinstance(value, dict):
+        return sum(_weight(k) + _weight(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return sum(_weight(v) for v in value)
+    return 8
 
 
 class Unkeyable(TypeError):
@@ -76,13 +96,14 @@ def _finish(fig: go.Figure, scale: float, width: int, dark: bool) -> Prepared:
 
 
 class SpecCache:
-    """A thread-safe LRU of :class:`Prepared` by fingerprint, at most ``max_entries``."""
+    """A thread-safe LRU of :class:`Prepared` by fingerprint, at most ``max_entries`` and
+    ``max_bytes`` (:attr:`Prepared.nbytes`)."""
 
-    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
-        self.max_entries = max_entries
+    def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES) -> None:
+        self.max_entries, self.max_bytes = max_entries, max_bytes
         self._entries: OrderedDict[bytes, Prepared] = OrderedDict()
         self._lock = threading.Lock()
-        self.hits = self.misses = 0
+        self.hits = self.misses = self.nbytes = 0
 
     def get(self, key: bytes) -> Prepared | None:
         with self._lock:
@@ -95,11 +116,14 @@ class SpecCache:
             return found
 
     def put(self, key: bytes, value: Prepared) -> None:
+        if value.nbytes > self.max_bytes:
+            return  # larger than the whole cache: never kept
         with self._lock:
+            old = self._entries.pop(key, None)
+            self.nbytes += value.nbytes - (old.nbytes if old is not None else 0)
             self._entries[key] = value
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+            while len(self._entries) > self.max_entries or self.nbytes > self.max_bytes:
+                self.nbytes -= self._entries.popitem(last=False)[1].nbytes
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -107,7 +131,7 @@ class SpecCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
-            self.hits = self.misses = 0
+            self.hits = self.misses = self.nbytes = 0
 
 
 CACHE = SpecCache()

@@ -45,17 +45,9 @@ def data_csv(r: PlaygroundRun) -> bytes:
 
 def _kernel_code(name: str) -> str:
     """Keras kernel initializer equivalent to the registry entry ``name``, with a ``seed``
-    placeholder filled per layer."""
-    return {
-        "glorot_uniform": "keras.initializers.GlorotUniform(seed=seed)",
-        "glorot_normal": "keras.initializers.GlorotNormal(seed=seed)",
-        "he_uniform": "keras.initializers.HeUniform(seed=seed)",
-        "he_normal": "keras.initializers.HeNormal(seed=seed)",
-        "playground": "keras.initializers.RandomUniform(-0.5, 0.5, seed=seed)",
-        "small": "keras.initializers.RandomNormal(stddev=0.01, seed=seed)",
-        "large": "keras.initializers.RandomNormal(stddev=1.0, seed=seed)",
-        "zeros": "keras.initializers.Zeros()",
-    }[name]
+    placeholder filled per layer (the registry says it: an initializer added there is
+    exported too)."""
+    return initializers.get(name).keras.format(seed="seed")
 
 
 def _regularizer_code(p: PlaygroundParams) -> str:
