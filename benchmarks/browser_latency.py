@@ -2,7 +2,7 @@
 and opens every page of ui/catalog.py in headless Chromium at 1280×720.
 
 Measured as in the lecture, in one browser that has opened the app before (the lecturer
-tries it before class: the server has imported TensorFlow, compiled the default trainers and
+tries it before class: the server has imported TensorFlow, finished its start-up warm-up and
 cached the default results, and the browser holds Streamlit's and Plotly's scripts): per page
 the way there through the sidebar (``nav``), its link opened anew (``load``: a link pasted
 from a slide), and a few typical clicks. Then each link once more in a browser that has never
@@ -34,6 +34,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -47,13 +48,15 @@ VIEWPORT = {"width": 1280, "height": 720}
 TIMEOUT_S = 180
 
 #: Typical clicks per page (the page's url_path): ("tab", label) opens a tab, ("step", label)
-#: presses a number input's "+", ("button", label) presses a button, ("select", "label=option")
+#: presses a number input's "+", ("fill", "label=value") types a value into a number input
+#: (narrow ones have no "+"), ("button", label) presses a button, ("select", "label=option")
 #: picks an option of a select box. Pages not listed get two "+" on their seed (a new
 #: initialisation: same compiled structure) and their second tab, then back to the first.
 CLICKS: dict[str, list[tuple[str, str]]] = {
     "gradient_descent": [("button", "too large"), ("button", "too small"),
                          ("button", "just right")],
-    "xor": [("tab", "3 · Train it"), ("step", "seed"), ("step", "seed"),
+    "activations": [("tab", "2 · Initialisation"), ("tab", "1 · Activation functions")],
+    "xor": [("tab", "3 · Train it"), ("fill", "seed=8"), ("fill", "seed=9"),
             ("tab", "2 · The hand-set network")],
     "universal_approximation": [("select", "target f(x)=sin x"), ("select", "target f(x)=step"),
                                 ("select", "target f(x)=complicated")],
@@ -141,6 +144,22 @@ class AppServer:
                 time.sleep(0.3)
         raise TimeoutError("streamlit did not become healthy")
 
+    def wait_idle(self, window: float = 3.0, busy: float = 0.15, timeout: float = 300.0
+                  ) -> None:
+        """Wait until the server uses under ``busy`` of a core over ``window`` seconds (its
+        start-up warm-up done)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            before = self._cpu_s()
+            time.sleep(window)
+            if (self._cpu_s() - before) / window < busy:
+                return
+
+    def _cpu_s(self) -> float:
+        with open(f"/proc/{self.proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def __exit__(self, *exc: Any) -> None:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
@@ -215,6 +234,15 @@ def _click(page, kind: str, label: str) -> bool:
             return False
         box.first.get_by_role("button", name="Open").click()  # Streamlit's combobox
         target = page.get_by_role("option", name=option, exact=True)
+    elif kind == "fill":
+        label, value = label.split("=", 1)
+        box = main.locator('[data-testid="stNumberInput"]').filter(
+            has=page.get_by_text(label, exact=True))
+        if box.count() == 0 or not box.first.is_visible():
+            return False
+        box.first.locator("input").fill(value)
+        box.first.locator("input").press("Enter")
+        return True
     else:
         # Number inputs anywhere: the Playground keeps its seed in the sidebar.
         box = page.locator('[data-testid="stNumberInput"]').filter(
@@ -227,19 +255,22 @@ def _click(page, kind: str, label: str) -> bool:
 
 
 def _default_clicks(page) -> list[tuple[str, str]]:
-    tabs = page.locator('[data-testid="stMain"] [data-baseweb="tab"]').all_inner_texts()
+    tabs = page.locator('[data-testid="stMain"]').get_by_role("tab").all_inner_texts()
     return [("step", "seed"), ("step", "seed")] + [("tab", t) for t in tabs[1:2] + tabs[:1]]
 
 
-def measure_pages(browser, base: str, wanted: list[str]) -> dict[str, dict[str, Any]]:
+def measure_pages(browser, base: str, wanted: list[str],
+                  wait_idle: Callable[[], None] = lambda: None) -> dict[str, dict[str, Any]]:
     """Every page as the lecturer's browser meets it, then once in a browser that never
-    opened the app; times and chart weight per page."""
+    opened the app; times and chart weight per page. ``wait_idle`` returns once the
+    server's start-up warm-up has finished."""
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
     clock = Clock(page)
     results: dict[str, dict[str, Any]] = {}
     try:
         _warm_up(page, clock, base, wanted)
+        wait_idle()
         for url_path in wanted:
             results[url_path] = measure_page(page, clock, base, url_path)
     finally:
@@ -334,10 +365,10 @@ def main(argv: list[str] | None = None) -> None:
         wanted = [p for p in wanted if p in args.pages.split(",")]
     from playwright.sync_api import sync_playwright
 
-    with AppServer() as app, sync_playwright() as pw:
+    with AppServer(warm_up=True) as app, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         try:
-            results = measure_pages(browser, app.url, wanted)
+            results = measure_pages(browser, app.url, wanted, app.wait_idle)
         finally:
             browser.close()
     _print_table(results)

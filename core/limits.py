@@ -27,7 +27,9 @@ MAX_REGULARIZATION_RATE = 100.0
 MAX_DROPOUT = 0.95
 #: Compiled trainers kept alive at once, over all structures (~9 MB each, see
 #: benchmarks.memory_soak): the idle ones of the least recently used structures go first.
-MAX_TRAINERS = 32
+#: The server grows by more than that per structure kept: benchmarks.soak peaked at 1.54 GB,
+#: still rising, with 32 and at 1.29 GB, levelling off, with 16.
+MAX_TRAINERS = 16
 #: Compiled trainers one structure may have, each serving one run at a time. As many as
 #: training slots, so a run holding a slot never waits for a trainer of its structure while
 #: a student with another structure waits behind it. Not for speed: with TensorFlow's one op

@@ -677,3 +677,20 @@ def test_exercise_answer_three_relu_units_solve_xor_from_most_starts_not_all() -
                      frames=2).metrics.test_accuracy for s in (2, 3)]
     assert solved[0] < 0.9 and solved[1] >= 0.98
     assert "7 of seeds 1–10" in pg.exercise("checkerboard").answer
+
+
+def test_the_warm_up_compiles_neighbours_only_while_the_pool_has_room(monkeypatch) -> None:
+    from core.playground import exercises
+
+    compiled: list = []
+    monkeypatch.setattr(exercises, "run", lambda p, **_: compiled.append(p))
+    monkeypatch.setattr(exercises.engine, "TRAINERS", compiled)  # one trainer per run
+    presets = 1 + sum(len(ex.steps) for ex in exercises.EXERCISES)
+    monkeypatch.setattr(exercises.engine, "MAX_TRAINERS", presets + 2)
+    exercises.warm_up()
+    assert len(compiled) == presets + 2  # the defaults, every preset, two neighbours
+    assert compiled[-2:] == [n.replace(epochs=1) for n in exercises.NEIGHBOURS[:2]]
+    compiled.clear()
+    monkeypatch.setattr(exercises.engine, "MAX_TRAINERS", 100)
+    exercises.warm_up()
+    assert len(compiled) == presets + len(exercises.NEIGHBOURS)

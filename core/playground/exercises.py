@@ -7,6 +7,7 @@ import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from core import engine
 from core.playground.model import run
 from core.playground.params import PlaygroundParams
 
@@ -147,10 +148,12 @@ def warm_up() -> None:
     """Compile the trainers of the defaults, of every exercise and of the defaults'
     :data:`NEIGHBOURS` (once, at server start, in the background), so that neither the first
     visitor nor a click on a preset or on the most used settings waits for TensorFlow to
-    trace."""
+    trace. The neighbours come last and only while the pool of compiled trainers has room."""
     run(PlaygroundParams())
     for ex in EXERCISES:
         for step in ex.steps:
             run(step.params.replace(epochs=1), frames=1)
     for p in NEIGHBOURS:
+        if len(engine.TRAINERS) >= engine.MAX_TRAINERS:
+            break  # more would drop trainers the warm-up compiled first (other pages' defaults)
         run(p.replace(epochs=1), frames=1)
