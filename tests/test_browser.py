@@ -122,13 +122,7 @@ def test_page_fits_the_hall(server, views, info, view):
     page, outside = views[view]
     width, height, query = VIEWS[view]
     outside.clear()
-    page.goto(_url(server, info.url_path, query))
-    _settle(page)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    shot = SHOTS / f"{info.url_path}-{view}.png"
-    page.screenshot(path=str(shot), full_page=False)
-    print(f"screenshot: {shot}")
-    _assert_healthy(page)
+    _open_and_shoot(page, _url(server, info.url_path, query), f"{info.url_path}-{view}")
     problems = page.evaluate(LAYOUT_JS, VISIBLE_PX)
     problems += [f"request outside this machine: {url}" for url in outside]
     for problem in problems:  # printed as found: one run lists every page's problems
@@ -267,17 +261,23 @@ def phone(browser):
     context.close()
 
 
+def _open_and_shoot(page, url: str, name: str) -> None:
+    """Open ``url``, wait until it is settled, save the first screen as a test artifact
+    (test-artifacts/browser/NAME.png) and check that the page shows no error."""
+    page.goto(url)
+    _settle(page)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    shot = SHOTS / f"{name}.png"
+    page.screenshot(path=str(shot), full_page=False)
+    print(f"screenshot: {shot}")
+    _assert_healthy(page)
+
+
 @pytest.mark.parametrize("info", PAGES, ids=lambda p: p.url_path)
 def test_page_is_usable_on_a_phone(server, phone, info):
     """390×844: no sideways scrolling, every chart at least 300 px wide inside the screen,
     chart text at least 12 px; the link to the view and the QR button are there."""
-    phone.goto(_url(server, info.url_path, ""))
-    _settle(phone)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    shot = SHOTS / f"{info.url_path}-phone.png"
-    phone.screenshot(path=str(shot), full_page=False)
-    print(f"screenshot: {shot}")
-    _assert_healthy(phone)
+    _open_and_shoot(phone, _url(server, info.url_path, ""), f"{info.url_path}-phone")
     problems = phone.evaluate(PHONE_JS, [PHONE_CHART_PX, PHONE_TEXT_PX])
     assert problems == [], f"{info.url_path} on a phone:\n" + "\n".join(problems)
     assert phone.get_by_role("button", name="QR code").count() == 1
