@@ -246,20 +246,25 @@ class _Stepper:
 
         def loop(start, steps, surface):
             self.theta.assign(start)
-            out = tf.TensorArray(tf.float64, size=steps + 1).write(0, start)
-            for i in tf.range(steps):
+
+            def step(i, out):
                 x, y = self.theta[0], self.theta[1]
-                grad = tf.switch_case(surface, [lambda g=g, x=x, y=y: tf.stack(g(x, y))
+                grad = tf.switch_case(surface, [lambda g=g: tf.stack(g(x, y))
                                                 for g in gradients])
                 # Keras's own rule, as the engine runs it (update, then count the step).
                 apply_updates(self.optimizer, [grad], [self.theta])
-                out = out.write(i + 1, self.theta.value)
+                return i + 1, out.write(i + 1, self.theta.value)
+
+            out = tf.TensorArray(tf.float64, size=steps + 1).write(0, start)
+            _, out = tf.while_loop(lambda i, out: i < steps, step, [tf.constant(0), out])
             return out.stack()
 
         spec = tf.TensorSpec
         # A partial gives each stepper its own identity in TensorFlow's retracing detector,
         # which otherwise counts seven optimizers' one-off traces as one function retracing.
-        self._loop = tf.function(functools.partial(loop), input_signature=[
+        # No AutoGraph (the loop is written out): it would rewrite Keras's update rule's
+        # source on every trace, as in core.engine.trainer.
+        self._loop = tf.function(functools.partial(loop), autograph=False, input_signature=[
             spec([2], tf.float64), spec([], tf.int32), spec([], tf.int32)])
 
     def run(self, surface_index: int, learning_rate: float, start: Point,

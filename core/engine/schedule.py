@@ -62,41 +62,45 @@ class Schedule:
 
     def diverging(self, loss: Any) -> Any:
         """Whether ``loss`` (this epoch's) ends the run, by the rule of
-        :func:`core.engine.first_divergence`; sets the ``diverged`` flag if so."""
+        :func:`core.engine.first_divergence`; sets the ``diverged`` flag if so.
+
+        Written with ``tf.where`` and ``tf.cond``, not Python ``if``: the loop is traced
+        without AutoGraph (core.engine.trainer)."""
         tf = tensorflow()
-        if self.epochs_seen == 0:
-            self.first_loss.assign(loss)
+        self.first_loss.assign(tf.where(self.epochs_seen == 0, loss, self.first_loss))
         blown_up = tf.logical_and(self.first_loss > 0.0,
                                   loss > DIVERGENCE_FACTOR * self.first_loss)
         bad = tf.logical_or(tf.logical_not(tf.math.is_finite(loss)), blown_up)
-        if bad:
-            self.diverged.assign(True)
+        self.diverged.assign(tf.logical_or(self.diverged, bad))
         return bad
 
-    def watch(self, monitored: Any) -> None:
+    def watch(self, monitored: Any) -> Any:
         """After an epoch: keep the best weights, reduce the rate on a plateau, and flag
-        early stopping."""
+        early stopping; returns that flag."""
         tf = tensorflow()
         self.epochs_seen.assign_add(1)
-        if tf.logical_and(self.restore, monitored < self.best_exact):
-            self.best_exact.assign(monitored)
-            self.best_epoch.assign(self.epochs_seen)
-            for best, v in zip(self.best_weights, self.variables):
-                best.assign(v)
-        if monitored < self.best * (1.0 - IMPROVEMENT):
-            self.best.assign(monitored)
-            self.plateau_wait.assign(0)
-            self.stop_wait.assign(0)
-        else:
-            self.plateau_wait.assign_add(1)
-            self.stop_wait.assign_add(1)
-        if self.plateau_patience > 0 and self.plateau_wait >= self.plateau_patience:
-            rate = self.optimizer.learning_rate
-            self.optimizer.learning_rate.assign(
-                tf.maximum(rate * self.plateau_factor, tf.constant(MIN_LEARNING_RATE)))
-            self.plateau_wait.assign(0)
-        if self.stop_patience > 0 and self.stop_wait >= self.stop_patience:
-            self.stopped.assign(True)
+        better = tf.logical_and(self.restore, monitored < self.best_exact)
+        tf.cond(better, lambda: self._keep_best(monitored), lambda: tf.constant(False))
+        improved = monitored < self.best * (1.0 - IMPROVEMENT)
+        self.best.assign(tf.where(improved, monitored, self.best))
+        self.plateau_wait.assign(tf.where(improved, 0, self.plateau_wait + 1))
+        self.stop_wait.assign(tf.where(improved, 0, self.stop_wait + 1))
+        plateau = tf.logical_and(self.plateau_patience > 0,
+                                 self.plateau_wait >= self.plateau_patience)
+        rate = self.optimizer.learning_rate
+        rate.assign(tf.where(plateau, tf.maximum(rate * self.plateau_factor,
+                                                 tf.constant(MIN_LEARNING_RATE)), rate))
+        self.plateau_wait.assign(tf.where(plateau, 0, self.plateau_wait))
+        stop = tf.logical_and(self.stop_patience > 0, self.stop_wait >= self.stop_patience)
+        return self.stopped.assign(tf.logical_or(self.stopped, stop))
+
+    def _keep_best(self, monitored: Any) -> Any:
+        """The epoch just seen is the best so far: copy its weights (restore_best_weights)."""
+        self.best_exact.assign(monitored)
+        self.best_epoch.assign(self.epochs_seen)
+        for best, v in zip(self.best_weights, self.variables):
+            best.assign(v)
+        return tensorflow().constant(True)
 
     # -- after the run ------------------------------------------------------------------------
 

@@ -103,14 +103,15 @@ class Trainer:
         self.dropouts = [layer for layer in self.model.layers
                          if isinstance(layer, keras.layers.Dropout)]
         spec = tf.TensorSpec
+        x, y = spec([None, s.n_inputs], tf.float32), spec([None, s.n_outputs], tf.float32)
         # A partial gives each trainer its own identity in TensorFlow's retracing detector,
         # which otherwise warns that "_run_epochs" retraces when it is one trace per trainer.
-        self.run = tf.function(functools.partial(self._run_epochs), input_signature=[
-            spec([None, s.n_inputs], tf.float32), spec([None, s.n_outputs], tf.float32),
-            spec([None, s.n_inputs], tf.float32), spec([None, s.n_outputs], tf.float32),
-            spec([None, None], tf.int32), spec([], tf.int32)])
-        self.predict = tf.function(functools.partial(self._outputs), input_signature=[
-            spec([None, s.n_inputs], tf.float32)])
+        # No AutoGraph: the loops are written out (see _run_epochs).
+        self.run = tf.function(functools.partial(self._run_epochs), autograph=False,
+                               input_signature=[x, y, x, y, spec([None, None], tf.int32),
+                                                spec([], tf.int32)])
+        self.predict = tf.function(functools.partial(self._outputs), autograph=False,
+                                   input_signature=[x])
 
     @staticmethod
     def _build_model(s: Structure, keras: Any) -> Any:
@@ -206,48 +207,52 @@ class Trainer:
 
         Returns per-epoch train/validation loss and accuracy and learning rate, and how many
         epochs ran (fewer than asked when the run diverged or training stopped early).
+
+        Traced without AutoGraph (``tf.while_loop`` and ``tf.cond`` written out): AutoGraph
+        imports its source transformer (~2 s) on a server's first trace and rewrites the
+        source of every function the loop calls, Keras's included, on every trace. The
+        updates happen in the order of the code: TensorFlow orders the ops on each variable
+        as they were written.
         """
         tf = tensorflow()
         n = tf.shape(x)[0]
         n_batches = (n + batch_size - 1) // batch_size
-        # Separate names, not a list: AutoGraph carries only plain variables through loops.
-        loss_ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
-        val_loss_ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
-        acc_ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
-        val_acc_ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
-        rate_ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
-        done = tf.constant(0)
-        for epoch in tf.range(tf.shape(perms)[0]):
+        has_validation = tf.shape(xv)[0] > 0
+        out = self.s.output_activation
+
+        def batches(xs, ys, regularize):
+            def step(b):
+                start = b * batch_size
+                self._step(xs[start:start + batch_size], ys[start:start + batch_size],
+                           regularize)
+                return b + 1
+            return tf.while_loop(lambda b: b < n_batches, step, [tf.constant(0)])
+
+        def epoch_body(epoch, running, records):
             xs = tf.gather(x, perms[epoch])
             ys = tf.gather(y, perms[epoch])
-            rate_ta = rate_ta.write(epoch, tf.cast(self.optimizer.learning_rate, tf.float32))
+            rate = tf.cast(self.optimizer.learning_rate, tf.float32)
             # Both batch loops live in the one graph, chosen once per epoch: runs without
             # regularisation skip its ~20% of a step, and no rate needs another trainer.
-            if self.regularize:
-                for b in tf.range(n_batches):
-                    start = b * batch_size
-                    self._step(xs[start:start + batch_size], ys[start:start + batch_size], True)
-            else:
-                for b in tf.range(n_batches):
-                    start = b * batch_size
-                    self._step(xs[start:start + batch_size], ys[start:start + batch_size], False)
+            tf.cond(self.regularize, lambda: batches(xs, ys, True),
+                    lambda: batches(xs, ys, False))
             # One forward pass over training and validation points together, no dropout.
             z = self.model(tf.concat([x, xv], axis=0), training=False)
-            p = losses.activate(z, self.s.output_activation)
-            out = self.s.output_activation
+            p = losses.activate(z, out)
             loss, val_loss = self.loss(y, z[:n], out), self.loss(yv, z[n:], out)
-            loss_ta = loss_ta.write(epoch, loss)
-            val_loss_ta = val_loss_ta.write(epoch, val_loss)
-            acc_ta = acc_ta.write(epoch, self._accuracy(y, p[:n]))
-            val_acc_ta = val_acc_ta.write(epoch, self._accuracy(yv, p[n:]))
-            done = epoch + 1
-            if self.schedule.diverging(loss):
-                break
-            self.schedule.watch(val_loss if tf.shape(xv)[0] > 0 else loss)
-            if self.schedule.stopped:
-                break
-        return [loss_ta.stack(), val_loss_ta.stack(), acc_ta.stack(), val_acc_ta.stack(),
-                rate_ta.stack()], done
+            values = (loss, val_loss, self._accuracy(y, p[:n]), self._accuracy(yv, p[n:]), rate)
+            records = [r.write(epoch, v) for r, v in zip(records, values)]
+            diverging = self.schedule.diverging(loss)
+            # A diverged epoch ends the run before the after-epoch rules see it.
+            stopped = tf.cond(diverging, lambda: tf.constant(True), lambda: self.schedule.watch(
+                tf.where(has_validation, val_loss, loss)))
+            return epoch + 1, tf.logical_not(stopped), records
+
+        records = [tf.TensorArray(tf.float32, size=0, dynamic_size=True) for _ in range(5)]
+        done, _, records = tf.while_loop(
+            lambda epoch, running, records: tf.logical_and(running, epoch < tf.shape(perms)[0]),
+            epoch_body, [tf.constant(0), tf.constant(True), records])
+        return [r.stack() for r in records], done
 
 
 @functools.cache
