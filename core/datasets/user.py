@@ -9,9 +9,9 @@ import io
 import math
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from core.datasets.base import (
     COLUMNS,
@@ -25,6 +25,9 @@ from core.datasets.base import (
     _regression,
 )
 
+if TYPE_CHECKING:  # pandas is imported where a table is read: the home page needs none of it
+    import pandas as pd
+
 
 def _check_kind(kind: object) -> None:
     if kind not in KINDS:
@@ -37,6 +40,10 @@ def _is_blank(value: object) -> bool:
         return True
     if isinstance(value, str):
         return not value.strip()
+    if isinstance(value, float):
+        return math.isnan(value)
+    import pandas as pd  # pd.NA, NaT, NumPy scalars: rare, so imported only for them
+
     try:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
@@ -171,6 +178,8 @@ def dataset_from_frame(df: pd.DataFrame, kind: Kind) -> Dataset:
     For classification, up to 6 distinct whole-number labels are mapped in sorted order to
     classes 0..k-1 (so Playground's -1/+1 become 0/1).
     """
+    import pandas as pd
+
     _check_kind(kind)
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"df must be a pandas DataFrame, got {type(df).__name__}")
