@@ -296,6 +296,15 @@ def results(run: pg.PlaygroundRun, params: pg.PlaygroundParams, slots: Slots) ->
     st.caption(f"What to notice: the background is the network's output, {boundary}. ▶ replays "
                "training from epoch 0; the slider steps through it. A test loss that rises "
                "while the training loss falls is overtraining.")
+
+
+#: The views below the main one, in lazy tabs: only the open one is computed and sent (the
+#: network diagram and a node's map are the page's heaviest charts after the replay).
+DETAIL_TABS = ("Accuracy and fit", "Inside the network", "Export")
+
+
+def details(run: pg.PlaygroundRun) -> None:
+    """Accuracy per epoch and the confusion matrix, or for regression the fit."""
     left, right = st.columns(2)
     if run.head.kind == "regression" and not run.result.diverged:
         layout.chart(partial(fig_pg.regression_fit, run), f"{PAGE}.chart.fit", left)
@@ -304,13 +313,14 @@ def results(run: pg.PlaygroundRun, params: pg.PlaygroundParams, slots: Slots) ->
         if run.metrics.confusion is not None:
             layout.chart(partial(fig_pg.confusion_figure, run.metrics.confusion),
                          f"{PAGE}.chart.confusion", right)
+    else:
+        st.caption("The run diverged: there is no fit to show.")
 
 
 @st.fragment
 def inside(run: pg.PlaygroundRun) -> None:
     """The network diagram at a chosen epoch and one node in detail. A fragment: picking an
     epoch or a node redraws only this part, not the page."""
-    st.subheader("Inside the network")
     epochs = [s.epoch for s in run.result.snapshots]
     # Keys carry the options, so a new run with other epochs or nodes starts afresh.
     epoch = st.select_slider("epoch to inspect", epochs, value=epochs[-1],
@@ -338,7 +348,6 @@ def inside(run: pg.PlaygroundRun) -> None:
 
 
 def downloads(run: pg.PlaygroundRun) -> None:
-    st.subheader("Export")
     cols = st.columns(3)
     cols[0].download_button("Keras code (.py)", pg.keras_code(run), "playground_model.py",
                             "text/x-python", key=f"{PAGE}.dl_code", on_click="ignore")
@@ -410,8 +419,8 @@ with top:
     if run is not None:
         results(run, params, slots)
 if run is not None:
-    inside(run)
-    downloads(run)
+    layout.tabs(PAGE, dict(zip(DETAIL_TABS, (partial(details, run), partial(inside, run),
+                                             partial(downloads, run)))))
 exercises()
 classroom_link(params)
 about()

@@ -49,12 +49,24 @@ def _chart_texts(at) -> set[str]:
 def test_default_page_trains_and_draws_everything():
     at = open_page(PAGE)
     assert not problems(at) and not at.error
-    assert len(at.get("plotly_chart")) >= 3  # replay, loss, accuracy, confusion, diagram, node
+    # The main view, then the first of the lazy detail tabs: replay, loss, accuracy, confusion.
+    assert len(at.get("plotly_chart")) == 4
     assert _metric(at, "epoch") == "500"
     assert float(_metric(at, "test accuracy").rstrip("%")) >= 95
-    assert len(at.get("download_button")) == 3
+    assert not at.get("download_button")  # the export tab is not open, so not computed
     assert at.latex  # Playground's loss
     assert str(at.query_params["dataset"]) in ("circle", "['circle']")
+
+
+def test_the_detail_tabs_draw_the_network_and_the_exports_when_opened():
+    inside = open_page(PAGE, {"tab": "2"})
+    assert not problems(inside) and not inside.error
+    # Replay and loss, then the network diagram and one node over the plane.
+    assert len(inside.get("plotly_chart")) == 4
+    assert [s for s in inside.selectbox if s.key.startswith("playground.node.")]
+    export = open_page(PAGE, {"tab": "3"})
+    assert not problems(export) and len(export.get("download_button")) == 3
+    assert len(export.get("plotly_chart")) == 2
 
 
 WIDGET_TYPES = ("selectbox", "select_slider", "slider", "number_input", "toggle", "radio",
@@ -80,7 +92,7 @@ def test_every_control_is_drawn_and_a_link_can_hide_every_one():
 
 def test_a_classroom_link_hides_controls_and_keeps_their_values():
     at = open_page(PAGE, {"hide": "learning_rate,hidden_units,problem",
-                          "learning_rate": "0.1", "hidden_units": "3"})
+                          "learning_rate": "0.1", "hidden_units": "3", "tab": "2"})
     assert not problems(at)
     assert not [w for w in at.select_slider if w.key == "playground.learning_rate"]
     assert not [w for w in at.number_input if w.key.startswith("playground.hidden_units")]
@@ -89,7 +101,7 @@ def test_a_classroom_link_hides_controls_and_keeps_their_values():
     assert {"dataset", "activation", "epochs"} <= _drawn_controls(at)
     assert "0.1" in str(at.query_params["learning_rate"])
     assert "learning_rate,hidden_units,problem" in str(at.query_params["hide"])
-    texts = _chart_texts(at)
+    texts = _chart_texts(at)  # the network diagram (tab 2) has the hidden units' names
     assert any("layer 1 · neuron 3" in t for t in texts)
     assert not any("layer 2" in t for t in texts)
 
