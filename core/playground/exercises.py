@@ -107,7 +107,8 @@ EXERCISES: tuple[Exercise, ...] = (
         ("Train the deep net for 1000 epochs on the noisy data: what happens to the training "
          "and the test loss?",
          "Add L2 regularisation with a low and with a high rate: what changes?",
-         "Compare L1 with L2: what happens to the weights in the network diagram?"),
+         "Compare L1 with L2: what happens to the weights in the network diagram (tab "
+         "*Inside the network*)?"),
         "The training loss keeps falling while the test loss reaches its minimum after a few "
         "hundred epochs and then rises: the network learns the noise (overtraining), its "
         "boundary bends around single mislabelled points. A small training set (20 % here) "
