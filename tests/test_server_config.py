@@ -36,3 +36,23 @@ def test_the_project_file_is_what_is_read(project_config) -> None:
     assert project_config.get_option("theme.baseFontSize") == 17
     assert config._config_options_template["server.fileWatcherType"].default_val == "auto"
     assert config._config_options_template["runner.postScriptGC"].default_val is True
+
+
+def test_starting_asks_no_outside_service_for_the_address(project_config, monkeypatch):
+    """The start-up banner of a headless server looks up the machine's public address on
+    the internet (a request that leaves the machine, and an offline hall can stall on it);
+    the project's server is not headless, so it does not."""
+    from streamlit import net_util
+    from streamlit.web import bootstrap
+
+    asked = []
+    monkeypatch.setattr(net_util, "get_external_ip", lambda: asked.append(1))
+    monkeypatch.setattr(net_util, "get_internal_ip", lambda: None)
+    assert project_config.get_option("server.headless") is False
+    assert project_config.get_option("server.showEmailPrompt") is False
+    bootstrap._print_url(False)
+    assert asked == []
+    # Positive case: headless, as the benchmarks and tests start it, the banner asks.
+    project_config.set_option("server.headless", True)
+    bootstrap._print_url(False)
+    assert asked == [1]
