@@ -76,12 +76,14 @@ def test_chunk_plan_grows_from_a_short_first_call_and_keeps_the_snapshots() -> N
 
 @pytest.mark.parametrize("stop", [StopException, lambda: RerunException(None)])
 def test_a_run_stopped_from_its_callback_leaves_the_trainer_clean(stop) -> None:
-    reference = train(NET, FIT, DATA, eval_x=GRID, snapshots_at=SNAPS)
+    # Regularised (a structure of its own): its rates are among what the next run resets.
+    fit = dataclasses.replace(FIT, l1_rate=0.001, l2_rate=0.002)
+    reference = train(NET, fit, DATA, eval_x=GRID, snapshots_at=SNAPS)
     # Another run of the same structure with other settings everywhere, stopped mid-way.
-    other = dataclasses.replace(FIT, learning_rate=0.5, seed=9, l1_rate=0.01, l2_rate=0.02,
+    other = dataclasses.replace(fit, learning_rate=0.5, seed=9, l1_rate=0.01, l2_rate=0.02,
                                 plateau_patience=2, early_stopping_patience=30,
                                 restore_best_weights=True)
-    assert Structure.of(NET, other) == Structure.of(NET, FIT)
+    assert Structure.of(NET, other) == Structure.of(NET, fit)
     seen: list[int] = []
 
     def interrupt(partial: engine.TrainResult) -> None:
@@ -93,10 +95,10 @@ def test_a_run_stopped_from_its_callback_leaves_the_trainer_clean(stop) -> None:
         train(NET, other, DATA, on_chunk=interrupt)
     assert len(seen) == 2 and 0 < seen[-1] < other.epochs
     assert SLOTS.running == 0  # its training slot is given back
-    with TRAINERS.lease(Structure.of(NET, FIT)) as trainer:  # lent back to the pool
+    with TRAINERS.lease(Structure.of(NET, fit)) as trainer:  # lent back to the pool
         assert trainer.lock.acquire(blocking=False)  # and its lock not left held
         trainer.lock.release()
-    assert_same_run(reference, train(NET, FIT, DATA, eval_x=GRID, snapshots_at=SNAPS))
+    assert_same_run(reference, train(NET, fit, DATA, eval_x=GRID, snapshots_at=SNAPS))
 
 
 def test_diverging_and_early_stopped_runs_stream_the_same_result() -> None:

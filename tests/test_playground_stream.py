@@ -102,13 +102,18 @@ def test_start_up_compiles_neighbours_one_click_away_that_nothing_else_compiles(
                                         for s in ex.steps}
     for p in NEIGHBOURS:
         changed = [f for f in P.field_names() if getattr(p, f) != getattr(default, f)]
-        assert len(changed) == 1, changed  # one control away from the defaults
+        # One control away from the defaults (a penalty counts with its rate: without one
+        # it is off).
+        assert len(changed) == 1 or changed == ["regularization", "regularization_rate"], changed
         assert _structure(p) not in already  # a trainer nothing else compiles
         already.add(_structure(p))
     # Neighbours that need no entry: another width, feature set, rate or seed.
     for p in (P(hidden_units=(8, 3)), P(x1_sq=True, sin_x2=True), P(learning_rate=1.0),
-              P(regularization="l2", regularization_rate=0.1), P(seed=5)):
+              P(seed=5)):
         assert _structure(p) == _structure(default)
+    # Regularisation's rate is a variable: one regularised trainer serves every rate.
+    assert _structure(P(regularization="l2", regularization_rate=0.1)) == _structure(
+        P(regularization="l1", regularization_rate=0.003)) != _structure(default)
 
 
 def test_the_overtraining_exercise_streams_each_run_without_changing_it() -> None:
