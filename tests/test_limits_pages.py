@@ -160,8 +160,8 @@ def test_a_bare_cache_call_would_be_caught() -> None:
 def test_session_state_keeps_one_entry_per_control_however_long_a_student_explores() -> None:
     # The Playground's inspector keys its widgets by the run's epochs and network shape, so
     # every new run makes new keys: Streamlit drops the state of widgets a run no longer
-    # draws, and the page keeps nothing else per run.
-    at = open_page("pages/playground.py", {"epochs": "40"})
+    # draws, and the page keeps nothing else per run. (The inspector is on tab 2.)
+    at = open_page("pages/playground.py", {"epochs": "40", "tab": "2"})
     keys = set(at.session_state)
     seen = set(keys)
     for label in ("+250 epochs", "new seed", "reset", "new seed"):
