@@ -10,7 +10,7 @@ Why it is built the way it is:
 
 * Speed. One eager ``optimizer.apply`` costs milliseconds; hundreds of steps for six
   optimizers would keep the lecturer waiting seconds. Every optimizer's whole loop runs as one
-  ``tf.function`` over ``tf.range`` (~0.1 ms a step).
+  ``tf.function`` around a ``tf.while_loop`` (~0.1 ms a step).
 * Memory. Tracing a loop leaves memory behind that TensorFlow never frees, so each optimizer's
   loop is traced once per process and reused: the start point, the number of steps and the
   surface (a ``tf.switch_case`` over the registry) are inputs, the learning rate and the

@@ -15,7 +15,7 @@ Why it is built the way it is (measurements in ``benchmarks/``):
 
 * Speed. ``model.fit`` spends most of its time in Python between tiny batches. Here all
   epochs between two snapshots, with all their mini-batches, run as one ``tf.function``
-  call: a ``tf.range`` loop over epochs around a ``tf.range`` loop over batches, with a
+  call: a ``tf.while_loop`` over epochs around a ``tf.while_loop`` over batches, with a
   Keras model and a Keras optimizer inside (Keras's own ``update_step``).
 * Memory and latency. Tracing such a function takes about a second, a compiled trainer
   holds ~9 MB, and TensorFlow never frees all of it (~1.3 MB stays after it is dropped).
