@@ -38,6 +38,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from benchmarks import live
 from ui.catalog import PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -144,21 +145,9 @@ class AppServer:
                 time.sleep(0.3)
         raise TimeoutError("streamlit did not become healthy")
 
-    def wait_idle(self, window: float = 3.0, busy: float = 0.15, timeout: float = 300.0
-                  ) -> None:
-        """Wait until the server uses under ``busy`` of a core over ``window`` seconds (its
-        start-up warm-up done)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            before = self._cpu_s()
-            time.sleep(window)
-            if (self._cpu_s() - before) / window < busy:
-                return
-
-    def _cpu_s(self) -> float:
-        with open(f"/proc/{self.proc.pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    def wait_idle(self) -> None:
+        """Wait until the server's start-up warm-up has finished (its CPU idle)."""
+        live.wait_idle(self.proc.pid, timeout=300.0)
 
     def __exit__(self, *exc: Any) -> None:
         if self.proc is not None and self.proc.poll() is None:

@@ -79,6 +79,26 @@ def status_mb(pid: int, field_name: str) -> float:
     return 0.0
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds process ``pid`` has used so far (user + system, /proc)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_idle(pid: int, timeout: float = 240.0, window: float = 3.0, busy: float = 0.15
+              ) -> float:
+    """Wait until process ``pid`` uses under ``busy`` of a core over ``window`` seconds (a
+    server's start-up warm-up done); seconds waited."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        before = cpu_seconds(pid)
+        time.sleep(window)
+        if (cpu_seconds(pid) - before) / window < busy:
+            break
+    return time.perf_counter() - start
+
+
 class Server:
     """``streamlit run app.py`` headless on a loopback port, as a context manager.
 
@@ -165,23 +185,13 @@ class Server:
 
     def cpu_s(self) -> float:
         """CPU seconds the server process has used so far (user + system, /proc)."""
-        if self.proc is None:
-            return 0.0
-        with open(f"/proc/{self.proc.pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return 0.0 if self.proc is None else cpu_seconds(self.proc.pid)
 
     def wait_idle(self, timeout: float = 240.0, window: float = 3.0, busy: float = 0.15
                   ) -> float:
-        """Wait until the server uses under ``busy`` of a core over ``window`` seconds (its
-        start-up warm-up done, as on a server opened before class); seconds waited."""
-        start = time.perf_counter()
-        while time.perf_counter() - start < timeout:
-            before = self.cpu_s()
-            time.sleep(window)
-            if (self.cpu_s() - before) / window < busy:
-                break
-        return time.perf_counter() - start
+        """Wait until the server's start-up warm-up is done (as on a server opened before
+        class); seconds waited."""
+        return wait_idle(self.proc.pid, timeout, window, busy)
 
     def wait_healthy(self, timeout: float = 60.0) -> float:
         """Seconds from start until /_stcore/health answers "ok"; raises on timeout."""

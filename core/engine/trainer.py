@@ -186,7 +186,7 @@ class Trainer:
             hit = tf.equal(p[:, 0] >= 0.5, y[:, 0] >= 0.5)
         return tf.reduce_mean(tf.cast(hit, tf.float32))
 
-    def _step(self, xb: Any, yb: Any, regularize: bool) -> None:
+    def _step(self, xb: Any, yb: Any) -> None:
         tf = tensorflow()
         with tf.GradientTape() as tape:
             loss = self.loss(yb, self.model(xb, training=True), self.s.output_activation)
@@ -194,14 +194,14 @@ class Trainer:
         grads = tape.gradient(loss, variables)
         # L2 on the kernels (not the biases), added to the gradient in closed form:
         # d/dW λ₂‖W‖² = 2λ₂ W (cheaper than a penalty on the tape).
-        if regularize:
+        if self.s.regularize:
             for i in self._kernel_positions:
                 grads[i] = grads[i] + (2.0 * self.l2) * variables[i]
         rate = apply_updates(self.optimizer, grads, variables)
         # L1 as a proximal step (soft threshold) on the kernels, as TensorFlow Playground
         # does: w ← sign(w)·max(|w| − α·λ₁, 0). Unlike a λ₁·sign(w) gradient term, which
         # makes small weights flip sign forever, it sets them to exactly 0.
-        if regularize:
+        if self.s.regularize:
             shrink = rate * self.l1
             for i in self._kernel_positions:
                 w = variables[i]
@@ -225,11 +225,10 @@ class Trainer:
         has_validation = tf.shape(xv)[0] > 0
         out = self.s.output_activation
 
-        def batches(xs, ys, regularize):
+        def batches(xs, ys):
             def step(b):
                 start = b * batch_size
-                self._step(xs[start:start + batch_size], ys[start:start + batch_size],
-                           regularize)
+                self._step(xs[start:start + batch_size], ys[start:start + batch_size])
                 return b + 1
             return tf.while_loop(lambda b: b < n_batches, step, [tf.constant(0)])
 
@@ -237,7 +236,7 @@ class Trainer:
             xs = tf.gather(x, perms[epoch])
             ys = tf.gather(y, perms[epoch])
             rate = tf.cast(self.optimizer.learning_rate, tf.float32)
-            batches(xs, ys, self.s.regularize)
+            batches(xs, ys)
             # One forward pass over training and validation points together, no dropout.
             z = self.model(tf.concat([x, xv], axis=0), training=False)
             p = losses.activate(z, out)
