@@ -10,6 +10,7 @@ import logging  # noqa: E402 - after the environment above
 
 import streamlit as st  # noqa: E402
 
+from core.engine import runtime  # noqa: E402
 from ui import flow, layout  # noqa: E402
 from ui.catalog import PAGES  # noqa: E402
 
@@ -34,13 +35,17 @@ for page in PAGES:
         st.Page(page.path, title=page.title, icon=page.icon, url_path=page.url_path))
 
 navigation = st.navigation(sections)
+if any(p.warm_up and p.url_path == navigation.url_path for p in PAGES):
+    # A page that trains: TensorFlow's import (seconds on a fresh server) starts now, beside
+    # the page's own first work (benchmarks.cold_start).
+    runtime.import_in_background()
 flow.set_page(navigation.url_path)
 layout.presenter_toggle()
 layout.run_guarded(navigation)
 # After every page: its questions and presets, the link to this view, the way on.
 flow.page_end()
-# After the page and a moment later: the warm-up thread imports TensorFlow (seconds of CPU,
-# most of it holding the GIL), which would otherwise slow the very first visitor's page while
-# it is being sent. A page that trains imports TensorFlow itself when it needs it
-# (benchmarks.cold_start measures the first visit of every page).
-layout.start_warm_up(tuple(p.warm_up for p in PAGES if p.warm_up), delay_s=2.0)
+# After the first page: the warm-up thread imports TensorFlow and compiles the pages' default
+# trainers whenever no page has run for a moment, so it never slows a visitor's page. A page
+# that trains imports TensorFlow itself when it needs it (benchmarks.cold_start measures the
+# first visit of every page).
+layout.start_warm_up(tuple(p.warm_up for p in PAGES if p.warm_up))

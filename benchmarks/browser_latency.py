@@ -299,7 +299,9 @@ def fresh_load(browser, base: str, url_path: str) -> dict[str, float]:
 
 
 #: The page's first chart is drawn (a fresh page: nothing stale yet).
-FIRST_CHART_JS = "() => !!document.querySelector('.js-plotly-plot .main-svg')"
+#: A visible chart drawn (ui.layout's hidden Plotly preload does not count).
+FIRST_CHART_JS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+  .some(c => c.offsetParent !== null && c.querySelector('.js-plotly-plot .main-svg'))"""
 
 
 def _open(page, clock: Clock, url: str) -> dict[str, float]:

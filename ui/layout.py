@@ -3,6 +3,7 @@ turns an unexpected error into a message instead of a stack trace."""
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 import gc
@@ -12,7 +13,7 @@ import os
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -193,16 +194,82 @@ def _unrecorded(draw: Callable[[], Any]) -> None:
     contextvars.copy_context().run(run)
 
 
+class PageRuns:
+    """Whether a page script is running, and since when none has: the warm-up thread waits
+    for a quiet moment, so that it never competes with a visitor's page for the interpreter
+    (nor, on a laptop, with the browser drawing what the page sent)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running = 0
+        self._last_end = time.monotonic()
+
+    @contextlib.contextmanager
+    def running(self) -> Iterator[None]:
+        with self._lock:
+            self._running += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._running -= 1
+                self._last_end = time.monotonic()
+
+    def quiet_s(self) -> float:
+        """Seconds since the last page run ended; 0 while one runs."""
+        with self._lock:
+            return 0.0 if self._running else time.monotonic() - self._last_end
+
+    def wait_quiet(self, quiet_s: float, poll_s: float = 0.1) -> None:
+        """Return once no page has run for ``quiet_s`` seconds."""
+        while (quiet := self.quiet_s()) < quiet_s:
+            time.sleep(max(poll_s, quiet_s - quiet) if quiet else poll_s)
+
+
+PAGE_RUNS = PageRuns()
+
+
 def run_guarded(page: Any) -> None:
     """Run a page; an unexpected error becomes a short message (details go to the log)."""
-    try:
-        page.run()
-    except WorkLimitError as err:  # settings the server refuses: say which, keep the page
-        st.warning(str(err))
-    except Exception as err:  # noqa: BLE001 - last line of defence in front of an audience
-        log.error("page %s failed:\n%s", getattr(page, "title", "?"), traceback.format_exc())
-        st.error(f"Something went wrong on this page ({type(err).__name__}). The settings are "
-                 "unchanged: try another value, or reload the page.")
+    preload = None
+    with PAGE_RUNS.running():
+        try:
+            preload = _plotly_preload(page)
+            page.run()
+        except WorkLimitError as err:  # settings the server refuses: say which, keep the page
+            st.warning(str(err))
+        except Exception as err:  # noqa: BLE001 - last line of defence in front of an audience
+            log.error("page %s failed:\n%s", getattr(page, "title", "?"),
+                      traceback.format_exc())
+            st.error(f"Something went wrong on this page ({type(err).__name__}). The settings "
+                     "are unchanged: try another value, or reload the page.")
+    if preload is not None:
+        preload.empty()
+
+
+#: The session-state flag: this browser tab has been sent Plotly's script.
+PLOTLY_LOADED = "hall.plotly_loaded"
+
+
+def _plotly_preload(page: Any) -> Any:
+    """On a tab's first page with charts, an empty chart, hidden (static/hall.css), ahead of
+    the page: the browser fetches and starts Plotly's script (3.5 MB; ~1.5 s of a fresh
+    browser's CPU on the lecture machine) while the server computes the page, instead of
+    after the page's first chart arrives. On a first visit after a (re)start the server
+    spends seconds importing TensorFlow meanwhile (benchmarks.cold_start). Removed when the
+    page is done; returns its slot (None when not sent)."""
+    if not getattr(page, "url_path", "") or st.session_state.get(PLOTLY_LOADED):
+        return None  # the home page draws no chart
+    st.session_state[PLOTLY_LOADED] = True
+    slot = st.container(key="plotly_preload").empty()
+    slot.plotly_chart(PRELOAD_FIGURE, key="plotly_preload_chart", config={"staticPlot": True})
+    return slot
+
+
+#: The preloading chart: empty, no axes, nothing to draw.
+PRELOAD_FIGURE = {"data": [{"type": "scatter", "x": [], "y": []}],
+                  "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False},
+                             "height": 10}}
 
 
 def keep_keras_state() -> None:
@@ -236,21 +303,29 @@ def freeze_warm_objects() -> None:
     gc.freeze()
 
 
+#: The warm-up starts a compilation only after this long without a page running: the
+#: browser has drawn what the last run sent, and a visitor's page gets the interpreter.
+WARM_UP_QUIET_S = 2.0
+
+
 @st.cache_resource(show_spinner=False, max_entries=1)
-def start_warm_up(targets: tuple[str, ...], delay_s: float = 0.0) -> threading.Thread | None:
+def start_warm_up(targets: tuple[str, ...], quiet_s: float = WARM_UP_QUIET_S
+                  ) -> threading.Thread | None:
     """Once per server: import TensorFlow and compile the listed pages' default trainers in a
     background thread, while the first visitor is still reading the home page.
 
-    The thread waits ``delay_s`` seconds first, so that importing TensorFlow (seconds of CPU,
-    mostly holding the GIL) does not slow the first visitor's page while it is being sent.
+    Before each target the thread waits until no page has run for ``quiet_s`` seconds
+    (:data:`PAGE_RUNS`): importing TensorFlow and tracing are seconds of CPU, mostly holding
+    the GIL, and would otherwise slow the page a visitor is waiting for. On a server busy
+    with a hall it waits, and pages compile what they need themselves.
     ``DASHBOARD_WARM_UP=0`` switches it off (tests and benchmarks measure cold starts).
     """
     if os.environ.get("DASHBOARD_WARM_UP", "1") == "0":
         return None
 
     def work() -> None:
-        time.sleep(delay_s)
         for target in targets:
+            PAGE_RUNS.wait_quiet(quiet_s)
             module, _, function = target.partition(":")
             try:
                 getattr(importlib.import_module(module), function)()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 from typing import Any
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -40,6 +41,27 @@ def _configured() -> Any:
     except RuntimeError:
         pass
     return tf
+
+
+def import_in_background() -> None:
+    """Start importing TensorFlow and Keras in a thread, once per process.
+
+    For a page about to train on a server that has not imported them yet (the first visit
+    after a start): the import takes seconds, and meanwhile the page can build what needs no
+    TensorFlow. When the page reaches its first trainer, Python's import lock makes it wait
+    for this import instead of starting its own."""
+    _importer()
+
+
+@functools.cache
+def _importer() -> threading.Thread:
+    def work() -> None:
+        _configured()
+        import keras  # noqa: F401 - the trainers' and optimizers' import, done ahead
+
+    thread = threading.Thread(target=work, name="tensorflow-import", daemon=True)
+    thread.start()
+    return thread
 
 
 def check_optimizer(optimizer: Any) -> None:
