@@ -25,7 +25,7 @@ MAX_LEARNING_RATE = 100.0
 MAX_REGULARIZATION_RATE = 100.0
 #: Dropout probability must stay below this.
 MAX_DROPOUT = 0.95
-#: Compiled trainers kept alive at once, over all structures (~9 MB each, see
+#: Compiled trainers kept alive at once, over all structures (~12 MB each, see
 #: benchmarks.memory_soak): the idle ones of the least recently used structures go first.
 #: The server grows by more than that per structure kept: benchmarks.soak peaked at 1.54 GB,
 #: still rising, with 32 and at 1.29 GB, levelling off, with 16.

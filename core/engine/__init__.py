@@ -18,7 +18,7 @@ Why it is built the way it is (measurements in ``benchmarks/``):
   call: a ``tf.while_loop`` over epochs around a ``tf.while_loop`` over batches, with a
   Keras model and a Keras optimizer inside (Keras's own ``update_step``).
 * Memory and latency. Tracing such a function takes about a second, a compiled trainer
-  holds ~9 MB, and TensorFlow never frees all of it (~1.3 MB stays after it is dropped).
+  holds ~12 MB, and TensorFlow never frees all of it (~1.3 MB stays after it is dropped).
   So compiled trainers are kept and reused across parameter sets: hidden layers are padded
   to a width bucket (16, 32, 64, 128) with the unused units held at exactly zero, and the
   learning rate, regularisation rates, initial weights, shuffles and batch size are inputs

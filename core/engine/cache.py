@@ -1,6 +1,6 @@
 """Values built once per key, however many threads ask for a new key at once.
 
-Compiled trainers and optimiser loops take about a second and ~9 MB to trace, and
+Compiled trainers and optimiser loops take about a second and ~12 MB to trace, and
 TensorFlow never frees all of it: two sessions opening the same new page at once must not
 trace the same loop twice. The first caller builds (under a lock of that key only, so other
 keys go on); the others wait for it and get the same object. Always bounded: beyond

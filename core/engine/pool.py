@@ -6,7 +6,7 @@ holding both training slots would leave one slot waiting for the trainer while s
 with other structures queue behind; with ``per_key`` trainers (as many as slots) every slot
 holder trains at once (benchmarks.concurrency measures 1, 2 and 3 per structure).
 
-Each trainer takes about a second to trace and ~9 MB that TensorFlow never fully frees, so
+Each trainer takes about a second to trace and ~12 MB that TensorFlow never fully frees, so
 trainers are built only when a run finds none idle, one build at a time per structure (two
 sessions asking for a new structure at once trace it once, and the second build waits until
 a second run actually needs it), and at most ``max_size`` are kept over all structures: the

@@ -24,7 +24,7 @@ from core.limits import (
 
 #: Compiled trainers by structure, up to TRAINERS_PER_STRUCTURE each (one run at a time
 #: each), MAX_TRAINERS in all, idle ones of the least recently used structures dropped first
-#: (each holds ~9 MB; see benchmarks.memory_soak and benchmarks.concurrency).
+#: (each holds ~12 MB; see benchmarks.memory_soak and benchmarks.concurrency).
 TRAINERS: Pools[Structure, Trainer] = Pools(Trainer, TRAINERS_PER_STRUCTURE, MAX_TRAINERS)
 #: At most MAX_TRAININGS runs train at once in the process; the others wait in line.
 SLOTS = TrainingSlots(MAX_TRAININGS)
