@@ -260,11 +260,6 @@ def train_one(p: TrainParams, initializer: str) -> Run:
                np.stack([_first_two_units(s.weights) for s in result.snapshots]))
 
 
-def compare(p: TrainParams) -> dict[str, Run]:
-    """:func:`train_one` for every initializer."""
-    return {name: train_one(p, name) for name in INITIALIZERS}
-
-
 def never_learned(run: Run) -> bool:
     """Whether the loss ended within 3 % of its value after the first epoch (no learning)."""
     loss = run.history["loss"]
@@ -292,12 +287,3 @@ LABELS = {"zeros": "zeros", "constant": f"constant {initializers.CONSTANT_VALUE:
 def label(name: str) -> str:
     """A short name for figures and tables (the registry's label is the long form)."""
     return LABELS.get(name) or initializers.get(name).label
-
-
-def warm_up() -> None:
-    """The activations page's defaults, once at server start: TensorFlow and Keras loaded,
-    the property table measured, the probe traced and the 5 × 32 trainer compiled."""
-    for name in activation_functions.ACTIVATIONS:
-        activation_functions.properties(name)
-    probe_all(InitParams())
-    compare(TrainParams())

@@ -343,8 +343,7 @@ def convergence_factor(optimizer: str, learning_rates: Any,
     return worst
 
 
-def warm_up() -> None:
-    """Compile every optimizer's loop and run the page's defaults (at server start)."""
+def compile_all() -> None:
+    """Compile every optimizer's loop (the server's warm-up, ui.results)."""
     for name in optimizers.OPTIMIZERS:
         _stepper(name)
-    compute_paths(PathParams())

@@ -247,12 +247,6 @@ def _forward(weights, activation: str, x: np.ndarray) -> tuple[np.ndarray, np.nd
     return h, 1.0 / (1.0 + np.exp(-z))
 
 
-def warm_up() -> None:
-    """Compile the trainers the page's defaults use (called once at server start)."""
-    train_linear()
-    train_xor(XorParams())
-
-
 def sweep_answer(units: Sequence[int], rates: Sequence[float], activation: str) -> str:
     """The answer to "how many hidden units?", written from the sweep's own numbers so that
     it says what the bars show for whatever settings produced them."""

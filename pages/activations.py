@@ -11,7 +11,7 @@ from core import activation_functions as A
 from core import initialisation as I
 from core.figures import activations as fig_act
 from core.figures import initialisation as fig_init
-from ui import layout, state, widgets
+from ui import layout, results, state, widgets
 
 PAGE = "activations"
 TABS = ["1 · Activation functions", "2 · Initialisation"]
@@ -25,8 +25,6 @@ INIT_LABELS = {k: I.label(k) for k in I.INITIALIZERS}
 curves = layout.cached(A.curves, max_entries=128, spinner=False)
 neuron = layout.cached(A.neuron, max_entries=256, spinner=False)
 stack = layout.cached(A.stack, max_entries=128, spinner=False)
-probe_all = layout.cached(I.probe_all, max_entries=32, spinner="Probing the network…")
-train_one = layout.cached(I.train_one, max_entries=128, spinner=False)
 
 
 def control(cls, name: str, where, **kwargs):
@@ -158,8 +156,7 @@ def init_view() -> None:
     control(IP, "width", c[3])
     control(IP, "seed", c[4], as_input=True)
     ip = params[IP] = state.current(IP, PAGE)
-    # One probe per initializer; the key leaves out which one is selected.
-    probes = probe_all(ip.replace(initializer=I.INITIALIZERS[0]))
+    probes = results.probes(ip)  # filled at server start for the defaults
     pr = probes[ip.initializer]
     left, right = st.columns(2)
     layout.chart(partial(fig_init.histograms, pr, INIT_LABELS[ip.initializer]),
@@ -217,7 +214,7 @@ def training_view() -> None:
     bar = st.progress(0.0, text="Training…")
     runs = {}
     for i, name in enumerate(I.INITIALIZERS):
-        runs[name] = train_one(tp, name)
+        runs[name] = results.train_one(tp, name)  # filled at server start for the defaults
         bar.progress((i + 1) / len(I.INITIALIZERS), text=f"Trained from {INIT_LABELS[name]}")
     bar.empty()
     layout.chart(partial(fig_init.loss_grid, {n: r.history for n, r in runs.items()}, INIT_LABELS),

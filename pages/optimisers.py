@@ -14,7 +14,7 @@ from core import optimiser_page as page_params
 from core import optimiser_paths as O
 from core.figures import momentum as fig_mom
 from core.figures import optimisers as fig_opt
-from ui import layout, state, widgets
+from ui import layout, results, state, widgets
 
 PAGE = "optimisers"
 C, V = page_params.PathControls, page_params.ViewParams
@@ -53,10 +53,10 @@ LMIN, LMAX = "λₘᵢₙ", "λₘₐₓ"
 SURFACE_LABELS = {**{k: s.label.split(" (")[0] for k, s in surfaces.SURFACES.items()},
                   "quadratic": "Quadratic valley"}
 
-compute_paths = layout.cached(O.compute_paths, spinner="Computing the paths…")
+compute_paths = results.compute_paths  # filled at server start for the defaults
 run_momentum = layout.cached(M.run, max_entries=256, spinner=False)
 rate_map = layout.cached(M.rate_map, max_entries=4, spinner=False)
-train_network = layout.cached(N.train_all, max_entries=64, spinner="Training the network…")
+train_network = results.train_network  # filled at server start for the defaults
 
 
 def load(cls):

@@ -10,15 +10,14 @@ from core import activations, optimizers
 from core import xor as X
 from core.figures import training as fig_training
 from core.figures import xor as fig_xor
-from ui import layout, state, widgets
+from ui import layout, results, state, widgets
 
 PAGE = "xor"
 POINT_NAMES = ["(0,0)", "(0,1)", "(1,0)", "(1,1)"]
 LABELS = X.XOR_TARGETS.astype(int)
 SWEEP_UNITS, SWEEP_SEEDS = (1, 2, 3, 4, 6, 8), 10
 
-train_xor = layout.cached(X.train_xor)
-train_linear = layout.cached(X.train_linear)
+train_xor, train_linear = results.train_xor, results.train_linear  # filled at server start
 solves_xor = layout.cached(X.solves_xor, max_entries=512, spinner=False)
 
 layout.header(

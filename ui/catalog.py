@@ -20,7 +20,8 @@ class PageInfo:
     #: The one question the page answers, in a line (home page, previous/next links).
     question: str = ""
     #: "module:function" that trains the page's default configuration, run in the background
-    #: at server start so the first visitor does not wait for TensorFlow to compile.
+    #: at server start so the first visitor does not wait for TensorFlow to compile (those in
+    #: ui.results also fill the page's result caches, for tabs that train when opened).
     warm_up: str = ""
 
     @property
@@ -50,14 +51,14 @@ PAGES: tuple[PageInfo, ...] = (
              "then the starting weights: signals and gradients layer by layer, the lecture's "
              "Var[W] rules, symmetry, and the same network trained from every initialiser.",
              question="Why does a network need non-linear activations and well-scaled weights?",
-             warm_up="core.initialisation:warm_up"),
+             warm_up="ui.results:warm_activations"),
     PageInfo("pages/xor.py", "XOR", ":material/join_inner:", FUNDAMENTALS,
              "Non-linear network models, XOR example",
              "Why no line separates XOR, the lecture's hand-set ReLU network step by step "
              "(editable), trained networks replayed epoch by epoch, and how many hidden units "
              "it takes.",
              question="Why can no line separate XOR, and how does one hidden layer do it?",
-             warm_up="core.xor:warm_up"),
+             warm_up="ui.results:warm_xor"),
     PageInfo("pages/universal_approximation.py", "Universal approximation",
              ":material/show_chart:", FUNDAMENTALS,
              "Universal approximation theorem, fitting a complicated 1-D function",
@@ -74,7 +75,7 @@ PAGES: tuple[PageInfo, ...] = (
              "paths replayed step by step, f per step, divergence when the rate is pushed, "
              "and the quadratic theory of which rates converge.",
              question="How do momentum and adaptive rates change the path to a minimum?",
-             warm_up="core.optimiser_paths:warm_up"),
+             warm_up="ui.results:warm_optimisers"),
     PageInfo("pages/overfitting.py", "Overfitting", ":material/ssid_chart:",
              GENERALISATION, "Generalisation: under- and overfitting, regularisation",
              "Model vs truth for a network too small, about right and too large; training, "

@@ -1,0 +1,61 @@
+"""Result caches that the server's warm-up fills before the first visitor asks.
+
+A page caches each core result per parameter set (:func:`ui.layout.cached`: one
+``st.cache_data`` shared by all sessions, which Streamlit keys by the core function, its
+source and its bound). The caches below are defined here, once, so that the page showing a
+result and the warm-up computing it at server start share one cache: a tab that trains when
+it is first opened (the activations page's runs from every initialiser, XOR's trained
+network, the optimisers' real network) then answers from the cache instead of training for
+seconds while the lecturer waits (benchmarks.browser_latency).
+"""
+
+from __future__ import annotations
+
+from core import activation_functions as A
+from core import initialisation as I
+from core import optimiser_network as N
+from core import optimiser_paths as O
+from core import xor as X
+from core.optimiser_page import PathControls
+from ui import layout
+
+probe_all = layout.cached(I.probe_all, max_entries=32, spinner="Probing the network…")
+train_one = layout.cached(I.train_one, max_entries=128, spinner=False)
+train_xor = layout.cached(X.train_xor)
+train_linear = layout.cached(X.train_linear)
+compute_paths = layout.cached(O.compute_paths, spinner="Computing the paths…")
+train_network = layout.cached(N.train_all, max_entries=64, spinner="Training the network…")
+
+
+def probes(p: I.InitParams) -> dict[str, I.Probe]:
+    """The probe of every initialiser for ``p``'s network; one cache entry whichever
+    initialiser is selected."""
+    return probe_all(p.replace(initializer=I.INITIALIZERS[0]))
+
+
+def runs_from_every_start(p: I.TrainParams) -> dict[str, I.Run]:
+    """:func:`core.initialisation.train_one` from every initialiser, each cached."""
+    return {name: train_one(p, name) for name in I.INITIALIZERS}
+
+
+def warm_activations() -> None:
+    """The activations page's defaults: the property table measured, both tabs' probes and
+    runs computed (TensorFlow loaded, the probe traced, the 5 × 32 trainer compiled)."""
+    for name in A.ACTIVATIONS:
+        A.properties(name)
+    probes(I.InitParams())
+    runs_from_every_start(I.TrainParams())
+
+
+def warm_xor() -> None:
+    """The XOR page's defaults: the best line (tab 1) and the trained network (tab 3)."""
+    train_linear()
+    train_xor(X.XorParams())
+
+
+def warm_optimisers() -> None:
+    """The optimisers page's defaults: every optimizer's loop compiled, the paths (tab 1) and
+    the real network trained by the default optimisers (its own tab)."""
+    O.compile_all()
+    compute_paths(PathControls().paths())
+    train_network(N.NetworkParams(), PathControls().optimizers)
