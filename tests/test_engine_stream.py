@@ -67,6 +67,10 @@ def test_chunk_plan_grows_from_a_short_first_call_and_keeps_the_snapshots() -> N
     assert ends[1] == first  # after epoch 0 (a snapshot, nothing trained) the first call
     steps = np.diff([0, *[e for e in ends if e not in (0, 7)]]) * 25
     assert steps.max() <= STREAM_MAX_CHUNK_STEPS and steps[0] < steps[1] < steps[2]
+    # Snapshots within a call's reach end it there: no extra call beside them.
+    dense = list(range(0, 301, 10))
+    assert [e for e, _ in _chunks(dense, 300, False, steps_per_epoch=25, stream=True)] == [
+        0, first, *range(10, 301, 10)]
     # An epoch longer than a chunk: one epoch per call, never zero.
     assert [e for e, _ in _chunks([5], 5, False, steps_per_epoch=5000, stream=True)] == [
         1, 2, 3, 4, 5]
