@@ -272,7 +272,7 @@ def stream(key: pg.PlaygroundParams, user, params: pg.PlaygroundParams, slots: S
             live_ui.compiling(slots.progress, _structure(key))
         else:
             live_ui.progress(slots.progress, chunk.epochs_done, chunk.epochs_total)
-        if pace.due() or chunk.epochs_done == 0:
+        if chunk.epochs_done == 0 or pace.due(chunk.epochs_done / chunk.epochs_total):
             slots.draw(chunk.run, params, live=True)
             pace.drawn()
 

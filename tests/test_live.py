@@ -57,6 +57,17 @@ def test_pace_keeps_redraws_to_a_third_of_the_time() -> None:
     assert pace.due()
 
 
+def test_pace_skips_a_redraw_just_before_the_run_ends() -> None:
+    pace = live.Pace(0.05)
+    time.sleep(0.02)
+    # 90 % done in 0.02 s: the rest takes ~0.002 s, the finished picture comes first.
+    assert not pace.due(0.9)
+    # 10 % done in 0.02 s: ~0.18 s to go, long enough to be worth a picture.
+    assert pace.due(0.1)
+    time.sleep(0.06)
+    assert pace.due(0.5)  # 0.08 s more to go: still drawn
+
+
 class _Node:
     def __init__(self) -> None:
         self.me = self  # a reference cycle: only the collector frees it

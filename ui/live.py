@@ -86,16 +86,25 @@ class Pace:
     """Says when a streamed run should redraw its charts: at most every ``interval`` s, and
     never more than a third of the time (a redraw builds and sends the figures, ~0.1–0.3 s
     of the same CPU the training needs; on a busy server it takes longer, so it comes less
-    often). Call :meth:`drawn` after each redraw."""
+    often), and not when the run is about to end anyway. Call :meth:`drawn` after each
+    redraw."""
 
     def __init__(self, interval: float = REDRAW_INTERVAL) -> None:
         self.interval = interval
         self._next = -float("inf")
         self._started = 0.0
+        self._begun = time.perf_counter()
 
-    def due(self) -> bool:
+    def due(self, done: float | None = None) -> bool:
+        """Whether to redraw now; ``done`` is the share of the run trained so far. At the
+        pace so far, a run that ends within the interval gets no redraw: its finished
+        picture replaces that one a moment later (both would cost the server and the
+        browser a redraw)."""
         now = time.perf_counter()
         if now < self._next:
+            return False
+        if done is not None and done > 0 and (now - self._begun) * (1 - done) < (
+                self.interval * done):
             return False
         self._started, self._next = now, now + self.interval
         return True
