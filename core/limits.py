@@ -27,9 +27,11 @@ MAX_REGULARIZATION_RATE = 100.0
 MAX_DROPOUT = 0.95
 #: Compiled trainers kept alive at once, over all structures (~12 MB each, see
 #: benchmarks.memory_soak): the idle ones of the least recently used structures go first.
-#: The server grows by more than that per structure kept: benchmarks.soak peaked at 1.54 GB,
-#: still rising, with 32 and at 1.29 GB, levelling off, with 16.
-MAX_TRAINERS = 16
+#: The server's start-up warm-up compiles 18 (every page's defaults and the Playground's
+#: presets), and with 16 it dropped the first pages' ones before anyone used them
+#: (tests/test_results_warm.py). The server grows by more than ~12 MB per structure kept:
+#: benchmarks.soak peaked at 1.54 GB, still rising, with 32 and at 1.06 GB with 16.
+MAX_TRAINERS = 20
 #: Compiled trainers one structure may have, each serving one run at a time. As many as
 #: training slots, so a run holding a slot never waits for a trainer of its structure while
 #: a student with another structure waits behind it. Not for speed: with TensorFlow's one op

@@ -56,7 +56,7 @@ SURFACE_LABELS = {**{k: s.label.split(" (")[0] for k, s in surfaces.SURFACES.ite
 compute_paths = results.compute_paths  # filled at server start for the defaults
 run_momentum = layout.cached(M.run, max_entries=256, spinner=False)
 rate_map = layout.cached(M.rate_map, max_entries=4, spinner=False)
-train_network = results.train_network  # filled at server start for the defaults
+train_network = layout.cached(N.train_all, max_entries=64, spinner="Training the network…")
 
 
 def load(cls):

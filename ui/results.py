@@ -5,7 +5,7 @@ A page caches each core result per parameter set (:func:`ui.layout.cached`: one
 source and its bound). The caches below are defined here, once, so that the page showing a
 result and the warm-up computing it at server start share one cache: a tab that trains when
 it is first opened (the activations page's runs from every initialiser, XOR's trained
-network, the optimisers' real network) then answers from the cache instead of training for
+network) then answers from the cache instead of training for
 seconds while the lecturer waits (benchmarks.browser_latency).
 """
 
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from core import activation_functions as A
 from core import initialisation as I
-from core import optimiser_network as N
 from core import optimiser_paths as O
 from core import xor as X
 from core.optimiser_page import PathControls
@@ -24,7 +23,6 @@ train_one = layout.cached(I.train_one, max_entries=128, spinner=False)
 train_xor = layout.cached(X.train_xor)
 train_linear = layout.cached(X.train_linear)
 compute_paths = layout.cached(O.compute_paths, spinner="Computing the paths…")
-train_network = layout.cached(N.train_all, max_entries=64, spinner="Training the network…")
 
 
 def probes(p: I.InitParams) -> dict[str, I.Probe]:
@@ -54,8 +52,9 @@ def warm_xor() -> None:
 
 
 def warm_optimisers() -> None:
-    """The optimisers page's defaults: every optimizer's loop compiled, the paths (tab 1) and
-    the real network trained by the default optimisers (its own tab)."""
+    """The optimisers page's defaults: every optimizer's loop compiled and the paths computed.
+    Not the real network: its five optimizers are five structures, and compiled trainers
+    beyond the pool's bound (core.limits.MAX_TRAINERS) would drop the other pages' ones
+    (XOR's first new seed then traces again, 0.8 s)."""
     O.compile_all()
     compute_paths(PathControls().paths())
-    train_network(N.NetworkParams(), PathControls().optimizers)
