@@ -3,10 +3,10 @@
 A page caches each core result per parameter set (:func:`ui.layout.cached`: one
 ``st.cache_data`` shared by all sessions, which Streamlit keys by the core function, its
 source and its bound). The caches below are defined here, once, so that the page showing a
-result and the warm-up computing it at server start share one cache: a tab that trains when
-it is first opened (the activations page's runs from every initialiser, XOR's trained
-network) then answers from the cache instead of training for
-seconds while the lecturer waits (benchmarks.browser_latency).
+result and the warm-up computing it at server start share one cache: a view that trains
+when it is first opened (the activations page's runs from every initialiser, XOR's trained
+network, the optimisers' paths) then answers from the cache instead of training for seconds
+while the lecturer waits (benchmarks.browser_latency).
 """
 
 from __future__ import annotations
@@ -31,18 +31,14 @@ def probes(p: I.InitParams) -> dict[str, I.Probe]:
     return probe_all(p.replace(initializer=I.INITIALIZERS[0]))
 
 
-def runs_from_every_start(p: I.TrainParams) -> dict[str, I.Run]:
-    """:func:`core.initialisation.train_one` from every initialiser, each cached."""
-    return {name: train_one(p, name) for name in I.INITIALIZERS}
-
-
 def warm_activations() -> None:
     """The activations page's defaults: the property table measured, both tabs' probes and
     runs computed (TensorFlow loaded, the probe traced, the 5 × 32 trainer compiled)."""
     for name in A.ACTIVATIONS:
         A.properties(name)
     probes(I.InitParams())
-    runs_from_every_start(I.TrainParams())
+    for name in I.INITIALIZERS:  # as the initialisation tab asks, one cache entry each
+        train_one(I.TrainParams(), name)
 
 
 def warm_xor() -> None:
