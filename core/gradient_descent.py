@@ -366,8 +366,3 @@ def keras_fit(p: GradientDescentParams) -> KerasFit:
     losses = result.history["loss"].astype(float)
     return KerasFit(theta0, np.array([float(kernel[0, 0]), float(bias[0])]), losses,
                     result.epochs_run, result.diverged_at)
-
-
-def warm_up() -> None:
-    """Compile the Keras trainer the page's defaults use (called once at server start)."""
-    keras_fit(GradientDescentParams())

@@ -325,11 +325,3 @@ def choose(fits: dict[str, Fit]) -> str:
     """The capacity whose final validation loss is lowest (the model selection step)."""
     finite = {k: f.final_val_loss for k, f in fits.items() if math.isfinite(f.final_val_loss)}
     return min(finite, key=finite.get) if finite else next(iter(fits))
-
-
-def warm_up() -> None:
-    """Compile the trainers of the page's default view (once, at server start)."""
-    p = OverfitParams()
-    for which in CAPACITIES:
-        fit_capacity(p, which)
-    compare(p)

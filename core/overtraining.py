@@ -212,10 +212,3 @@ def sweep(values: tuple[float, ...], seeds: int, point: Callable[[float, int], t
             if on_progress:
                 on_progress(i * seeds + s + 1, total)
     return Sweep(tuple(values), train, val)
-
-
-def warm_up() -> None:
-    """Compile the trainers of the page's default view and of the exercise (one structure
-    serves all four runs), once at server start."""
-    of.warm_up()
-    pg.run(ExerciseParams().steps()["plain"].replace(epochs=1), frames=1)

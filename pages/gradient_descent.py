@@ -13,7 +13,7 @@ from core import one_weight as OW
 from core import quadratic as quad
 from core.figures import gd_views as views
 from core.figures import gradient_descent as fig_gd
-from ui import layout, state, widgets
+from ui import layout, results, state, widgets
 
 PAGE = "gradient_descent"
 P = GD.GradientDescentParams
@@ -21,7 +21,7 @@ P = GD.GradientDescentParams
 run_descent = layout.cached(GD.run, max_entries=256, spinner=False)
 run_one_weight = layout.cached(OW.run, max_entries=256, spinner=False)
 compare_batches = layout.cached(GD.compare_batches, max_entries=64, spinner=False)
-keras_fit = layout.cached(GD.keras_fit)
+keras_fit = results.keras_fit  # filled at server start for the defaults
 MESSAGE = {"too_small": st.info, "good": st.success, "zigzag": st.warning, "too_large": st.error}
 PRESET_HELP = {"too small": "crawls: far from the minimum after these epochs",
                "just right": "the largest α that never overshoots (αλₘₐₓ ≤ 1)",

@@ -9,10 +9,9 @@ import streamlit as st
 from core import overfitting as of
 from core import overtraining as ot
 from core.figures import overfitting as fig
-from ui import layout, state, widgets
+from ui import layout, results, state, widgets
 
 PAGE = "overfitting"
-train_fit = layout.cached(of.train_fit, max_entries=256)
 make_split = layout.cached(of.make_split, spinner=False)
 
 
@@ -47,10 +46,7 @@ sw = state.load(ot.SweepParams, PAGE, others=CLASSES[:2])
 state.show_notes(PAGE)
 
 
-def fit_of(p: of.OverfitParams, units: tuple[int, ...], reg: of.Regularisation = of.NONE
-           ) -> of.Fit:
-    """A training run, cached per data settings, hidden units and regularisation."""
-    return train_fit(p.run_key(), units, reg)
+fit_of = results.fit_of  # filled at server start for the defaults
 
 
 def control_row(cls, names, **kwargs):

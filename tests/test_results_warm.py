@@ -1,6 +1,6 @@
-"""The server's warm-up fills the pages' result caches (ui.results): a tab that trains when
-it is first opened answers from the cache afterwards, with no training at all; without the
-warm-up the same opening trains (the positive case)."""
+"""The server's warm-up fills the pages' result caches (ui.results): a default view, or a tab
+that trains when it is first opened, answers from the cache afterwards, with no training at
+all; without the warm-up the same opening trains (the positive case)."""
 
 from __future__ import annotations
 
@@ -13,18 +13,24 @@ from tests.conftest import open_page, problems
 from ui import results
 
 #: What a cache miss of each warmed tab computes: trainings, the probe, optimiser paths.
-COMPUTED = {"activations": [(I, "probe"), (engine, "train")],
+COMPUTED = {"gradient_descent": [(engine, "train")],
+            "activations": [(I, "probe"), (engine, "train")],
             "xor": [(engine, "train")],
-            "optimisers": [(O, "run_path")]}
+            "optimisers": [(O, "run_path")],
+            "overfitting": [(engine, "train")]}
 #: Each page's view that trains when opened, as a link opens it.
-OPENED = {"activations": {"tab": "2"}, "xor": {"tab": "3"}, "optimisers": {}}
-WARM = {"activations": results.warm_activations, "xor": results.warm_xor,
-        "optimisers": results.warm_optimisers}
+OPENED = {"gradient_descent": ("gradient_descent", {}),
+          "activations tab 2": ("activations", {"tab": "2"}), "xor tab 3": ("xor", {"tab": "3"}),
+          "optimisers": ("optimisers", {}), "overfitting": ("overfitting", {}),
+          "overfitting tab 2": ("overfitting", {"tab": "2"})}
+WARM = {"gradient_descent": results.warm_gradient_descent,
+        "activations": results.warm_activations, "xor": results.warm_xor,
+        "optimisers": results.warm_optimisers, "overfitting": results.warm_overfitting}
 
 
 def _clear_caches() -> None:
-    for cached in (results.probe_all, results.train_one, results.train_xor,
-                   results.train_linear, results.compute_paths):
+    for cached in (results.keras_fit, results.probe_all, results.train_one, results.train_xor,
+                   results.train_linear, results.compute_paths, results.train_fit):
         cached.clear()
 
 
@@ -41,22 +47,24 @@ def _count_computations(monkeypatch, page: str) -> list[str]:
     return calls
 
 
-@pytest.mark.parametrize("page", sorted(WARM))
-def test_a_warmed_tab_opens_without_training(monkeypatch, page):
+@pytest.mark.parametrize("view", sorted(OPENED))
+def test_a_warmed_view_opens_without_training(monkeypatch, view):
+    page, query = OPENED[view]
     _clear_caches()
     WARM[page]()
     calls = _count_computations(monkeypatch, page)
-    at = open_page(f"pages/{page}.py", OPENED[page])
+    at = open_page(f"pages/{page}.py", query)
     assert not problems(at)
     assert at.get("plotly_chart")
     assert calls == []
 
 
-@pytest.mark.parametrize("page", sorted(WARM))
-def test_without_the_warm_up_the_same_tab_trains(monkeypatch, page):
+@pytest.mark.parametrize("view", sorted(OPENED))
+def test_without_the_warm_up_the_same_view_trains(monkeypatch, view):
+    page, query = OPENED[view]
     _clear_caches()
     calls = _count_computations(monkeypatch, page)
-    at = open_page(f"pages/{page}.py", OPENED[page])
+    at = open_page(f"pages/{page}.py", query)
     assert not problems(at)
     assert calls
 

@@ -43,7 +43,7 @@ PAGES: tuple[PageInfo, ...] = (
              "diverges (with the Hessian's limit 2/λ_max), mini-batch SGD, and the same fit "
              "in Keras.",
              question="How does gradient descent fit a model, and what does the learning rate do?",
-             warm_up="core.gradient_descent:warm_up"),
+             warm_up="ui.results:warm_gradient_descent"),
     PageInfo("pages/activations.py", "Activations & initialisation", ":material/function:",
              FUNDAMENTALS, "Activation functions, initialisation",
              "Fifteen Keras activations with their slopes and saturated regions, one neuron's "
@@ -83,7 +83,7 @@ PAGES: tuple[PageInfo, ...] = (
              "L2, L1, dropout and early stopping against the plain run; the lecture's 2-D "
              "overtraining exercise; sweeps over the rate and the model size.",
              question="When does a network start learning the noise, and what stops it?",
-             warm_up="core.overtraining:warm_up"),
+             warm_up="ui.results:warm_overfitting"),
     PageInfo("pages/playground.py", "Playground", ":material/scatter_plot:", HANDS_ON,
              "Hands-on with TensorFlow Playground",
              "TensorFlow Playground on Keras: its data, features, networks and pictures, plus "

@@ -3,32 +3,49 @@
 A page caches each core result per parameter set (:func:`ui.layout.cached`: one
 ``st.cache_data`` shared by all sessions, which Streamlit keys by the core function, its
 source and its bound). The caches below are defined here, once, so that the page showing a
-result and the warm-up computing it at server start share one cache: a view that trains
-when it is first opened (the activations page's runs from every initialiser, XOR's trained
-network, the optimisers' paths) then answers from the cache instead of training for seconds
-while the lecturer waits (benchmarks.browser_latency).
+result and the warm-up computing it at server start share one cache: a page's default view,
+and a view that trains when it is first opened (the activations page's runs from every
+initialiser, XOR's trained network, overfitting's regularisation), then answer from the
+cache instead of training while the lecturer waits (benchmarks.browser_latency).
 """
 
 from __future__ import annotations
 
 from core import activation_functions as A
+from core import gradient_descent as GD
 from core import initialisation as I
 from core import optimiser_paths as O
+from core import overfitting as of
+from core import overtraining as ot
+from core import playground as pg
 from core import xor as X
 from core.optimiser_page import PathControls
 from ui import layout
 
+keras_fit = layout.cached(GD.keras_fit)
 probe_all = layout.cached(I.probe_all, max_entries=32, spinner="Probing the network…")
 train_one = layout.cached(I.train_one, max_entries=128, spinner=False)
 train_xor = layout.cached(X.train_xor)
 train_linear = layout.cached(X.train_linear)
 compute_paths = layout.cached(O.compute_paths, spinner="Computing the paths…")
+train_fit = layout.cached(of.train_fit, max_entries=256)
 
 
 def probes(p: I.InitParams) -> dict[str, I.Probe]:
     """The probe of every initialiser for ``p``'s network; one cache entry whichever
     initialiser is selected."""
     return probe_all(p.replace(initializer=I.INITIALIZERS[0]))
+
+
+def fit_of(p: of.OverfitParams, units: tuple[int, ...], reg: of.Regularisation = of.NONE
+           ) -> of.Fit:
+    """An overfitting run, cached per data settings, hidden units and regularisation."""
+    return train_fit(p.run_key(), units, reg)
+
+
+def warm_gradient_descent() -> None:
+    """The gradient-descent page's default: the same fit in Keras (its one trainer)."""
+    keras_fit(GD.GradientDescentParams())
 
 
 def warm_activations() -> None:
@@ -54,3 +71,13 @@ def warm_optimisers() -> None:
     (XOR's first new seed then traces again, 0.8 s)."""
     O.compile_all()
     compute_paths(PathControls().paths())
+
+
+def warm_overfitting() -> None:
+    """The overfitting page's defaults: the three capacities (tab 1), the regularised and
+    plain runs (tab 2), and the exercise's one structure compiled."""
+    p = of.OverfitParams()
+    for which in of.CAPACITIES:
+        fit_of(p, p.capacity(which))
+    fit_of(p, p.capacity(p.regularised), of.regularisation_of(p))
+    pg.run(ot.ExerciseParams().steps()["plain"].replace(epochs=1), frames=1)
