@@ -54,5 +54,18 @@ def test_starting_asks_no_outside_service_for_the_address(project_config, monkey
     assert asked == []
     # Positive case: headless, as the benchmarks and tests start it, the banner asks.
     project_config.set_option("server.headless", True)
+    project_config.set_option("logger.hideWelcomeMessage", False)
     bootstrap._print_url(False)
     assert asked == [1]
+
+
+def test_no_skills_pop_up_on_the_lecturers_screen(project_config):
+    """A non-headless server puts an "install Streamlit's agent skills" pop-up over the page
+    on machines with an AI coding tool; the project's config withholds it."""
+    from streamlit.web import skills
+
+    assert project_config.get_option("logger.hideWelcomeMessage") is True
+    assert skills.nudge_suppression_reason(str(ROOT)) == "welcome_hidden"
+    # Positive case: without the setting, that reason no longer holds it back.
+    project_config.set_option("logger.hideWelcomeMessage", False)
+    assert skills.nudge_suppression_reason(str(ROOT)) != "welcome_hidden"
