@@ -5,11 +5,11 @@ all; without the warm-up the same opening trains (the positive case)."""
 from __future__ import annotations
 
 import pytest
+from conftest import open_page, problems
 
 from core import engine
 from core import initialisation as I
 from core import optimiser_paths as O
-from tests.conftest import open_page, problems
 from ui import results
 
 #: What a cache miss of each warmed tab computes: trainings, the probe, optimiser paths.

@@ -21,7 +21,7 @@ class PageInfo:
     question: str = ""
     #: "module:function" that trains the page's default configuration, run in the background
     #: at server start so the first visitor does not wait for TensorFlow to compile (those in
-    #: ui.results also fill the page's result caches, for tabs that train when opened).
+    #: ui.results also fill the page's result caches: its default view and tabs that train).
     warm_up: str = ""
 
     @property

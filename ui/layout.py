@@ -253,7 +253,7 @@ PLOTLY_LOADED = "hall.plotly_loaded"
 
 def _plotly_preload(page: Any) -> Any:
     """On a tab's first page with charts, an empty chart, hidden (static/hall.css), ahead of
-    the page: the browser fetches and starts Plotly's script (3.5 MB; ~1.5 s of a fresh
+    the page: the browser fetches and starts Plotly's script (3.5 MB; ~1.8 s of a fresh
     browser's CPU on the lecture machine) while the server computes the page, instead of
     after the page's first chart arrives. On a first visit after a (re)start the server
     spends seconds importing TensorFlow meanwhile (benchmarks.cold_start). Removed when the
