@@ -258,7 +258,8 @@ class Slots:
         layout.chart(replay, f"{PAGE}.chart.replay{suffix}", self.replay)
         live_ui.mark("picture")
         metrics(run, self.metrics.container())
-        layout.chart(loss, f"{PAGE}.chart.loss{suffix}", self.loss)
+        if not live or run.result.epochs_run > 0:
+            layout.chart(loss, f"{PAGE}.chart.loss{suffix}", self.loss)
 
 
 def stream(key: pg.PlaygroundParams, user, params: pg.PlaygroundParams, slots: Slots
@@ -270,7 +271,7 @@ def stream(key: pg.PlaygroundParams, user, params: pg.PlaygroundParams, slots: S
     def on_chunk(chunk: pg.Chunk) -> None:
         if chunk.compiling:
             live_ui.compiling(slots.progress, _structure(key))
-        else:
+        elif pace.progress_due():
             live_ui.progress(slots.progress, chunk.epochs_done, chunk.epochs_total)
         if chunk.epochs_done == 0 or pace.due(chunk.epochs_done / chunk.epochs_total):
             slots.draw(chunk.run, params, live=True)

@@ -68,6 +68,14 @@ def test_pace_skips_a_redraw_just_before_the_run_ends() -> None:
     assert pace.due(0.5)  # 0.08 s more to go: still drawn
 
 
+def test_pace_moves_the_progress_bar_at_most_every_progress_interval(monkeypatch) -> None:
+    monkeypatch.setattr(live, "PROGRESS_INTERVAL", 0.05)
+    pace = live.Pace()
+    assert pace.progress_due() and not pace.progress_due()
+    time.sleep(0.06)
+    assert pace.progress_due() and not pace.progress_due()
+
+
 class _Node:
     def __init__(self) -> None:
         self.me = self  # a reference cycle: only the collector frees it

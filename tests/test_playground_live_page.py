@@ -56,3 +56,38 @@ def test_a_streamed_run_ends_as_the_finished_run_and_is_then_cached() -> None:
         assert _spec(again, "Output after epoch 37")["frames"] == replay["frames"]
     finally:
         live.OBSERVERS.remove(pictures.append)
+
+
+def _chart_keys(monkeypatch, query: dict, *, redraw_every_chunk: bool) -> list[str]:
+    """The keys of the charts the page draws for an uncached ``query``, in order."""
+    from ui import layout
+
+    keys: list[str] = []
+    draw = layout.chart
+
+    def recording(figure, key, *args, **kwargs):
+        keys.append(key)
+        return draw(figure, key, *args, **kwargs)
+
+    monkeypatch.setattr(layout, "chart", recording)
+    if redraw_every_chunk:
+        monkeypatch.setattr(live.Pace, "due", lambda self, done=None: True)
+    assert not problems(open_page(PAGE, query))
+    return keys
+
+
+def test_the_untrained_picture_leaves_the_loss_chart_to_the_first_trained_epochs(
+        monkeypatch) -> None:
+    # Before any epoch there is no loss to draw: the live picture is the output alone, and the
+    # loss chart is drawn once, finished (an empty chart would cost the browser a full draw).
+    keys = _chart_keys(monkeypatch, {"epochs": "23", "seed": "42"}, redraw_every_chunk=False)
+    assert keys[0] == "playground.chart.replay.live0"
+    assert "playground.chart.loss.live0" not in keys
+    assert keys.count("playground.chart.loss") == 1
+
+
+def test_live_redraws_after_the_first_epochs_show_the_loss_so_far(monkeypatch) -> None:
+    keys = _chart_keys(monkeypatch, {"epochs": "23", "seed": "43"}, redraw_every_chunk=True)
+    live_losses = [k for k in keys if k.startswith("playground.chart.loss.live")]
+    assert live_losses and "playground.chart.loss.live0" not in live_losses
+    assert keys.count("playground.chart.loss") == 1

@@ -26,8 +26,12 @@ import streamlit as st
 R = TypeVar("R")
 
 #: Seconds between two redraws of the charts while streaming: each redraw sends the figures
-#: (~60 kB) and costs the browser a Plotly redraw; the progress bar moves every chunk.
+#: (~60 kB) and costs the browser a Plotly redraw.
 REDRAW_INTERVAL = 0.5
+#: Seconds between two moves of the progress bar: each is a message that the browser answers
+#: by re-rendering the page's elements (10-50 ms of its main thread), and a run makes 15-30
+#: chunks. A newer click still stops the run within this (and one chunk).
+PROGRESS_INTERVAL = 0.2
 
 #: Called with an event name ("picture": a page's main picture was drawn) by :func:`mark`;
 #: benchmarks.interaction_latency listens here to time a click's first picture.
@@ -94,6 +98,7 @@ class Pace:
         self._next = -float("inf")
         self._started = 0.0
         self._begun = time.perf_counter()
+        self._next_progress = -float("inf")
 
     def due(self, done: float | None = None) -> bool:
         """Whether to redraw now; ``done`` is the share of the run trained so far. At the
@@ -107,6 +112,14 @@ class Pace:
                 self.interval * done):
             return False
         self._started, self._next = now, now + self.interval
+        return True
+
+    def progress_due(self) -> bool:
+        """Whether to move the progress bar now: at most every ``PROGRESS_INTERVAL`` s."""
+        now = time.perf_counter()
+        if now < self._next_progress:
+            return False
+        self._next_progress = now + PROGRESS_INTERVAL
         return True
 
     def drawn(self) -> None:
