@@ -17,6 +17,7 @@ from core import playground as pg
 from core.figures import playground as fig_pg
 from ui import layout, state, widgets
 from ui import live as live_ui
+from ui import results as results_cache
 
 PAGE = pg.PAGE
 P = pg.PlaygroundParams
@@ -38,8 +39,8 @@ SHORT_LOSSES = {"playground": "½ squared error", "cross_entropy": "cross-entrop
 LOSS_HELP = "  \n".join(f"{SHORT_LOSSES.get(k, v)}: {v}" for k, v in pg.LOSSES.items())
 OPTIMIZER_LABELS = {k: o.label for k, o in optimizers.OPTIMIZERS.items()}
 
-#: Finished runs, shared by all sessions; a streamed run is stored when it finishes.
-RESULTS = live_ui.StreamedCache(pg.run, max_entries=48)
+#: Finished runs, shared by all sessions and filled for the presets by the server's warm-up.
+RESULTS = results_cache.playground_runs
 
 
 def key(name: str) -> str:

@@ -30,7 +30,8 @@ WARM = {"gradient_descent": results.warm_gradient_descent,
 
 def _clear_caches() -> None:
     for cached in (results.keras_fit, results.probe_all, results.train_one, results.train_xor,
-                   results.train_linear, results.compute_paths, results.train_fit):
+                   results.train_linear, results.compute_paths, results.train_fit,
+                   results.playground_runs):
         cached.clear()
 
 
@@ -69,6 +70,35 @@ def test_without_the_warm_up_the_same_view_trains(monkeypatch, view):
     assert calls
 
 
+def _preset(at, label: str):
+    return next(b for b in at.button if (b.key or "").startswith("playground.preset.")
+                and b.label == label)
+
+
+#: The exercise steps the test clicks: the slowest (1000 epochs of four layers) and the last.
+PRESETS = ("bonus with Playground's SGD", "L1, rate 0.01")
+
+
+@pytest.mark.parametrize("warmed", [True, False])
+def test_the_playground_default_and_its_presets_answer_from_the_warm_up(monkeypatch, warmed):
+    from ui import layout
+
+    _clear_caches()
+    monkeypatch.setattr(layout, "WARM_UP_QUIET_S", 0.0)  # no visitor to wait for here
+    if warmed:
+        results.warm_playground()
+    trainings: list[str] = []
+    train = engine.train
+    monkeypatch.setattr(engine, "train",
+                        lambda *a, **k: trainings.append("train") or train(*a, **k))
+    at = open_page("pages/playground.py")
+    for label in PRESETS:
+        _preset(at, label).click().run()
+        assert not problems(at) and at.get("plotly_chart")
+    # Warmed: nothing trains; the positive case: without the warm-up, each of them trains.
+    assert trainings == ([] if warmed else ["train"] * (1 + len(PRESETS)))
+
+
 def test_the_whole_warm_up_fits_the_pool_of_compiled_trainers(monkeypatch):
     """Every page's warm-up, in the server's order, compiles no more trainers than the pool
     keeps: a trainer compiled at start and dropped before anyone used it is a trace the
@@ -78,9 +108,11 @@ def test_the_whole_warm_up_fits_the_pool_of_compiled_trainers(monkeypatch):
     from core.engine import run as engine_run
     from core.engine.pool import Pools
     from core.engine.trainer import Trainer
+    from ui import layout
     from ui.catalog import PAGES
 
     _clear_caches()
+    monkeypatch.setattr(layout, "WARM_UP_QUIET_S", 0.0)
     pool = Pools(Trainer, engine.TRAINERS_PER_STRUCTURE, engine.MAX_TRAINERS)
     monkeypatch.setattr(engine_run, "TRAINERS", pool)
     monkeypatch.setattr(engine, "TRAINERS", pool)

@@ -90,5 +90,5 @@ PAGES: tuple[PageInfo, ...] = (
              "your own data, more optimisers, accuracy and R², exports, and the lecture's three "
              "exercises as one-click presets.",
              question="Can you solve the lecture's Playground tasks yourself?",
-             warm_up="core.playground:warm_up"),
+             warm_up="ui.results:warm_playground"),
 )

@@ -85,6 +85,10 @@ class StreamedCache(Generic[R]):
         """The cached result for ``args``, computed now (not streamed) if missing."""
         return self._call(None, args)
 
+    def clear(self) -> None:
+        """Drop every stored result."""
+        self._cached.clear()
+
 
 class Pace:
     """Says when a streamed run should redraw its charts: at most every ``interval`` s, and

@@ -6,7 +6,9 @@ source and its bound). The caches below are defined here, once, so that the page
 result and the warm-up computing it at server start share one cache: a page's default view,
 and a view that trains when it is first opened (the activations page's runs from every
 initialiser, XOR's trained network, overfitting's regularisation), then answer from the
-cache instead of training while the lecturer waits (benchmarks.browser_latency).
+cache instead of training while the lecturer waits (benchmarks.browser_latency). The
+Playground's runs are filled for its default and for every exercise step, so that a preset
+button the lecturer clicks shows its finished run at once (some train 1000 epochs, ~2 s).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from core import overtraining as ot
 from core import playground as pg
 from core import xor as X
 from core.optimiser_page import PathControls
-from ui import layout
+from ui import layout, live
 
 keras_fit = layout.cached(GD.keras_fit)
 probe_all = layout.cached(I.probe_all, max_entries=32, spinner="Probing the network…")
@@ -29,6 +31,9 @@ train_xor = layout.cached(X.train_xor)
 train_linear = layout.cached(X.train_linear)
 compute_paths = layout.cached(O.compute_paths, spinner="Computing the paths…")
 train_fit = layout.cached(of.train_fit, max_entries=256)
+#: The Playground's finished runs, shared by all sessions; a streamed run is stored when it
+#: finishes (pages/playground.py).
+playground_runs = live.StreamedCache(pg.run, max_entries=48)
 
 
 def probes(p: I.InitParams) -> dict[str, I.Probe]:
@@ -81,3 +86,14 @@ def warm_overfitting() -> None:
         fit_of(p, p.capacity(which))
     fit_of(p, p.capacity(p.regularised), of.regularisation_of(p))
     pg.run(ot.ExerciseParams().steps()["plain"].replace(epochs=1), frames=1)
+
+
+def warm_playground() -> None:
+    """The Playground: its trainers compiled (:func:`core.playground.warm_up`), then the runs
+    of its default and of every exercise step (the preset buttons) filled. Each run waits
+    for a quiet moment (``layout.WARM_UP_QUIET_S``), as every warm-up target does: they are
+    ~15 s of training in all, and a visitor's page comes first."""
+    pg.warm_up()
+    for p in (pg.PlaygroundParams(), *(step.params for ex in pg.EXERCISES for step in ex.steps)):
+        layout.PAGE_RUNS.wait_quiet(layout.WARM_UP_QUIET_S)
+        playground_runs(p.training_key(), None)
