@@ -130,6 +130,7 @@ def tidy(fig: go.Figure, *, scale: float = 1.0, width: int = NARROW_WIDTH) -> go
             axis.update(minorloglabels="none")
     for axis in _axes(fig, "x"):
         axis.update(tickangle=0)
+    _start_margins(fig, scale)
     title_band = _fit_title(fig, width)
     legend_band = _legend_band(fig, width)
     top_band = _top_annotation_band(fig)
@@ -242,6 +243,45 @@ def _fit_title(fig: go.Figure, width: int) -> int:
     return int(math.ceil(block + 18))
 
 
+#: Margins in px (at font scale 1) that Plotly's automargin pushes a figure's sides to at
+#: the dashboard's font sizes, measured in Chromium: below an x axis with a title, beside a
+#: colour bar, at the right end of an x axis (half its last tick label), and left of a
+#: titled log or percentage axis. Plotly draws a figure a second time, in full, whenever a
+#: push exceeds the margin it started from (the Playground's replay 0.14 s instead of
+#: ~0.06-0.1 s, its loss curve 0.04 s instead of 0.015 s). Starting from these, those
+#: figures are drawn once; one that needs more room still gets it (automargin stays on).
+X_TITLE_BOTTOM = 66
+COLORBAR_RIGHT = 90
+TICK_OVERHANG_RIGHT = 29
+Y_TITLE_LEFT = 92
+ONE_ROW_LEGEND_PAD = 12
+COLORBAR_LEGEND_PAD = 10
+
+
+def _start_margins(fig: go.Figure, scale: float) -> None:
+    """Raise the bottom, right and left margins to what automargin would push them to (see
+    :data:`X_TITLE_BOTTOM`); never lower them."""
+    base = pio.templates[pio.templates.default].layout.margin
+    margin = fig.layout.margin
+
+    def at_least(side: str, px: float) -> None:
+        current = getattr(margin, side)
+        setattr(margin, side, max(current if current is not None else getattr(base, side),
+                                  round(px * scale)))
+
+    if any(axis.title.text for axis in _axes(fig, "x") if not axis.overlaying):
+        at_least("b", X_TITLE_BOTTOM)
+    at_least("r", COLORBAR_RIGHT if _has_colorbar(fig) else TICK_OVERHANG_RIGHT)
+    if any(axis.title.text and axis.side != "right" and (axis.type == "log" or axis.tickformat)
+           for axis in _axes(fig, "y")):
+        at_least("l", Y_TITLE_LEFT)
+
+
+def _has_colorbar(fig: go.Figure) -> bool:
+    return any(getattr(t, "showscale", None) is not False and t.type in _COLORBAR_TYPES
+               for t in fig.data)
+
+
 def _legend_entries(fig: go.Figure) -> list[str]:
     """Names the legend will show (Plotly shows a legend when two or more traces would be in it,
     or when the layout asks for it)."""
@@ -266,14 +306,20 @@ def _legend_band(fig: go.Figure, width: int) -> int:
     if not names:
         return 0
     size = fig.layout.legend.font.size or LEGEND_SIZE
-    colorbar = any(getattr(t, "showscale", None) is not False and t.type in _COLORBAR_TYPES
-                   for t in fig.data)
+    colorbar = _has_colorbar(fig)
     room, used, rows = width - 90 - (110 if colorbar else 0), 0.0, 1
     for name in names:
         item = 46 + _EM * size * len(name)
         if used and used + item > room:
             rows, used = rows + 1, 0.0
         used += item
+    if rows == 1:
+        # Plotly pushes the top margin to a one-row legend's bottom edge and ~12 px beyond
+        # (measured; beyond that with a colour bar): a smaller band makes it draw the whole
+        # figure twice (see X_TITLE_BOTTOM). Taller legends keep the estimate below, which
+        # Plotly's own push corrects.
+        pad = ONE_ROW_LEGEND_PAD + (COLORBAR_LEGEND_PAD if colorbar else 0)
+        return int(math.ceil(size * 1.5 + 10 + pad * size / LEGEND_SIZE))
     return int(math.ceil(rows * size * 1.5 + 6))
 
 

@@ -194,7 +194,7 @@ def replay(ax1: np.ndarray, ax2: np.ndarray, frames: Sequence[tuple[int, np.ndar
     trace = output_trace(ax1, ax2, last, zrange=zrange, kind=kind,
                          colorbar_title=colorbar_title, colorscale=colorscale)
     fig = plane_figure(ax1, ax2, [trace, *points], title=captions[-1], height=height)
-    fig.update_layout(margin=dict(b=110), **player([str(e) for e, _ in frames], frame_ms,
+    fig.update_layout(margin=dict(b=136), **player([str(e) for e, _ in frames], frame_ms,
                                                    replay_label=replay_label))
     trace_type = trace.type
     n = len(ax2)

@@ -54,7 +54,7 @@ def confusion_figure(confusion: np.ndarray) -> go.Figure:
     k = len(confusion)
     names = [f"class {i}" for i in range(k)]
     fig = style.figure("Confusion matrix (test)", height=340,
-                       margin=dict(l=90, r=20, t=60, b=60))
+                       margin=dict(l=102, r=20, t=60, b=60))
     fig.add_trace(go.Heatmap(
         z=confusion[::-1], x=names, y=names[::-1], colorscale=[[0, "#FFFFFF"], [1, style.BLUE]],
         showscale=False, texttemplate="%{z}", textfont=dict(size=style.FONT_SIZE + 4),
