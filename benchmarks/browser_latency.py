@@ -9,11 +9,14 @@ from a slide), and a few typical clicks. Then each link once more in a browser t
 seen the app (``fresh_load``: ~7 MB of scripts fetched and compiled first, once per browser).
 
 Settled means: Streamlit idle (no running indicator, no stale element) and every visible Plotly
-chart drawn and no longer changing. Each time is split where it can be: ``server`` runs from the
-navigation or click to the last websocket message the page received, ``browser`` from there to
-settled (mostly Plotly drawing). The page's own work delays when its messages are seen, so
-``server`` is an upper bound. Also reported per page: what its charts send (spec bytes,
-animation frames, data points), so that the heavy figures can be cut.
+chart drawn and no longer changing. A click is timed from its input event (a mouse press in
+the middle of the control, or Enter in a number input), as a user's click is; Playwright
+finds the control and checks that it can be clicked before that. Each time is split where it
+can be: ``server`` runs from the navigation or click to the last websocket message the page
+received, ``browser`` from there to settled (mostly Plotly drawing). The page's own work
+delays when its messages are seen, so ``server`` is an upper bound. Also reported per page:
+what its charts send (spec bytes, animation frames, data points), so that the heavy figures
+can be cut.
 
     python -m benchmarks.browser_latency [--pages xor,playground]
 
@@ -208,8 +211,11 @@ def settle(page, clock: Clock, start: float, *, min_charts: int = 0, grace_s: fl
     raise TimeoutError(f"page did not settle within {timeout_s} s")
 
 
-def _click(page, kind: str, label: str) -> bool:
-    """Perform one typical click; False when the page has no such control (it is skipped)."""
+def _prepare(page, kind: str, label: str) -> Callable[[], None] | None:
+    """Find the control of one typical click and get it ready (a select box opened, a
+    number typed); return the user's input event that triggers the rerun, or None when the
+    page has no such control (it is skipped). The clock starts at that event: Playwright's
+    locating and actionability checks before it are not part of a user's click."""
     main = page.locator('[data-testid="stMain"]')
     if kind == "tab":
         target = main.get_by_role("tab", name=label)
@@ -220,7 +226,7 @@ def _click(page, kind: str, label: str) -> bool:
         box = main.locator('[data-testid="stSelectbox"]').filter(
             has=page.get_by_text(label, exact=True))
         if box.count() == 0:
-            return False
+            return None
         box.first.get_by_role("button", name="Open").click()  # Streamlit's combobox
         target = page.get_by_role("option", name=option, exact=True)
     elif kind == "fill":
@@ -228,19 +234,26 @@ def _click(page, kind: str, label: str) -> bool:
         box = main.locator('[data-testid="stNumberInput"]').filter(
             has=page.get_by_text(label, exact=True))
         if box.count() == 0 or not box.first.is_visible():
-            return False
+            return None
         box.first.locator("input").fill(value)
-        box.first.locator("input").press("Enter")
-        return True
+        return lambda: page.keyboard.press("Enter")  # the input keeps the focus fill gave it
     else:
         # Number inputs anywhere: the Playground keeps its seed in the sidebar.
         box = page.locator('[data-testid="stNumberInput"]').filter(
             has=page.get_by_text(label, exact=True))
         target = box.locator('[data-testid="stNumberInputStepUp"]')
     if target.count() == 0 or not target.first.is_visible():
-        return False
-    target.first.click()
-    return True
+        return None
+    return _press(page, target.first)
+
+
+def _press(page, target) -> Callable[[], None]:
+    """A mouse click in the middle of ``target``, scrolled into view now."""
+    target.scroll_into_view_if_needed()
+    target.wait_for(state="visible")
+    box = target.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    return lambda: page.mouse.click(x, y)
 
 
 def _default_clicks(page) -> list[tuple[str, str]]:
@@ -272,15 +285,18 @@ def measure_pages(browser, base: str, wanted: list[str],
 def measure_page(page, clock: Clock, base: str, url_path: str) -> dict[str, Any]:
     """In the lecturer's browser: go to the page through the sidebar, open its link anew (a
     link pasted from a slide), then make its typical clicks."""
+    click = _press(page, page.locator(f'[data-testid="stSidebarNav"] a[href$="/{url_path}"]').first)
     start = time.perf_counter()
-    page.locator(f'[data-testid="stSidebarNav"] a[href$="/{url_path}"]').first.click()
+    click()
     nav = settle(page, clock, start, min_charts=1)
     load = _open(page, clock, f"{base}/{url_path}")
     weight = page.evaluate(WEIGHT_JS)
     clicks = []
     for kind, label in CLICKS.get(url_path) or _default_clicks(page):
-        start = time.perf_counter()
-        if _click(page, kind, label):
+        click = _prepare(page, kind, label)
+        if click is not None:
+            start = time.perf_counter()
+            click()
             clicks.append({"what": f"{kind} {label}", **settle(page, clock, start)})
         else:  # said, so that a renamed control does not silently drop out of the figures
             print(f"{url_path}: no {kind} {label!r} on the page, not measured", file=sys.stderr)
