@@ -64,6 +64,15 @@ OPTIMIZERS: dict[str, OptimizerInfo] = {
 }
 
 
+#: Names that fit a narrow select box or a pill (``label`` is the long form, with the
+#: hyper-parameters).
+SHORT_LABELS = {"sgd": "SGD", "momentum": "Momentum", "nesterov": "NAG", "adagrad": "Adagrad",
+                "adadelta": "Adadelta", "rmsprop": "RMSprop", "adam": "Adam"}
+#: The long forms, for a help tooltip beside short labels.
+LABELS_HELP = "  \n".join(f"{SHORT_LABELS[k]}: {o.label}" for k, o in OPTIMIZERS.items()
+                          if k in SHORT_LABELS and SHORT_LABELS[k] != o.label)
+
+
 def get(name: str) -> OptimizerInfo:
     """The registry entry for ``name``; ValueError naming the parameter if unknown."""
     if name not in OPTIMIZERS:

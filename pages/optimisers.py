@@ -46,8 +46,7 @@ NOTICE = {
 }
 THEORY = ("sgd", "momentum", "nesterov")
 #: Short names for the optimizer pills (the registry's labels are the long form).
-SHORT = {"sgd": "SGD", "momentum": "Momentum", "nesterov": "NAG", "adagrad": "Adagrad",
-         "adadelta": "Adadelta", "rmsprop": "RMSprop", "adam": "Adam"}
+SHORT = optimizers.SHORT_LABELS
 LMIN, LMAX = "λₘᵢₙ", "λₘₐₓ"
 #: Surface names that fit the select box (the registry's labels are the long form).
 SURFACE_LABELS = {**{k: s.label.split(" (")[0] for k, s in surfaces.SURFACES.items()},

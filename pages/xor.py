@@ -123,8 +123,9 @@ def train_view() -> None:
     widgets.control(X.XorParams, "hidden_units", PAGE, container=c[0], as_input=True)
     widgets.control(X.XorParams, "activation", PAGE, container=c[1],
                     labels={k: a.label for k, a in activations.ACTIVATIONS.items()})
+    # Short names fit the column at 1280×720; the tooltip gives the hyper-parameters.
     widgets.control(X.XorParams, "optimizer", PAGE, container=c[2],
-                    labels={k: o.label for k, o in optimizers.OPTIMIZERS.items()})
+                    labels=optimizers.SHORT_LABELS, help=optimizers.LABELS_HELP)
     widgets.control(X.XorParams, "learning_rate", PAGE, container=c[3])
     widgets.control(X.XorParams, "epochs", PAGE, container=c[4])
     widgets.control(X.XorParams, "seed", PAGE, container=c[5], as_input=True)
