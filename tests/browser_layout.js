@@ -30,7 +30,7 @@
     // outside its box by design, which would count as the container overflowing.
     '[data-testid="stButtonGroup"]', '[data-testid="stNumberInput"]',
     '[data-testid="stTable"]', '.katex-display', '[data-testid="stPageLink"]',
-    '[data-testid="stSlider"]', '[data-testid="stRadio"]', '[data-baseweb="tab-list"]',
+    '[data-testid="stSlider"]', '[data-testid="stRadio"]', '[role="tablist"]',
     '[data-testid="stDataFrame"] .dvn-scroller'].join(',');
   // Cut: a text box that clips (overflow hidden, ellipsis) narrower than its text.
   // Overflowing: the widget itself wider than its place (LaTeX, tables and tab bars scroll).
@@ -72,6 +72,42 @@
   if (doc.scrollWidth > vw + 1) problems.push(`page scrolls sideways: ${doc.scrollWidth} px wide`);
   if (main.scrollWidth > main.clientWidth + 1)
     problems.push(`main area scrolls sideways: ${main.scrollWidth} > ${main.clientWidth} px`);
+  // Pairs of texts in a chart (tick and axis labels, titles, legend, annotations, colour bar,
+  // player) drawn over each other, or over a player's button: each line of a multi-line text
+  // on its own, so an empty line kept as a spacer covers nothing.
+  const collisions = chart => {
+    const seen = el => { let n = el; while (n && n.nodeType === 1) {
+      const s = getComputedStyle(n);
+      if (s.display === 'none' || s.visibility === 'hidden' || s.opacity === '0') return false;
+      n = n.parentElement; } return true; };
+    const items = [];
+    for (const t of chart.querySelectorAll('.main-svg text')) {
+      if (t.closest('.hoverlayer') || invisible(t) || !seen(t)) continue;
+      const lines = [...t.querySelectorAll('tspan.line')];
+      for (const part of (lines.length ? lines : [t])) {
+        const text = part.textContent.replace(/\u00a0/g, ' ').trim();
+        const r = part.getBoundingClientRect();
+        if (text && r.width >= 1 && r.height >= 1) items.push({el: t, text, r, button: false});
+      }
+    }
+    for (const b of chart.querySelectorAll('.updatemenu-button rect')) {
+      const r = b.getBoundingClientRect();
+      if (r.width >= 1 && seen(b)) items.push({el: b.closest('.updatemenu-button'), text: 'button', r, button: true});
+    }
+    const found = [];
+    const apart = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) <= 1.5
+      || Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) <= 1.5;
+    items.forEach((a, i) => items.slice(i + 1).forEach(b => {
+      if (a.button && b.button) return;
+      if (a.el === b.el || a.el.contains(b.el) || b.el.contains(a.el)) return;  // a button's own label
+      if (!apart(a.r, b.r)) found.push([a.text.slice(0, 20), b.text.slice(0, 20)]);
+    }));
+    return found;
+  };
+  // Text Plotly keeps for its own layout but nobody sees (a player's slider labels): Plotly
+  // writes a transparent colour as its RGB and a fill-opacity of 0.
+  const invisible = t => { const s = getComputedStyle(t);
+    return s.fill === 'rgba(0, 0, 0, 0)' || parseFloat(s.fillOpacity) === 0; };
   const overlap = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
   charts.forEach((chart, i) => {
     const svg = chart.querySelector('.main-svg');
@@ -95,11 +131,23 @@
     for (const t of chart.querySelectorAll('.xtick text, .ytick text'))
       if (/rotate\((?!0[,)])/.test(t.getAttribute('transform') || ''))
         { problems.push(`${label}: rotated tick label "${t.textContent}"`); break; }
+    for (const [a, b] of collisions(chart))
+      problems.push(`${label}: "${a}" and "${b}" drawn over each other`);
     for (const t of chart.querySelectorAll('.main-svg text')) {
       const size = parseFloat(t.style.fontSize || getComputedStyle(t).fontSize);
-      if (t.textContent.trim() && !t.closest('.hoverlayer') && size < 15.5 && getComputedStyle(t).fill !== 'rgba(0, 0, 0, 0)')
+      if (t.textContent.trim() && !t.closest('.hoverlayer') && size < 15.5 && !invisible(t))
         { problems.push(`${label}: text "${t.textContent.slice(0, 20)}" at ${size} px`); break; }
     }
   });
+  // A metric's value is its point: never smaller than its label.
+  for (const metric of main.querySelectorAll('[data-testid="stMetric"]')) {
+    const part = id => metric.querySelector(`[data-testid="${id}"] p`)
+      || metric.querySelector(`[data-testid="${id}"]`);
+    const value = part('stMetricValue'), label = part('stMetricLabel');
+    if (!shown(metric) || !value || !label) continue;
+    const size = el => parseFloat(getComputedStyle(el).fontSize);
+    if (size(value) < 1.5 * size(label))
+      problems.push(`${name(metric)}: value at ${size(value)} px beside a ${size(label)} px label`);
+  }
   return problems;
 }

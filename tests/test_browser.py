@@ -5,7 +5,10 @@ Checked on every page at 1280×720 (a common projector), 1280×720 in presenter 
 1920×1080: the main chart's top lies inside the first screen with most of it visible; no
 button, metric, select, pill, tab bar, table or LaTeX block is cut or overflowing; no
 horizontal scrolling; in every chart no legend over a title or axis title, no title cut, no
-rotated tick labels, no text under 16 px; no request to a host other than this machine.
+rotated tick labels, no text under 16 px, no two labels (or a label and a player's button)
+drawn over each other; no metric value smaller than its label; no request to a host other
+than this machine. Every tab and sub-tab is opened at 1280×720, with and without presenter
+mode, and checked by the same rules (its charts need not start on the first screen).
 Screenshots go to test-artifacts/browser/ (gitignored; the path is printed).
 
 Skipped, with the reason, where Chromium or Playwright is missing; CI sets
@@ -15,6 +18,7 @@ serve the whole module; each view keeps one tab that goes from page to page.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -155,17 +159,55 @@ def test_presenter_toggle_keeps_the_other_parameters(server, views):
     _assert_healthy(page)
 
 
-@pytest.mark.parametrize("info", PAGES, ids=lambda p: p.url_path)
-def test_every_tab_of_every_page_renders_its_charts(server, views, info):
-    page, _ = views["1920"]
-    page.goto(_url(server, info.url_path, ""))
+def _has_tabs(info) -> bool:
+    """Whether the page lays its views out in tabs (ui.layout.tabs or lazy_tabs)."""
+    source = Path(__file__).parent.parent / "pages" / f"{info.url_path}.py"
+    return re.search(r"layout\.(lazy_)?tabs\(", source.read_text(encoding="utf-8")) is not None
+
+
+@pytest.mark.parametrize("view", ["1280", "1280-present"])
+@pytest.mark.parametrize("info", [p for p in PAGES if _has_tabs(p)], ids=lambda p: p.url_path)
+def test_every_tab_of_every_page_renders_and_fits(server, views, info, view):
+    """Each tab at projector size, as the lecturer clicks through it: no error, and the
+    rules of test_page_fits_the_hall for what it shows (its charts need not start on the
+    first screen: a tab's controls may come first)."""
+    page, _ = views[view]
+    page.goto(_url(server, info.url_path, VIEWS[view][2]))
     _settle(page)
     _assert_healthy(page)
-    tabs = page.locator('[data-testid="stMain"] [data-baseweb="tab"]')
-    for i in range(tabs.count()):
-        tabs.nth(i).click()
+    visited: list[str] = []
+    while (name := _next_tab(page, visited)) is not None:
+        visited.append(name)
+        page.get_by_role("tab", name=name, exact=True).click()
         _settle(page, min_charts=0)
         _assert_healthy(page)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{info.url_path}-{view}-tab{len(visited)}.png"))
+        problems = [p for p in page.evaluate(LAYOUT_JS, 0)
+                    if not p.startswith(("main chart starts", "no chart on the page"))]
+        for problem in problems:
+            print(f"LAYOUT {info.url_path} {view} tab {name!r}: {problem}")
+        assert problems == [], f"{info.url_path} {view}, tab {name!r}:\n" + "\n".join(problems)
+    assert len(visited) >= 2, f"the page's tabs were not found: {visited}"
+
+
+#: The tabs on screen, each with how many tab panels it sits in (0: a page's own tabs).
+TABS_JS = """() => [...document.querySelectorAll('[data-testid="stMain"] [role="tab"]')]
+  .filter(t => t.offsetParent !== null)
+  .map(t => {
+    let depth = 0;
+    for (let n = t.parentElement; n; n = n.parentElement)
+      if (n.getAttribute('role') === 'tabpanel') depth++;
+    return {name: t.innerText.trim(), depth};
+  })"""
+
+
+def _next_tab(page, visited: list[str]) -> str | None:
+    """The next tab to open: a tab nested in the open one (a sub-tab) before the next
+    top-level tab, so that every sub-tab is opened while its parent tab is showing."""
+    tabs = page.evaluate(TABS_JS)
+    todo = [t for t in tabs if t["name"] not in visited]
+    return max(todo, key=lambda t: t["depth"])["name"] if todo else None
 
 
 def test_xor_control_change_updates_picture_and_link(server, tab):
@@ -244,7 +286,8 @@ PHONE_JS = """([minWidth, minText]) => {
     if (r.right > window.innerWidth + 1) problems.push(`chart ${i} sticks out to ${r.right}`);
     for (const t of chart.querySelectorAll('.main-svg text')) {
       const size = parseFloat(t.style.fontSize || getComputedStyle(t).fontSize);
-      if (t.textContent.trim() && !t.closest('.hoverlayer') && size < minText)
+      const hidden = parseFloat(getComputedStyle(t).fillOpacity) === 0;  // Plotly's own spacers
+      if (t.textContent.trim() && !t.closest('.hoverlayer') && !hidden && size < minText)
         { problems.push(`chart ${i}: text "${t.textContent.slice(0, 20)}" at ${size} px`); break; }
     }
   });
@@ -322,6 +365,24 @@ def test_charts_follow_a_dark_page(server, browser, views):
     light.goto(_url(server, "xor", ""))
     _settle(light)
     assert chart_background(light) == "rgb(255, 255, 255)"
+
+
+def test_the_layout_check_sees_covered_labels_and_small_metric_values(server, views):
+    """Positive case of test_page_fits_the_hall's chart and metric rules: the Playground
+    passes them; its player's buttons moved onto the x axis's tick labels are reported, and
+    so are metric values shrunk to a label's size (as a presenter-mode rule once did)."""
+    page, _ = views["1280"]
+    page.goto(_url(server, "playground", ""))
+    _settle(page, min_charts=2)
+    assert page.evaluate(LAYOUT_JS, VISIBLE_PX) == []
+    page.evaluate("""() => Plotly.relayout(document.querySelector('.js-plotly-plot'),
+                                           {'updatemenus[0].y': 0})""")  # anchored at its top
+    page.wait_for_timeout(300)
+    problems = page.evaluate(LAYOUT_JS, VISIBLE_PX)
+    assert any("drawn over each other" in p and "button" in p for p in problems), problems
+    page.add_style_tag(content='[data-testid="stMetricValue"] p { font-size: 12px; }')
+    problems = page.evaluate(LAYOUT_JS, VISIBLE_PX)
+    assert any("value at 12 px" in p for p in problems), problems
 
 
 #: Per drawn chart: the margins its spec asked for and the ones Plotly drew with. Plotly's
