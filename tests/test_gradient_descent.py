@@ -249,6 +249,26 @@ def test_contour_ellipses_are_level_sets_of_j():
     for level in levels:
         ring = Q.contour_ellipse(q, level)
         np.testing.assert_allclose([GD.loss(t, x, y) for t in ring], level, rtol=1e-9)
+def test_contour_labels_are_kept_apart_outermost_first():
+    """The map's J labels never overlap on the smallest map: inner levels crowd near the
+    minimum, so those too close to an outer label are left unlabelled."""
+    from core.figures import gradient_descent as gd_figures
+
+    r = GD.run(P())
+    window = Q.surface_window(r.quadratic, r.params.theta0)
+    traces = gd_figures._surface(r.quadratic, window)  # noqa: SLF001 - the map's own traces
+    labels = [t for t in traces if t.get("mode") == "text"][0]
+    spots = list(zip(labels["x"], labels["y"], labels["text"]))
+    for i, (x0, y0, a) in enumerate(spots):
+        for x1, y1, b in spots[i + 1:]:
+            assert gd_figures._apart((x0, y0), a, (x1, y1), b, window)  # noqa: SLF001
+    # Positive case: the rule drops labels here (the default map's inner levels crowd), and
+    # the outermost level inside the window keeps its label.
+    levels = Q.contour_levels(r.quadratic, window)
+    assert 2 <= len(spots) < len(levels)
+    assert float(labels["text"][0]) == max(float(t) for t in labels["text"])
+
+
 # ----------------------------------------------------------------------------------------
 # The same thing in Keras
 # ----------------------------------------------------------------------------------------

@@ -214,3 +214,55 @@ def test_log_axes_keep_only_full_size_labels():
     fig = style.tidy(_loss_figure())  # log y
     assert fig.layout.yaxis.type == "log" and fig.layout.yaxis.minorloglabels == "none"
     assert fig.layout.xaxis.minorloglabels is None  # positive case: a linear axis is left alone
+
+
+def _replay(height: int = 480) -> go.Figure:
+    axis = np.linspace(-1.0, 1.0, 5)
+    frames = [(e, np.full(25, e / 10.0)) for e in (0, 5, 10)]
+    points = [go.Scatter(x=[0.0], y=[0.0], mode="markers", name="points")]
+    return fig_training.replay(axis, axis, frames, points, zrange=(0.0, 1.0),
+                               captions=[f"epoch {e}" for e, _ in frames], height=height)
+
+
+@pytest.mark.parametrize("scale", [1.0, style.PRESENTER_SCALE])
+def test_the_player_sits_below_the_x_axis_labels_in_the_margin_it_needs(scale):
+    fig = style.tidy(_replay(), scale=scale)
+    plot = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    below = (style.X_TITLE_BOTTOM + style.PLAYER_GAP) * scale  # the x axis has a title
+    slider, menu = fig.layout.sliders[0], fig.layout.updatemenus[0]
+    for control in (slider, menu):
+        assert control.yanchor == "top"
+        assert -control.y * plot == pytest.approx(below)
+    # Room below it for the slider: its value, its rail, its ticks and Plotly's padding.
+    value = slider.currentvalue.font.size
+    assert fig.layout.margin.b >= below + style.LINE * value + style.SLIDER_TICKS + 12
+    assert slider.font.color == style.HIDDEN  # the frame is named by the value above it
+    # Positive case: a figure without a player keeps its margins.
+    plain = style.tidy(_loss_figure())
+    assert plain.layout.margin.b < below + style.SLIDER_TICKS
+
+
+def test_presenter_figures_are_taller_so_their_larger_text_leaves_the_plot_room():
+    normal = style.tidy(_replay())
+    big = style.tidy(_replay(), scale=style.PRESENTER_SCALE)
+    assert big.layout.height == round(480 * style.PRESENTER_HEIGHT)
+    plot = lambda f: f.layout.height - f.layout.margin.t - f.layout.margin.b  # noqa: E731
+    assert plot(big) >= plot(normal)
+
+
+def test_short_y_axes_get_fewer_ticks_so_their_labels_keep_apart():
+    short = style.figure("f", height=260)
+    short.add_trace(go.Scatter(x=[0, 1], y=[1e-3, 10.0]))
+    short.update_yaxes(type="log")
+    style.tidy(short, scale=style.PRESENTER_SCALE)
+    bottom = short.layout.margin.b or style.TEMPLATE.layout.margin.b
+    plot = short.layout.height - short.layout.margin.t - bottom
+    label = style.LINE * short.layout.yaxis.tickfont.size
+    assert short.layout.yaxis.nticks is not None
+    assert plot / max(short.layout.yaxis.nticks - 1, 1) >= label * style.LOG_TICK_SPACING
+    # Positive case: a tall axis keeps Plotly's own choice, and so does one with set ticks.
+    tall = style.tidy(style.figure("f", height=700).add_trace(go.Scatter(x=[0, 1], y=[0, 1])))
+    assert tall.layout.yaxis.nticks is None
+    fixed = style.figure("f", height=260).add_trace(go.Scatter(x=[0, 1], y=[0, 1]))
+    fixed.update_yaxes(dtick=0.25)
+    assert style.tidy(fixed).layout.yaxis.nticks is None

@@ -15,7 +15,6 @@ from core import one_weight as ow
 from core import quadratic as quad
 from core.figures import style
 from core.figures.gradient_descent import OPTIMUM_COLOR, PATH_COLOR, _sample, _surface
-from core.figures.optimisers import legend_below
 
 #: Steps drawn on the parabola at most (later ones pile up at the minimum).
 PARABOLA_STEPS = 25
@@ -75,8 +74,9 @@ def parabola(r: ow.OneWeightRun) -> go.Figure:
 
 
 def style_legend() -> dict:
-    """A legend below the plot, clear of the title and the axis titles."""
-    return legend_below(3)["legend"]
+    """A horizontal legend (style.tidy puts it in its band above the plot, clear of the
+    title and the axis titles)."""
+    return dict(orientation="h")
 
 
 def step_factor(r: ow.OneWeightRun) -> go.Figure:

@@ -69,12 +69,15 @@ def _surface(q: quad.Quadratic, window, xaxis: str = "x2", yaxis: str = "y2",
     steep = steep if steep[1] >= 0 else -steep  # label above the minimum where possible
     (w_lo, w_hi), (b_lo, b_hi) = window
     spots, texts = [], []
-    for level in levels:
+    for level in sorted(levels, reverse=True):  # outermost first: inner ones crowd
         reach = np.sqrt(2.0 * (level - q.j_min) / q.eigenvalues[-1])
         for point in (q.theta_star + reach * steep, q.theta_star - reach * steep):
             if w_lo < point[0] < w_hi and b_lo < point[1] < b_hi:
-                spots.append(point)
-                texts.append(f"{level:g}")
+                text = f"{level:g}"
+                if all(_apart(point, text, spot, other, window)
+                       for spot, other in zip(spots, texts)):
+                    spots.append(point)
+                    texts.append(text)
                 break
     if spots and labels:
         pts = np.array(spots)
@@ -83,6 +86,21 @@ def _surface(q: quad.Quadratic, window, xaxis: str = "x2", yaxis: str = "y2",
                            textfont=dict(size=13, color="#1A1A1A"), hoverinfo="skip",
                            showlegend=False, name="J levels"))
     return traces
+
+
+#: The contour map's plot area is at least this wide and tall (px) where it is drawn, and
+#: its level labels this large (style's minimum): labels closer than their size are dropped.
+SURFACE_PX, LABEL_PX = 170, style.MIN_FONT_SIZE
+
+
+def _apart(p: np.ndarray, text: str, q: np.ndarray, other: str, window) -> bool:
+    """Whether the labels ``text`` at ``p`` and ``other`` at ``q`` (centred there) are drawn
+    without overlapping on the smallest map."""
+    (w_lo, w_hi), (b_lo, b_hi) = window
+    dx = abs(p[0] - q[0]) / (w_hi - w_lo) * SURFACE_PX
+    dy = abs(p[1] - q[1]) / (b_hi - b_lo) * SURFACE_PX
+    half_widths = (len(text) + len(other)) * style.EM * LABEL_PX / 2
+    return dx > half_widths or dy > style.LINE * LABEL_PX
 
 
 def descent_replay(r: gd.GradientDescentRun, *, frames: Sequence[int],
@@ -150,10 +168,8 @@ def descent_replay(r: gd.GradientDescentRun, *, frames: Sequence[int],
     data[path]["marker"].update(color=PATH_COLOR, line=dict(color="#1A1A1A", width=data[path]
                                                             ["marker"]["line"]["width"]))
     # Sized for the first screen at 1280×720: one legend row on top, the player below.
-    height, top, bottom = 430, 40, 110
-    plot = height - top - bottom
     layout = dict(
-        height=height, margin=dict(t=top, b=bottom, r=20),
+        height=430, margin=dict(t=40, r=20),
         legend=dict(orientation="h", x=0.0, y=1.02, yanchor="bottom", font=dict(size=15)),
         xaxis=dict(domain=[0.0, 0.42], range=line_x.tolist(), title=dict(text="x")),
         yaxis=dict(range=[y_lo - y_pad, y_hi + y_pad], title=dict(text="y")),
@@ -163,8 +179,7 @@ def descent_replay(r: gd.GradientDescentRun, *, frames: Sequence[int],
         yaxis2=dict(range=list(window[1]), anchor="x2", title=dict(text="b (intercept)"),
                     zeroline=False, scaleanchor="x2", scaleratio=1, constrain="domain"),
         **player([str(k) for k in frames], frame_ms,
-                  captions=[_step_caption(r, k) for k in frames], buttons_y=-82 / plot,
-                  slider_y=-60 / plot),
+                  captions=[_step_caption(r, k) for k in frames]),
     )
     spec = {"data": data, "layout": layout, "frames": [
         {"name": str(k), "traces": [3, path], "data": [model_line(k), path_upto(k)]}

@@ -74,7 +74,7 @@ def spread_per_layer(probes: Mapping[str, object], selected: str, labels: Mappin
 
 
 def loss_grid(histories: Mapping[str, dict], labels: Mapping[str, str], *,
-              height: int = 480) -> go.Figure:
+              height: int = 520) -> go.Figure:
     """Small multiples: the training loss per epoch from each initialisation, one panel
     each, on a shared log axis so that "never learns" and "learns" compare at a glance."""
     names = list(histories)
@@ -87,7 +87,10 @@ def loss_grid(histories: Mapping[str, dict], labels: Mapping[str, str], *,
         titles.append(f"{labels.get(name, name)}<br>" +
                       (f"end {end:.3g}" if np.isfinite(end) else "diverged"))
     fig = make_subplots(rows=rows, cols=cols, shared_yaxes=True, shared_xaxes=True,
-                        subplot_titles=titles, horizontal_spacing=0.025, vertical_spacing=0.2)
+                        subplot_titles=titles, horizontal_spacing=0.025,
+                        # Between rows: a row's tick labels, then the next row's two-line
+                        # titles (~85 px, ~110 px in presenter mode's larger text).
+                        vertical_spacing=0.3 if rows > 1 else 0.0)
     for i, name in enumerate(names):
         loss = np.asarray(histories[name]["loss"], float)
         fig.add_trace(go.Scatter(

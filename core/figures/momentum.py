@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from core import momentum as mom
 from core import surfaces
 from core.figures import style
-from core.figures.optimisers import _contour, color, legend_below
+from core.figures.optimisers import _contour, color
 
 #: Fast (small ρ) dark, slow (ρ near 1) light; diverging cells are left empty (grey).
 RATE_SCALE = [[0.0, "#0B3C5D"], [0.5, style.SKY], [1.0, "#F7F7F7"]]
@@ -44,9 +44,8 @@ def path(r: mom.MomentumRun, gd_run: mom.MomentumRun | None = None) -> go.Figure
                              marker=dict(symbol="star", size=20, color="white",
                                          line=dict(color="#1A1A1A", width=2))))
     stop = f", diverged at step {r.diverged_at}" if r.diverged_at else ""
-    fig.update_layout(
-        title=dict(text=f"α = {p.learning_rate:g}, β = {p.momentum:g}: {p.iterations} steps{stop}"),
-        **legend_below(4))
+    fig.update_layout(title=dict(
+        text=f"α = {p.learning_rate:g}, β = {p.momentum:g}: {p.iterations} steps{stop}"))
     fig.update_xaxes(range=list(X_RANGE), title=dict(text="x"), constrain="domain")
     fig.update_yaxes(range=list(Y_RANGE), title=dict(text="y"), scaleanchor="x",
                      scaleratio=1, constrain="domain")
@@ -89,8 +88,7 @@ def rate_map(m: mom.RateMap, chosen: tuple[float, float]) -> go.Figure:
                                          line=dict(color="white", width=2))))
     fig.add_annotation(x=m.rates[-1], y=0.1, xanchor="right", showarrow=False,
                        text="diverges", font=dict(size=style.FONT_SIZE - 2))
-    fig.update_layout(title=dict(text="Rate per step ρ (dark = fast)"),
-                      **legend_below(5))
+    fig.update_layout(title=dict(text="Rate per step ρ (dark = fast)"))
     fig.update_xaxes(title=dict(text="learning rate α"), range=[0, m.rates[-1]],
                      showgrid=False, zeroline=False)
     fig.update_yaxes(title=dict(text="momentum β"), range=[0, m.betas[-1]], showgrid=False,
@@ -119,5 +117,4 @@ def loss_per_step(r: mom.MomentumRun, gd_run: mom.MomentumRun | None = None) -> 
                              hoverinfo="skip"))
     fig.update_xaxes(title=dict(text="step k"), range=[0, r.params.iterations])
     fig.update_yaxes(title=dict(text="f(θₖ)"), type="log", exponentformat="power")
-    fig.update_layout(**legend_below(3))
     return fig

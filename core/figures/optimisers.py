@@ -46,15 +46,6 @@ TRAIL_STEPS = 30
 FACTOR_TOP = 1.1
 
 
-def legend_below(entries: int, per_row: int = 2, font: int = style.FONT_SIZE - 4) -> dict:
-    """Layout for a horizontal legend at the bottom of the figure (below the x-axis title,
-    which it can never cover), with the bottom margin its rows need."""
-    rows = -(-entries // max(per_row, 1))
-    return dict(legend=dict(orientation="h", x=0.0, xanchor="left", yref="container", y=0.0,
-                            yanchor="bottom", font=dict(size=font)),
-                margin=dict(b=62 + int(1.6 * font) * rows))
-
-
 def short_label(optimizer: str) -> str:
     """The registry's label without its hyper-parameters: "Adam (β₁ 0.9, …)" → "Adam"."""
     return optimizers.get(optimizer).label.split(" (")[0]
@@ -199,7 +190,7 @@ def paths_replay(result: PathsResult, *, frame_ms: int = 100) -> go.Figure:
     layout = {
         "title": {"text": f"{len(paths)} optimiser{'' if len(paths) == 1 else 's'}, "
                           f"{last} steps"},
-        "height": 440, "margin": {"b": 100, "t": 50}, "showlegend": False,
+        "height": 440, "margin": {"t": 50}, "showlegend": False,
         "images": [contour_image(surface, x_range, y_range)],
         # No grid or zero lines: the contour image lies below them and they would cross it.
         "xaxis": {"range": list(x_range), "title": {"text": "x"}, "constrain": "domain",
@@ -210,9 +201,7 @@ def paths_replay(result: PathsResult, *, frame_ms: int = 100) -> go.Figure:
     if not paths:
         return go.Figure({"data": data, "layout": layout})
     ks = frame_steps(last)
-    plot = 440 - 150  # the plot area's height in pixels: the player sits 35-60 px below it
-    layout.update(player([str(k) for k in ks], frame_ms, prefix="step ", buttons_y=-60 / plot,
-                         slider_y=-35 / plot, slider_x=0.4))
+    layout.update(player([str(k) for k in ks], frame_ms, prefix="step ", slider_x=0.4))
     frames = [{"name": str(k), "traces": list(range(first, first + len(paths) + 1)),
                "data": [*(_line_at(p, k, None if k == last else TRAIL_STEPS) for p in paths),
                         _heads_at(paths, k)]} for k in ks]
@@ -242,17 +231,13 @@ def loss_per_step(result: PathsResult) -> go.Figure:
                             color=color(path.optimizer))))
     fig.update_xaxes(title=dict(text="step t"), range=[0, result.params.steps])
     if log:
-        shown = [np.log10(np.maximum(p.loss - surface.minimum_value, LOG_FLOOR))
-                 for p in result.paths if len(p.loss)]
-        decades = float(np.ptp(np.concatenate(shown))) if shown else 1.0
-        # A labelled tick per decade, or per few decades when the range is wide.
+        # Plotly's own tick step (style.tidy caps the count on a short axis).
         fig.update_yaxes(type="log", title=dict(text="f(xₜ, yₜ) − f*"),
-                         exponentformat="power", dtick=max(1, int(np.ceil(decades / 7))))
+                         exponentformat="power")
     else:
         _, _, z = surface.grid(41)
         fig.update_yaxes(title=dict(text="f(xₜ, yₜ)"),
                          range=[1.05 * float(z.min()), 1.05 * float(z.max())])
-    fig.update_layout(**legend_below(len(result.paths)))
     return fig
 
 
@@ -316,6 +301,5 @@ def network_curves(runs, metric: str = "loss", legend: bool = True) -> go.Figure
                          dtick=1)
     else:
         fig.update_yaxes(title=dict(text="accuracy"), range=[0.4, 1.02], tickformat=".0%")
-    fig.update_layout(**legend_below(len(runs), per_row=2))
     fig.update_layout(showlegend=legend)
     return fig

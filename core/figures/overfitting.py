@@ -24,20 +24,6 @@ PART_MARKERS = {
 }
 TRUTH_LINE = dict(color="#1A1A1A", width=2.5, dash="dash")
 PLAIN_DASH = "dot"
-#: Height of one row of a horizontal legend, and of the x axis' ticks and title below a plot.
-LEGEND_ROW_PX, X_AXIS_PX = 28, 62
-
-
-def _legend_below(fig: go.Figure, rows: int, per_row: int | None = None) -> None:
-    """A horizontal legend at the bottom edge of the figure, under the x axis' title (the
-    margin grows by ``rows`` legend rows), so it never covers a title, a label or the data;
-    ``per_row`` entries share a row in equal columns."""
-    legend = dict(orientation="h", x=0.5, xanchor="center", yref="container", y=0.0,
-                  yanchor="bottom")
-    if per_row:
-        legend.update(x=0.0, xanchor="left", entrywidth=1.0 / per_row,
-                      entrywidthmode="fraction")
-    fig.update_layout(legend=legend, margin=dict(b=X_AXIS_PX + rows * LEGEND_ROW_PX))
 
 
 def _points(split: of.Split, *, show_legend: bool) -> list[go.Scatter]:
@@ -84,7 +70,6 @@ def capacity_fits(split: of.Split, fits: Mapping[str, of.Fit], titles: Mapping[s
     fig.update_yaxes(range=_y_range(split))
     fig.update_yaxes(title=dict(text="y"), row=1, col=1)
     fig.update_layout(height=height, margin=dict(t=40))
-    _legend_below(fig, rows=2)
     fig.update_annotations(font=dict(size=style.FONT_SIZE))
     return fig
 
@@ -157,7 +142,6 @@ def comparison_fits(split: of.Split, plain: of.Fit, regularised: of.Fit, *, labe
                              line=dict(color=style.GREEN, width=3.5)))
     fig.update_xaxes(title=dict(text="x"), range=[-of.X_RANGE, of.X_RANGE])
     fig.update_yaxes(title=dict(text="y"), range=_y_range(split))
-    _legend_below(fig, rows=3, per_row=2)
     return fig
 
 
@@ -179,7 +163,6 @@ def comparison_losses(plain: of.Fit, regularised: of.Fit, *, label: str,
     fig.data[-1].marker.color = style.GREEN
     fig.update_xaxes(title=dict(text="epoch"))
     fig.update_yaxes(title=dict(text="loss (MSE)"), **_log_axis(*series))
-    _legend_below(fig, rows=3, per_row=2)
     return fig
 
 
@@ -195,7 +178,6 @@ def weight_histogram(plain: of.Fit, regularised: of.Fit, *, label: str,
     fig.add_trace(go.Histogram(x=np.clip(b, -top, top), xbins=bins, name=label,
                                marker=dict(color=style.GREEN), opacity=0.75))
     fig.update_layout(barmode="overlay")
-    _legend_below(fig, rows=1)
     fig.update_xaxes(title=dict(text="weight w"))
     fig.update_yaxes(title=dict(text="count"), type="log")
     return fig
@@ -239,8 +221,7 @@ def exercise_maps(axis: np.ndarray, outputs: Sequence[np.ndarray], titles: Seque
         fig.update_xaxes(**bare, row=1, col=col)
         fig.update_yaxes(**bare, scaleanchor="x" if col == 1 else f"x{col}", row=1, col=col)
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=40))
-    _legend_below(fig, rows=1)
-    fig.update_layout(margin=dict(b=LEGEND_ROW_PX + 10))  # no x axis titles here
+    fig.update_layout(margin=dict(b=style.X_TICKS_BOTTOM))  # tick labels, no axis titles
     fig.update_annotations(font=dict(size=style.FONT_SIZE - 1))
     return fig
 
@@ -264,7 +245,6 @@ def exercise_losses(histories: Sequence[Mapping[str, np.ndarray]], titles: Seque
     fig.update_yaxes(**_log_axis(*series))
     fig.update_yaxes(title=dict(text="loss"), row=1, col=1)
     fig.update_layout(height=height, margin=dict(t=40))
-    _legend_below(fig, rows=1)
     fig.update_annotations(font=dict(size=style.FONT_SIZE - 1))
     return fig
 
@@ -298,5 +278,4 @@ def sweep_curve(x: Sequence[float], train: np.ndarray, val: np.ndarray, *, title
     x_axis = dict(type="log", dtick=1, exponentformat="power") if log_x else {}
     fig.update_xaxes(title=dict(text=x_title), **x_axis)
     fig.update_yaxes(title=dict(text="final loss (MSE)"), **_log_axis(train, val))
-    _legend_below(fig, rows=3, per_row=2)
     return fig

@@ -30,6 +30,9 @@ TRAIN_COLOR, VALIDATION_COLOR = BLUE, ORANGE
 DIVERGING = [[0.0, BLUE], [0.5, "#FFFFFF"], [1.0, ORANGE]]
 POSITIVE_NEGATIVE = [[0.0, BLUE], [0.5, "#F2F2F2"], [1.0, VERMILLION]]
 
+#: The colour of text that is there for Plotly but not for the eye (a player's slider labels,
+#: whose current value is shown above it): no minimum size applies.
+HIDDEN = "rgba(0,0,0,0)"
 FONT_SIZE = 18
 #: No chart text is smaller than this (px): legible from the back of a hall at 1280 wide.
 MIN_FONT_SIZE = 16
@@ -39,8 +42,10 @@ MARKER_SIZE = 14
 LINE_WIDTH = 3
 #: Presenter mode multiplies every font, marker and line by this.
 PRESENTER_SCALE = 1.3
-#: ... and charts are this much wider there (the sidebar starts collapsed).
+#: ... and charts are this much wider there (the sidebar starts collapsed) and this much
+#: taller (the larger text around the plot would otherwise take the plot's room).
 PRESENTER_ROOM = 1.35
+PRESENTER_HEIGHT = 1.2
 #: The narrowest a chart is drawn at 1280×720 (half the main column beside the sidebar). Title
 #: wrapping and the legend's rows are worked out for it, so wider charts only gain room.
 NARROW_WIDTH = 420
@@ -48,7 +53,7 @@ NARROW_WIDTH = 420
 WIDE_WIDTH = 880
 #: Average glyph width of the sans-serif font in ems, rounded up so estimates err on the
 #: side of more lines and rows.
-_EM = 0.56
+EM = 0.56
 _TITLE_LINES = 2
 
 TEMPLATE = go.layout.Template(
@@ -115,13 +120,16 @@ def class_marker(label: int, *, size: int = MARKER_SIZE, symbol: str | None = No
 def tidy(fig: go.Figure, *, scale: float = 1.0, width: int = NARROW_WIDTH) -> go.Figure:
     """Lay ``fig`` out by the hall's rules, in place, and return it.
 
-    Fonts at least :data:`MIN_FONT_SIZE` (times ``scale``); the title wrapped to fit ``width``
+    Fonts at least :data:`MIN_FONT_SIZE` (times ``scale``; a scaled figure also
+    :data:`PRESENTER_HEIGHT` times taller); the title wrapped to fit ``width``
     (two lines at most, then shortened with "…"), hanging from the top; the legend in its own
     band between the title and the plot (also above annotations that sit on the plot's top
     edge); a legend entry for every line-only contour; tick labels never rotated, and on log
     axes only the full-size labels. Safe to apply twice.
     """
     _scale_fonts(fig, scale)
+    if scale > 1.0:  # presenter mode: the larger text around the plot takes more room
+        fig.layout.height = round((fig.layout.height or 450) * PRESENTER_HEIGHT)
     _show_contour_lines_in_legend(fig)
     for axis in (*_axes(fig, "x"), *_axes(fig, "y")):
         axis.update(automargin=True)
@@ -140,6 +148,8 @@ def tidy(fig: go.Figure, *, scale: float = 1.0, width: int = NARROW_WIDTH) -> go
                                       yref="container",
                                       y=1.0 - (title_band + 2) / height, yanchor="top"))
     fig.update_layout(margin=dict(t=max(24, title_band + legend_band + top_band + 8)))
+    _place_player(fig, scale)
+    _fit_y_ticks(fig)
     return fig
 
 
@@ -180,7 +190,8 @@ def _scale_fonts(fig: go.Figure, scale: float) -> None:
     for menu in layout.updatemenus:
         _font(menu.font, base, scale)
     for slider in layout.sliders:
-        _font(slider.font, base, scale)
+        if slider.font.color != HIDDEN:
+            _font(slider.font, base, scale)
         _font(slider.currentvalue.font, base, scale)
     for trace in fig.data:
         _scale_trace(trace, base, scale)
@@ -211,7 +222,7 @@ def wrap_title(text: str, size: float, width: int = NARROW_WIDTH) -> str:
     lines at most, the second shortened with "…" if the text is longer still."""
     if not text:
         return text
-    per_line = max(12, int((width - 16) / (_EM * size)))
+    per_line = max(12, int((width - 16) / (EM * size)))
     lines = textwrap.wrap(text.replace("<br>", " "), per_line, break_on_hyphens=False)
     if len(lines) > _TITLE_LINES:
         kept = " ".join(lines[_TITLE_LINES - 1:])
@@ -277,6 +288,79 @@ def _start_margins(fig: go.Figure, scale: float) -> None:
         at_least("l", Y_TITLE_LEFT)
 
 
+#: The name that marks an animation's replay/pause buttons and slider
+#: (``core.figures.training.player``): :func:`tidy` places them.
+PLAYER = "player"
+#: Below an x axis without a title, its tick labels end this far down (px at scale 1).
+X_TICKS_BOTTOM = 36
+#: Room between the x axis's labels and the player (px at scale 1).
+PLAYER_GAP = 8
+#: The slider's current value sits this far above its rail (px at scale 1): the buttons,
+#: one line of text and their padding tall, stand beside it and end above the rail.
+BUTTON_PAD = 14
+#: Plotly draws a slider's ticks 25 px below its rail, 7 px long, then their labels.
+SLIDER_TICKS = 32
+#: Plotly's line height for a text of one line, in font sizes (its boxes measure ~1.1).
+LINE = 1.3
+#: Plotly's automargin keeps this much (px) between a legend, slider or menu and the edge.
+AUTOMARGIN_PAD = 12
+
+
+def _place_player(fig: go.Figure, scale: float) -> None:
+    """Put the player's buttons and slider below the x axis's labels, the bottom margin
+    raised to hold them (never lowered), at the figure's final font sizes.
+
+    Plotly places both in fractions of the plot area's height, which the margins (title,
+    legend, fonts of presenter mode) change: worked out here, last, from the margins in px,
+    so no player covers an axis title or tick label at any scale."""
+    menus = [m for m in fig.layout.updatemenus if m.name == PLAYER]
+    sliders = [s for s in fig.layout.sliders if s.name == PLAYER]
+    if not menus and not sliders:
+        return
+    titled = any(axis.title.text for axis in _axes(fig, "x") if not axis.overlaying)
+    below_axis = ((X_TITLE_BOTTOM if titled else X_TICKS_BOTTOM) + PLAYER_GAP) * scale
+    pad = round(BUTTON_PAD * scale)
+    band = max((LINE * (m.font.size or FONT_SIZE) + pad for m in menus), default=0.0)
+    for slider in sliders:
+        value = slider.currentvalue.font.size or FONT_SIZE
+        labels = slider.font.size or FONT_SIZE
+        slider.update(pad=dict(t=0, b=0), currentvalue=dict(offset=pad))
+        band = max(band, LINE * value + pad + SLIDER_TICKS + LINE * labels)
+    margin = fig.layout.margin
+    base = pio.templates[pio.templates.default].layout.margin
+    margin.b = max(margin.b if margin.b is not None else base.b,
+                   int(math.ceil(below_axis + band + AUTOMARGIN_PAD)))
+    plot = (fig.layout.height or 450) - (margin.t or base.t) - margin.b
+    for control in (*menus, *sliders):
+        control.update(y=-below_axis / max(plot, 1), yanchor="top")
+
+
+#: A y axis's tick labels need this many times their line height each, so that neighbours
+#: keep a gap (log axes: their powers of ten carry superscripts).
+TICK_SPACING, LOG_TICK_SPACING = 1.5, 1.9
+
+
+def _fit_y_ticks(fig: go.Figure) -> None:
+    """Cap the number of ticks on short y axes so that their labels cannot overlap.
+
+    Plotly's automatic ticks put at least five on an axis whatever its length: on a plot
+    area of ~110 px (a small subplot, presenter mode's larger text) their labels touch.
+    Axes with ticks chosen by the figure (values, step or count) are left as they are."""
+    layout, base = fig.layout, pio.templates[pio.templates.default].layout.margin
+    plot = ((layout.height or 450) - (layout.margin.t if layout.margin.t is not None else base.t)
+            - (layout.margin.b if layout.margin.b is not None else base.b))
+    for axis in _axes(fig, "y"):
+        if axis.tickvals is not None or axis.dtick is not None or axis.nticks is not None \
+                or axis.tickmode in ("array", "linear"):
+            continue
+        lo, hi = axis.domain if axis.domain is not None else (0.0, 1.0)
+        size = axis.tickfont.size or layout.font.size or FONT_SIZE
+        room = LINE * size * (LOG_TICK_SPACING if axis.type == "log" else TICK_SPACING)
+        fits = int(plot * (hi - lo) // room) + 1
+        if fits < 6:
+            axis.nticks = max(2, fits)
+
+
 def _has_colorbar(fig: go.Figure) -> bool:
     return any(getattr(t, "showscale", None) is not False and t.type in _COLORBAR_TYPES
                for t in fig.data)
@@ -309,7 +393,7 @@ def _legend_band(fig: go.Figure, width: int) -> int:
     colorbar = _has_colorbar(fig)
     room, used, rows = width - 90 - (110 if colorbar else 0), 0.0, 1
     for name in names:
-        item = 46 + _EM * size * len(name)
+        item = 46 + EM * size * len(name)
         if used and used + item > room:
             rows, used = rows + 1, 0.0
         used += item
@@ -329,10 +413,12 @@ _COLORBAR_TYPES = ("heatmap", "contour", "histogram2d", "histogram2dcontour")
 def _top_annotation_band(fig: go.Figure) -> int:
     """Room for annotations written on top of the plot's upper edge (subplot titles, the
     label of a vertical line): the legend goes above them."""
-    sizes = [note.font.size or FONT_SIZE for note in fig.layout.annotations
-             if str(note.yref or "").endswith(("paper", "domain")) and (note.y or 0) >= 1
-             and note.yanchor in (None, "auto", "bottom")]
-    return int(math.ceil(max(sizes) * 1.4)) if sizes else 0
+    heights = [(note.font.size or FONT_SIZE) * 1.4 * (str(note.text or "").count("<br>") + 1)
+               for note in fig.layout.annotations
+               # make_subplots puts the top row's titles at 0.9999999999999999
+               if str(note.yref or "").endswith(("paper", "domain")) and (note.y or 0) >= 1 - 1e-9
+               and note.yanchor in (None, "auto", "bottom")]
+    return int(math.ceil(max(heights))) if heights else 0
 
 
 def _show_contour_lines_in_legend(fig: go.Figure) -> None:
@@ -381,7 +467,7 @@ def place_labels(x: Sequence[float], y: Sequence[float], texts: Sequence[str], *
                 break
         else:
             groups.append((p, [i]))
-    char, line = _EM * size / plot_px, 1.3 * size / plot_px  # one glyph, one line (plot units)
+    char, line = EM * size / plot_px, 1.3 * size / plot_px  # one glyph, one line (plot units)
     placed: list[tuple[float, float]] = []
     out: dict[str, list] = {"x": [], "y": [], "text": [], "textposition": []}
     for p, members in groups:

@@ -136,8 +136,10 @@ def output_trace(ax1: np.ndarray, ax2: np.ndarray, z: np.ndarray, *,
     z = _grid_z(z, len(ax2))
     ax1, ax2 = np.asarray(ax1, np.float32), np.asarray(ax2, np.float32)
     hover = "x₁ %{x:.2f}<br>x₂ %{y:.2f}<br>" + colorbar_title + " %{z:.2f}<extra></extra>"
-    colorbar = dict(title=dict(text=colorbar_title), thickness=14, len=0.6, y=0.0,
-                    yanchor="bottom")
+    # The title's empty second line keeps the label at the bar's top end (half a line above
+    # it) clear of the title's text.
+    colorbar = dict(title=dict(text=colorbar_title + "<br>&nbsp;"), thickness=14, len=0.6,
+                    y=0.0, yanchor="bottom")
     if kind == "classes":
         return go.Heatmap(x=ax1, y=ax2, z=z, zmin=zrange[0], zmax=zrange[1], showscale=False,
                           colorscale=colorscale, zsmooth=False,
@@ -194,8 +196,8 @@ def replay(ax1: np.ndarray, ax2: np.ndarray, frames: Sequence[tuple[int, np.ndar
     trace = output_trace(ax1, ax2, last, zrange=zrange, kind=kind,
                          colorbar_title=colorbar_title, colorscale=colorscale)
     fig = plane_figure(ax1, ax2, [trace, *points], title=captions[-1], height=height)
-    fig.update_layout(margin=dict(b=136), **player([str(e) for e, _ in frames], frame_ms,
-                                                   replay_label=replay_label))
+    fig.update_layout(**player([str(e) for e, _ in frames], frame_ms,
+                               replay_label=replay_label))
     trace_type = trace.type
     n = len(ax2)
     fig.frames = [go.Frame(name=str(epoch), traces=[0], layout=dict(title=dict(text=caption)),
@@ -222,14 +224,16 @@ def output_replay(axis: np.ndarray, frames: Sequence[tuple[int, np.ndarray]], x:
 
 def player(names: list[str], frame_ms: int, *, prefix: str = "epoch ",
            captions: list[str] | None = None, replay_label: str = "▶ replay",
-           buttons_y: float = -0.12, slider_y: float = -0.08, slider_x: float = 0.22
-           ) -> dict:
+           slider_x: float = 0.22) -> dict:
     """Layout entries for replay/pause buttons and a slider over the frames ``names``,
-    opening on the last frame. Every page's animations share it.
+    opening on the last frame. Every page's animations share it; ``style.tidy`` places
+    both below the x axis's labels, with the bottom margin they need at the figure's final
+    font sizes (``style.PLAYER``).
 
     Frames always redraw: Plotly's fast path moves scatter traces but blanks heatmaps and
-    contours. ``captions`` (one per frame) replace the slider's tick labels, shown only as
-    the current value (long captions would crowd the ticks).
+    contours. The slider's tick labels are hidden (and take no height): the current value
+    above the slider says which frame is shown, ``prefix`` and the frame's name, or its
+    caption when ``captions`` (one per frame) are given.
     """
     play = dict(frame=dict(duration=frame_ms, redraw=True), fromcurrent=False,
                 mode="immediate", transition=dict(duration=0))
@@ -238,16 +242,15 @@ def player(names: list[str], frame_ms: int, *, prefix: str = "epoch ",
     jump = dict(mode="immediate", frame=dict(duration=0, redraw=True),
                 transition=dict(duration=0))
     labels = captions or names
-    slider = dict(active=len(names) - 1, x=slider_x, len=1.0 - slider_x, y=slider_y,
-                  yanchor="top",
+    slider = dict(name=style.PLAYER, active=len(names) - 1, x=slider_x, len=1.0 - slider_x,
+                  y=-0.2, yanchor="top",
                   currentvalue=dict(prefix="" if captions else prefix, xanchor="right",
                                     font=dict(size=style.FONT_SIZE, color="#1A1A1A")),
                   steps=[dict(label=label, method="animate", args=[[name], jump])
-                         for name, label in zip(names, labels)])
-    if captions:
-        slider["font"] = dict(color="rgba(0,0,0,0)")
+                         for name, label in zip(names, labels)],
+                  font=dict(color=style.HIDDEN, size=1))
     return dict(
-        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=buttons_y,
+        updatemenus=[dict(name=style.PLAYER, type="buttons", direction="left", x=0.0, y=-0.2,
                           xanchor="left", yanchor="top", showactive=False,
                           pad=dict(t=0, r=10),
                           buttons=[dict(label=replay_label, method="animate",

@@ -74,9 +74,7 @@ def fit_replay(grid: np.ndarray, truth: np.ndarray, frames: Sequence[tuple[int, 
     last_epoch, last = frames[-1]
     fig = fit_figure(grid, truth, last, train_range=train_range, title=caption(last_epoch),
                      x_train=x_train, y_train=y_train, height=440)
-    # The player sits below the x-axis title: a plot area of ~245 px puts it ~75 px down.
-    fig.update_layout(**player([str(e) for e, _ in frames], frame_ms, buttons_y=-0.31,
-                               slider_y=-0.27), margin=dict(t=70, b=125))
+    fig.update_layout(**player([str(e) for e, _ in frames], frame_ms), margin=dict(t=70))
     fitted_trace = len(fig.data) - 1
     spec = fig.to_dict()
     spec["frames"] = [{"name": str(e), "traces": [fitted_trace],
