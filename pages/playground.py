@@ -232,16 +232,19 @@ def metrics(run: pg.PlaygroundRun, where) -> None:
 
 
 class Slots:
-    """Where the main results go, drawn before training starts: the output replay, the run
-    buttons and the progress under it, the metrics and the loss curve beside it. A streamed
+    """Where the main results go, drawn before training starts: the output replay and the
+    progress under it, the metrics, the run buttons and the loss curve beside it. A streamed
     run redraws the same places chunk by chunk; the finished run fills them last."""
 
     def __init__(self) -> None:
-        left, right = st.columns([3, 2])
+        # The buttons go under the metrics: below the map they would be off the first
+        # screen at 1280×720. Two equal halves: the map is as wide as it is tall and has
+        # room to spare, and the buttons need the width.
+        left, right = st.columns(2)
         self.replay = left.empty()
-        run_buttons(left)
         self.progress = left.empty()
         self.metrics = right.empty()
+        run_buttons(right)
         self.loss = right.empty()
         self.redraws = 0
 

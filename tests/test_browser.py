@@ -148,6 +148,19 @@ def test_presenter_mode_collapses_the_sidebar_and_hides_secondary_text(server, v
     assert normal.locator('[data-testid="stCaptionContainer"]:visible').count() >= 1
 
 
+@pytest.mark.parametrize("view", ["1280", "1280-present"])
+def test_the_playground_run_buttons_are_on_the_first_screen(server, views, view):
+    """The lecturer's clicks (+epochs, reset, new seed, new data) need no scrolling at
+    1280×720; in presenter mode, with the taller map, they sit under the metrics."""
+    page, _ = views[view]
+    page.goto(_url(server, "playground", VIEWS[view][2]))
+    _settle(page, min_charts=2)
+    height = VIEWS[view][1]
+    for name in ("new seed", "new data", "reset"):
+        box = page.get_by_role("button", name=name, exact=True).bounding_box()
+        assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height, (name, box)
+
+
 def test_presenter_toggle_keeps_the_other_parameters(server, views):
     page, _ = views["1280"]
     page.goto(_url(server, "xor", "seed=8"))

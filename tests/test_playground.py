@@ -521,7 +521,7 @@ def test_three_class_map_encodes_class_and_confidence(blobs_run) -> None:
 
 def test_regression_figures(plane_run) -> None:
     spec = _valid(fig_pg.output_replay(plane_run))
-    assert spec["data"][0]["colorbar"]["title"]["text"].split("<br>")[0] == "prediction"
+    assert spec["data"][0]["colorbar"]["title"]["text"] == "prediction"
     assert "R²" in _valid(fig_pg.regression_fit(plane_run))["layout"]["title"]["text"]
 
 

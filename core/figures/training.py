@@ -136,10 +136,10 @@ def output_trace(ax1: np.ndarray, ax2: np.ndarray, z: np.ndarray, *,
     z = _grid_z(z, len(ax2))
     ax1, ax2 = np.asarray(ax1, np.float32), np.asarray(ax2, np.float32)
     hover = "x₁ %{x:.2f}<br>x₂ %{y:.2f}<br>" + colorbar_title + " %{z:.2f}<extra></extra>"
-    # The title's empty second line keeps the label at the bar's top end (half a line above
-    # it) clear of the title's text.
-    colorbar = dict(title=dict(text=colorbar_title + "<br>&nbsp;"), thickness=14, len=0.6,
-                    y=0.0, yanchor="bottom")
+    # Labels below their ticks: the one at the bar's top end would otherwise reach half a
+    # line above it, into the title.
+    colorbar = dict(title=dict(text=colorbar_title), thickness=14, len=0.6, y=0.0,
+                    yanchor="bottom", ticklabelposition="outside bottom")
     if kind == "classes":
         return go.Heatmap(x=ax1, y=ax2, z=z, zmin=zrange[0], zmax=zrange[1], showscale=False,
                           colorscale=colorscale, zsmooth=False,
