@@ -125,7 +125,8 @@ def tidy(fig: go.Figure, *, scale: float = 1.0, width: int = NARROW_WIDTH) -> go
     (two lines at most, then shortened with "…"), hanging from the top; the legend in its own
     band between the title and the plot (also above annotations that sit on the plot's top
     edge); a legend entry for every line-only contour; tick labels never rotated, and on log
-    axes only the full-size labels. Safe to apply twice.
+    axes only the full-size labels; no more ticks on a short y axis than its labels have room
+    for; an animation's player below the x axis's labels. Safe to apply twice.
     """
     _scale_fonts(fig, scale)
     if scale > 1.0:  # presenter mode: the larger text around the plot takes more room
