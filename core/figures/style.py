@@ -54,6 +54,8 @@ WIDE_WIDTH = 880
 #: Average glyph width of the sans-serif font in ems, rounded up so estimates err on the
 #: side of more lines and rows.
 EM = 0.56
+#: Plotly's line height for a text of one line, in font sizes (its boxes measure ~1.1).
+LINE = 1.3
 _TITLE_LINES = 2
 
 TEMPLATE = go.layout.Template(
@@ -247,7 +249,7 @@ def _fit_title(fig: go.Figure, width: int) -> int:
     if not texts:
         return 0
     lines = max(text.count("<br>") + 1 for text in texts)
-    block = lines * size * 1.3
+    block = lines * size * LINE
     # Plotly places a multi-line title anchored at its top or bottom a line off; anchored at
     # its middle it lands where asked.
     fig.layout.title.update(yref="container", yanchor="middle",
@@ -270,16 +272,24 @@ ONE_ROW_LEGEND_PAD = 12
 COLORBAR_LEGEND_PAD = 10
 
 
+def _margin(fig: go.Figure, side: str) -> float:
+    """The figure's margin on ``side`` ("t", "b", "l", "r") in px: its own, or the template's."""
+    own = getattr(fig.layout.margin, side)
+    return own if own is not None else getattr(pio.templates[pio.templates.default].layout.margin,
+                                               side)
+
+
+def _plot_height(fig: go.Figure) -> float:
+    """The plot area's height in px, between the top and bottom margins."""
+    return (fig.layout.height or 450) - _margin(fig, "t") - _margin(fig, "b")
+
+
 def _start_margins(fig: go.Figure, scale: float) -> None:
     """Raise the bottom, right and left margins to what automargin would push them to (see
     :data:`X_TITLE_BOTTOM`); never lower them."""
-    base = pio.templates[pio.templates.default].layout.margin
-    margin = fig.layout.margin
 
     def at_least(side: str, px: float) -> None:
-        current = getattr(margin, side)
-        setattr(margin, side, max(current if current is not None else getattr(base, side),
-                                  round(px * scale)))
+        setattr(fig.layout.margin, side, max(_margin(fig, side), round(px * scale)))
 
     if any(axis.title.text for axis in _axes(fig, "x") if not axis.overlaying):
         at_least("b", X_TITLE_BOTTOM)
@@ -301,8 +311,6 @@ PLAYER_GAP = 8
 BUTTON_PAD = 14
 #: Plotly draws a slider's ticks 25 px below its rail, 7 px long, then their labels.
 SLIDER_TICKS = 32
-#: Plotly's line height for a text of one line, in font sizes (its boxes measure ~1.1).
-LINE = 1.3
 #: Plotly's automargin keeps this much (px) between a legend, slider or menu and the edge.
 AUTOMARGIN_PAD = 12
 
@@ -327,11 +335,8 @@ def _place_player(fig: go.Figure, scale: float) -> None:
         labels = slider.font.size or FONT_SIZE
         slider.update(pad=dict(t=0, b=0), currentvalue=dict(offset=pad))
         band = max(band, LINE * value + pad + SLIDER_TICKS + LINE * labels)
-    margin = fig.layout.margin
-    base = pio.templates[pio.templates.default].layout.margin
-    margin.b = max(margin.b if margin.b is not None else base.b,
-                   int(math.ceil(below_axis + band + AUTOMARGIN_PAD)))
-    plot = (fig.layout.height or 450) - (margin.t or base.t) - margin.b
+    fig.layout.margin.b = max(_margin(fig, "b"), int(math.ceil(below_axis + band + AUTOMARGIN_PAD)))
+    plot = _plot_height(fig)
     for control in (*menus, *sliders):
         control.update(y=-below_axis / max(plot, 1), yanchor="top")
 
@@ -347,9 +352,7 @@ def _fit_y_ticks(fig: go.Figure) -> None:
     Plotly's automatic ticks put at least five on an axis whatever its length: on a plot
     area of ~110 px (a small subplot, presenter mode's larger text) their labels touch.
     Axes with ticks chosen by the figure (values, step or count) are left as they are."""
-    layout, base = fig.layout, pio.templates[pio.templates.default].layout.margin
-    plot = ((layout.height or 450) - (layout.margin.t if layout.margin.t is not None else base.t)
-            - (layout.margin.b if layout.margin.b is not None else base.b))
+    layout, plot = fig.layout, _plot_height(fig)
     for axis in _axes(fig, "y"):
         if axis.tickvals is not None or axis.dtick is not None or axis.nticks is not None \
                 or axis.tickmode in ("array", "linear"):
@@ -468,7 +471,7 @@ def place_labels(x: Sequence[float], y: Sequence[float], texts: Sequence[str], *
                 break
         else:
             groups.append((p, [i]))
-    char, line = EM * size / plot_px, 1.3 * size / plot_px  # one glyph, one line (plot units)
+    char, line = EM * size / plot_px, LINE * size / plot_px  # one glyph, one line (plot units)
     placed: list[tuple[float, float]] = []
     out: dict[str, list] = {"x": [], "y": [], "text": [], "textposition": []}
     for p, members in groups:
