@@ -142,26 +142,6 @@ SWEEP_RATES = {"l2": (1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1),
                "l1": (1e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0)}
 SWEEP_WIDTHS = (1, 2, 4, 8, 16, 32, 64)
 SWEEP_KINDS = {"l2": "L2 rate λ₂", "l1": "L1 rate λ₁"}
-#: What the default sweeps show (three seeds, the page's default data and large network;
-#: checked by tests/test_overtraining.py for L2 and the model size).
-SWEEP_ANSWERS = {
-    "l2": "Against the L2 rate the validation loss traces a U: at the smallest rates the "
-          "large network overfits (the lowest training loss, a high validation loss), the "
-          "validation loss is lowest and flat from about 3·10⁻⁴ to 10⁻², and from 0.03 on the "
-          "penalty flattens the fit and both losses shoot up (underfitting). The median "
-          "training loss of the seeds only grows with the rate; one seed can stop in a worse "
-          "fit (one does at 3·10⁻⁴: the spread shows it).",
-    "l1": "Against the L1 rate the validation loss falls slowly up to 0.1 (more weights "
-          "exactly 0, less overfitting) and then jumps: from 0.3 on every weight is 0 and the "
-          "network answers a constant. The best rate sits right before that cliff.",
-}
-SIZE_ANSWER = (
-    "Against the model size (no regularisation) one unit per layer underfits: both losses "
-    "stay high. A few units per layer give the lowest validation loss; the widest networks "
-    "reach the lowest training loss but a higher validation loss (overfitting), and their "
-    "seeds disagree most.")
-
-
 @dataclass(frozen=True)
 class SweepParams(Params):
     """What the sweeps vary: the penalty swept, and how many seeds per point."""
@@ -183,6 +163,74 @@ class Sweep:
     def best(self) -> float:
         """The value with the lowest mean final validation loss."""
         return self.values[int(np.nanargmin(np.nanmean(self.val, axis=1)))]
+
+    def strays(self, factor: float = 2.0) -> list[tuple[float, int, float, float]]:
+        """Runs that stopped in a much worse fit than the other seeds at the same value:
+        (value, seed, training loss, median training loss of that value)."""
+        median = np.nanmedian(self.train, axis=1)
+        return [(self.values[i], s, float(self.train[i, s]), float(median[i]))
+                for i, s in zip(*np.nonzero(self.train > factor * median[:, None]))]
+
+
+def _strays_text(s: Sweep, unit: str) -> str:
+    strays = s.strays()
+    if not strays:
+        return ""
+    shown = "; ".join(f"seed {seed} at {value:g}{unit} ends at {loss:.3f} against a median "
+                      f"of {median:.3f}" for value, seed, loss, median in strays)
+    return (f" Not every seed lands in the same fit ({shown}): the dots show each seed, "
+            "the line their mean.")
+
+
+def rate_answer(penalty: str, s: Sweep) -> str:
+    """What a rate sweep shows, written from its own numbers (means over the seeds, as the
+    figure's lines): where the validation loss is lowest, whether the smallest rates overfit
+    and the largest underfit, and any seed that stopped in a worse fit."""
+    train, val = np.nanmean(s.train, axis=1), np.nanmean(s.val, axis=1)
+    i_best, kind = int(np.nanargmin(val)), SWEEP_KINDS[penalty].split(" rate")[0]
+    near = [v for v, x in zip(s.values, val) if x <= 1.1 * val[i_best]]
+    text = (f"Against the {kind} rate the mean validation loss is lowest, {val[i_best]:.3f}, "
+            f"at {s.values[i_best]:g}")
+    text += (f" (within 10 % of that from {near[0]:g} to {near[-1]:g}). " if len(near) > 1
+             else ". ")
+    if val[0] > 1.2 * val[i_best] and train[0] < train[i_best]:
+        text += (f"At {s.values[0]:g} the network overfits: the lowest training loss "
+                 f"({train[0]:.3f}) but a validation loss of {val[0]:.3f}. ")
+    high = [v for v, x in zip(s.values, val) if v > s.values[i_best] and x > 2 * val[i_best]]
+    if high:
+        first = s.values.index(high[0])
+        text += (f"From {high[0]:g} on the penalty flattens the fit: training and validation "
+                 f"loss jump to {train[first]:.3f} and {val[first]:.3f} (underfitting).")
+        if np.allclose(s.train[first:], s.train[first:, :1], rtol=1e-3):
+            text += " There every seed ends at the same loss: the answer no longer depends "
+            text += "on where training started."
+    return text + _strays_text(s, "")
+
+
+def size_answer(s: Sweep) -> str:
+    """What the model-size sweep shows, written from its own numbers (means over the seeds,
+    as the figure's lines; training losses compared by their medians, so that one seed's
+    worse fit does not decide the sentence: it is named instead)."""
+    val, train = np.nanmean(s.val, axis=1), np.nanmedian(s.train, axis=1)
+    i_best, widest = int(np.nanargmin(val)), len(s.values) - 1
+    text = ""
+    if val[0] > 1.5 * val[i_best] and train[0] > 1.5 * np.nanmin(train):
+        text += (f"Against the model size (no regularisation) {s.values[0]:g} unit per layer "
+                 f"underfits: training loss {train[0]:.3f}, validation {val[0]:.3f}. ")
+    text += (f"The lowest mean validation loss, {val[i_best]:.3f}, is at {s.values[i_best]:g} "
+             "units per layer. ")
+    if i_best < widest and val[widest] > 1.3 * val[i_best]:
+        lower = train[widest] < train[i_best]
+        text += (f"At {s.values[widest]:g} units it is {val[widest] / val[i_best]:.1f}× that "
+                 f"({val[widest]:.3f}): overfitting, "
+                 + ("with a lower training loss" if lower else "and not even a lower training loss")
+                 + f" (median {train[widest]:.3f} against {train[i_best]:.3f}).")
+        spread = np.nanstd(s.val, axis=1)
+        if spread[widest] > spread[i_best]:
+            text += " The widest networks' seeds also disagree more."
+    elif i_best < widest:
+        text += f"The widest, {s.values[widest]:g} units, are about as good: no overfitting here."
+    return text + _strays_text(s, " units")
 
 
 def rate_point(p: of.OverfitParams, penalty: str, rate: float, seed: int) -> tuple[float, float]:

@@ -248,9 +248,8 @@ with tabs[3]:
                 sizes.values, sizes.train, sizes.val, log_x=True,
                 x_title=f"units per layer ({p.large_layers} layers)",
                 title="Against the model size"), f"{PAGE}.sweep_size", right)
-            layout.explain("**What to notice** (with the default settings). "
-                           f"{ot.SWEEP_ANSWERS[sw.penalty]} "
-                           f"{ot.SIZE_ANSWER}")
+            layout.explain("**What to notice.** "
+                           f"{ot.rate_answer(sw.penalty, rates)} {ot.size_answer(sizes)}")
         else:
             st.markdown(
                 f"Each point trains the 1-D network of tabs 1–2 from {sw.seeds} seeds and "

@@ -117,6 +117,15 @@ def landing_caption(h: np.ndarray) -> str:
     return grey + together + ending
 
 
+def undecided_text(res) -> str:
+    """A network that answers ½ everywhere: its accuracy at the threshold ½ is an accident
+    of rounding (25 % on one machine, 50 % on another), so it is not shown."""
+    return (f"After {res.epochs_run} epochs the network answers ½ for every point (loss "
+            f"{res.history['loss'][-1]:.4f}; ln 2 = 0.6931): it has learnt not to decide, and "
+            "an accuracy at the threshold ½ would only show which side rounding put each "
+            "answer on.")
+
+
 def train_view() -> None:
     """Tab 3: a network trained on the four points, replayed epoch by epoch."""
     c = st.columns([1, 1.2, 1.2, 1.3, 1.3, 0.9])
@@ -141,6 +150,8 @@ def train_view() -> None:
     with right:
         if res.diverged:
             st.error(res.message)
+        elif X.undecided(run.outputs()):
+            st.info(undecided_text(res))
         else:
             (st.success if run.solved else st.info)(
                 f"After {res.epochs_run} epochs: accuracy {res.history['accuracy'][-1]:.0%}, "

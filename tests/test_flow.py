@@ -184,12 +184,21 @@ def test_a_stack_of_linear_layers_is_one_line():
     assert s.bend > 0.1  # positive case: with σ the same weights bend
 
 
+LINEAR_ANSWER = next(p.answer for p in lecture.lecture("xor").presets
+                     if p.params == (lecture.XOR_LINEAR,))
+
+
 def test_xor_presets_fail_as_the_answers_say():
     one = X.train_xor(lecture.XOR_ONE_UNIT, frames=2).result
     assert one.history["accuracy"][-1] == pytest.approx(0.75)
-    linear = X.train_xor(lecture.XOR_LINEAR, frames=2).result
-    assert linear.history["accuracy"][-1] == pytest.approx(0.5)
-    assert linear.history["loss"][-1] == pytest.approx(np.log(2), abs=1e-3)
+    linear = X.train_xor(lecture.XOR_LINEAR, frames=2)
+    # What holds on any machine: ½ for every point and loss ln 2. The accuracy at the
+    # threshold ½ (25 % or 50 %) depends on which side of ½ float32 rounding puts each
+    # answer, so neither the answer nor this test may name it.
+    assert X.undecided(linear.outputs(), tolerance=1e-3)
+    assert linear.result.history["loss"][-1] == pytest.approx(np.log(2), abs=1e-3)
+    assert "½" in LINEAR_ANSWER and "ln 2" in LINEAR_ANSWER
+    assert "%" not in LINEAR_ANSWER  # no accuracy named
     assert X.train_xor(X.XorParams(), frames=2).solved  # positive case: the defaults solve it
     steps = X.hand_steps(X.HandParams())
     np.testing.assert_array_equal(steps.h.T[1], steps.h.T[2])  # (0,1) and (1,0) meet

@@ -136,25 +136,66 @@ def default_sweeps() -> tuple[ot.Sweep, ot.Sweep]:
 
 
 def test_validation_loss_against_the_l2_rate_is_a_u(default_sweeps):
+    """What holds on any machine (means over three seeds, wide margins); which seed, if any,
+    stops in a worse fit depends on the last bits of float32 and is not asserted."""
     rates, _ = default_sweeps
     val, train = rates.val.mean(axis=1), rates.train.mean(axis=1)
     assert 1e-4 < rates.best < 0.03  # inside the swept range, not at an end
-    assert val[0] > 1.3 * val.min()  # the smallest rate overfits
+    assert val[0] > 1.2 * val.min()  # the smallest rate overfits
     assert val[-1] > 3 * val.min() and val[-2] > 2 * val.min()  # the largest ones underfit
     assert train[-1] > 5 * train[0]
-    # The median training loss only grows with the rate; one seed stops in a worse fit at
-    # 3e-4, lifting the mean there (the answer says so).
-    assert np.all(np.diff(np.median(rates.train, axis=1)) > 0)
-    worse = rates.train[2].max()
-    assert worse > 1.5 * np.median(rates.train[2]) and rates.values[2] == 3e-4
+    answer = ot.rate_answer("l2", rates)
+    assert f"at {rates.best:g}" in answer
+    assert "overfits" in answer and "underfitting" in answer
 
 
 def test_validation_loss_against_the_model_size_is_a_u(default_sweeps):
     _, sizes = default_sweeps
-    val, train = sizes.val.mean(axis=1), sizes.train.mean(axis=1)
+    val, train = sizes.val.mean(axis=1), np.median(sizes.train, axis=1)
     assert sizes.best in (2, 4, 8, 16)
     assert val[0] > 2 * val.min() and train[0] > 3 * train.min()  # one unit underfits
-    assert max(val[-2:]) > 1.3 * val.min()  # the widest overfit ...
-    assert train[-1] < train[list(sizes.values).index(sizes.best)]  # ... with a lower training loss
-    spread = sizes.val.std(axis=1)
-    assert max(spread[-2:]) > spread[list(sizes.values).index(sizes.best)]
+    assert max(val[-2:]) > 1.3 * val.min()  # the widest overfit
+    answer = ot.size_answer(sizes)
+    assert "1 unit per layer underfits" in answer
+    assert f"is at {sizes.best:g} units per layer" in answer and "overfitting" in answer
+
+
+def _sweep(values, train, val):
+    return ot.Sweep(tuple(values), np.array(train, float), np.array(val, float))
+
+
+def test_the_size_answer_follows_its_numbers_in_every_case():
+    widths = (1, 4, 64)
+    overfit = _sweep(widths, [[0.3, 0.3], [0.07, 0.07], [0.05, 0.05]],
+                     [[0.4, 0.4], [0.13, 0.13], [0.25, 0.21]])
+    text = ot.size_answer(overfit)
+    assert "underfits" in text and "is at 4 units" in text
+    assert "1.8× that" in text and "with a lower training loss" in text
+    assert "disagree more" in text and "Not every seed" not in text
+    # The widest seeds' median above the best's: the sentence says so instead.
+    stray = _sweep(widths, [[0.3, 0.3, 0.3], [0.07, 0.07, 0.07], [0.08, 0.2, 0.08]],
+                   [[0.4] * 3, [0.13] * 3, [0.25] * 3])
+    text = ot.size_answer(stray)
+    assert "not even a lower training loss" in text
+    assert "seed 1 at 64 units ends at 0.200 against a median of 0.080" in text
+    # No overfitting at all: no such claim.
+    flat = _sweep(widths, [[0.3] * 2, [0.07] * 2, [0.06] * 2], [[0.4] * 2, [0.13] * 2,
+                                                               [0.135] * 2])
+    text = ot.size_answer(flat)
+    assert "overfitting" not in text.replace("no overfitting", "")
+    assert "no overfitting here" in text
+
+
+def test_the_rate_answer_follows_its_numbers_in_every_case():
+    rates = (1e-4, 1e-3, 1e-2, 0.1)
+    u = _sweep(rates, [[0.05] * 2, [0.06] * 2, [0.07] * 2, [0.5, 0.5]],
+               [[0.2] * 2, [0.13] * 2, [0.14] * 2, [0.9, 0.9]])
+    text = ot.rate_answer("l2", u)
+    assert "lowest, 0.130, at 0.001 (within 10 % of that from 0.001 to 0.01)" in text
+    assert "At 0.0001 the network overfits" in text and "From 0.1 on" in text
+    assert "every seed ends at the same loss" in text
+    # Monotone: the smallest rate is best, nothing overfits or underfits.
+    down = _sweep(rates, [[0.05] * 2] * 4, [[0.1] * 2, [0.11] * 2, [0.12] * 2, [0.13] * 2])
+    text = ot.rate_answer("l1", down)
+    assert "L1 rate" in text and "at 0.0001" in text
+    assert "overfits" not in text and "underfitting" not in text

@@ -166,8 +166,10 @@ LECTURES: dict[str, Lecture] = {
                 "It gets three of the four points right (75 %), never all four: one unit "
                 "makes one bend, and XOR needs two.", (XOR_ONE_UNIT,), tab=3),
          Preset("Linear, 4 units", "Four hidden units but a linear activation:",
-                "It fails completely: accuracy 50 %, loss ln 2 = 0.693, the network answers "
-                "½ everywhere. Without σ the hidden layer is still one linear map.",
+                "It fails completely: the network answers ½ for every point (loss "
+                "ln 2 = 0.693), so its accuracy at the threshold ½ means nothing: it only "
+                "reflects which side of ½ rounding puts each answer. Without σ the hidden "
+                "layer is still one linear map.",
                 (XOR_LINEAR,), tab=3))),
     "universal_approximation": Lecture(
         "The universal approximation theorem: one hidden layer with enough units can "
