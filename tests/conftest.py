@@ -49,8 +49,10 @@ def open_page(path: str, query: dict[str, str] | None = None, timeout: float = 1
 
 def link_notes(at) -> str:
     """The text of the page's warnings as the reader sees it: the page escapes every
-    punctuation mark of a link's text (ui.state.plain), the browser shows them plain."""
-    return re.sub(r"\\(.)", r"\1", " ".join(w.value for w in at.warning))
+    punctuation mark of a link's text and puts invisible word joiners around ``:.@``
+    (ui.state.plain); the browser shows neither."""
+    text = " ".join(w.value for w in at.warning).replace("\u2060", "")
+    return re.sub(r"\\(.)", r"\1", text)
 
 
 def problems(at) -> list[str]:

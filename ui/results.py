@@ -29,6 +29,9 @@ probe_all = layout.cached(I.probe_all, max_entries=32, spinner="Probing the netw
 train_one = layout.cached(I.train_one, max_entries=128, spinner=False)
 train_xor = layout.cached(X.train_xor)
 train_linear = layout.cached(X.train_linear)
+#: XOR's sweep over widths and seeds, per setting of the other fields (the page streams its
+#: progress and stores the result; a later visit with the same settings finds it here).
+xor_sweeps = live.StreamedCache(X.sweep_units, max_entries=32)
 compute_paths = layout.cached(O.compute_paths, spinner="Computing the paths…")
 train_fit = layout.cached(of.train_fit, max_entries=256)
 #: The Playground's finished runs, shared by all sessions; a streamed run is stored when it
