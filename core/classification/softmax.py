@@ -18,6 +18,7 @@ from core.classification.tasks import (
     TaskParams,
     Trained,
     fit,
+    probability,
 )
 from core.params import Params, choice, number
 
@@ -92,7 +93,7 @@ def probe_notice(run: SoftmaxRun, point: np.ndarray) -> str:
         return "The run diverged: lower the learning rate."
     probs = run.probe(point)
     best = int(np.argmax(probs))
-    shares = ", ".join(f"class {k}: {q:.2f}" for k, q in enumerate(probs))
+    shares = ", ".join(f"class {k}: {probability(q)}" for k, q in enumerate(probs))
     sure = ("sure of it" if probs[best] >= 0.9 else
             "torn between classes" if probs[best] < 0.6 else "fairly sure")
     return (f"At ({point[0]:g}, {point[1]:g}) the network answers {shares}: they sum to "

@@ -161,6 +161,21 @@ def _point(x: np.ndarray) -> str:
     return f"({x[0]:.1f}, {x[1]:.1f})"
 
 
+def probability(p: float) -> str:
+    """A probability to two decimals, but never "0.00" or "1.00": a sigmoid or softmax
+    output is never exactly 0 or 1, however sure."""
+    return "< 0.01" if p < 0.005 else "> 0.99" if p >= 0.995 else f"{p:.2f}"
+
+
+def value(v: float) -> str:
+    return f"{v + 0.0:.2f}" if round(v, 2) != 0 else "0.00"  # no "-0.00"
+
+
+def _is(p: float) -> str:
+    text = probability(p)
+    return text if text[0] in "<>" else f"= {text}"
+
+
 def meaning(run: TwoTasks) -> str:
     """What each network's output means, in numbers from this run: a value in the target's
     units against a probability, at the highest point and at the point nearest the cut."""
@@ -172,18 +187,15 @@ def meaning(run: TwoTasks) -> str:
     edge = int(np.argmin(np.abs(run.target - t)))
     reg, prob = run.regression.points[:, 0], run.classification.points[:, 0]
     grid_p = run.classification.grid[:, 0]
-    if run.labels.min() == run.labels.max():
-        only = "above" if run.labels[0] else "at or below"
-        return (f"Every target is {only} {t:g}: one class only, so the classifier has nothing "
-                "to separate. Choose another cut.")
     return (
         f"**Regression** answers a value in the target's units. At {_point(run.x[high])}, "
-        f"where the target is highest ({run.target[high]:.2f}), it says {reg[high]:.2f}; its "
-        f"root-mean-square error over all points is {run.rmse:.2f}.  \n"
-        f"**Classification** answers the probability that the target is above {t:g}: "
-        f"p = {prob[high]:.2f} at the same point, and p = {prob[edge]:.2f} at "
-        f"{_point(run.x[edge])}, whose target {run.target[edge]:.2f} is nearest the cut. Over "
-        f"the plane p stays between {grid_p.min():.2f} and {grid_p.max():.2f}, never outside "
-        f"(0, 1); it puts {run.accuracy:.0%} of the points in their class.  \n"
+        f"where the target is highest ({value(run.target[high])}), it says "
+        f"{value(reg[high])}; its root-mean-square error over all points is {run.rmse:.2f}."
+        f"  \n**Classification** answers the probability that the target is above {t:g}: "
+        f"p {_is(prob[high])} at the same point, and p {_is(prob[edge])} at "
+        f"{_point(run.x[edge])}, whose target {value(run.target[edge])} is nearest the cut. "
+        f"Over the plane p stays between {probability(grid_p.min())} and "
+        f"{probability(grid_p.max())}, never outside (0, 1); it puts {run.accuracy:.0%} of "
+        "the points in their class.  \n"
         f"One converts into the other: the regression output read against {t:g} classifies "
         f"{run.regression_accuracy:.0%} of the points correctly, but it gives no probability.")

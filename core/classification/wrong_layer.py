@@ -81,6 +81,8 @@ def ceiling_notice(c: Ceiling) -> str:
     """Where and by how much the sigmoid output cannot follow, from the run."""
     n = len(c.target)
     top = float(c.sigmoid.points[:, 0].max())
+    # Saturated in float32 it can equal 1.0 exactly; printed, that would say it reached 1.
+    highest = f"{top:.3f}" if top < 0.9995 else "just under 1"
     if not c.above.any():
         above = (f"No target passes 1 here (the highest is {c.target.max():.2f}), so the "
                  "sigmoid can follow the top of the data; move the target up to see its "
@@ -89,7 +91,7 @@ def ceiling_notice(c: Ceiling) -> str:
         gap = c.shortfall(c.above)
         above = (f"The target passes 1 at {int(c.above.sum())} of {n} points (up to "
                  f"{c.target.max():.2f}); the sigmoid output never does (its highest is "
-                 f"{top:.3f}), so it falls short there by up to {gap.max():.2f}, "
+                 f"{highest}), so it falls short there by up to {gap.max():.2f}, "
                  f"{gap.mean():.2f} on average.")
     if c.below.any():
         gap = c.shortfall(c.below)
@@ -139,5 +141,5 @@ def linear_classifier_notice(c: LinearClassifier) -> str:
             f"class: it works as a classifier. But {low} of its {n} outputs on the points are "
             f"below 0 and {high} above 1 (from {out.min():.2f} to {out.max():.2f}); over the "
             f"plane {g_low + g_high} of {g_n} grid points ({(g_low + g_high) / g_n:.0%}) lie "
-            "outside [0, 1]. A 'probability' of −0.2 or 1.3 means nothing: with a sigmoid "
-            "output and cross-entropy every output is a probability.")
+            f"outside [0, 1]. A 'probability' of {out.min():.2f} or {out.max():.2f} means "
+            "nothing: with a sigmoid output and cross-entropy every output is a probability.")

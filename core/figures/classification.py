@@ -169,7 +169,7 @@ def probability_bars(probs: np.ndarray, point: np.ndarray) -> go.Figure:
                        height=CURVE_HEIGHT)
     fig.add_trace(go.Bar(x=[f"class {c}" for c in range(k)], y=np.asarray(probs, np.float64),
                          marker=dict(color=[style.CLASS_COLORS[c] for c in range(k)]),
-                         text=[f"{q:.2f}" for q in probs], textposition="outside",
+                         text=[T.probability(q) for q in probs], textposition="outside",
                          hovertemplate="%{x}: %{y:.3f}<extra></extra>"))
     fig.update_xaxes(type="category")
     fig.update_yaxes(title=dict(text="probability"), range=[0, 1.18], dtick=0.25)
