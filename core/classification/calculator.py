@@ -33,9 +33,9 @@ BOOK_LABELS = "[0, 0, 2, 1]"
 BOOK_LOGITS = "[[4, 5, 1], [-1, -2, -3], [0.1, 0.2, 0.3], [-1, 17, 1]]"
 #: Longest piece of typed text repeated in a message.
 SHOWN = 12
-FORMAT_HELP = ("Type the labels as a list of class numbers, e.g. [0, 2, 1], and the logits as "
-               "one list per example, e.g. [[4, 5, 1], [-1, -2, -3]] (rows may also be "
-               "separated by ; or new lines).")
+FORMAT_HELP = ("Type the labels as a list of class numbers, e.g. `[0, 2, 1]`, and the logits "
+               "as one list per example, e.g. `[[4, 5, 1], [-1, -2, -3]]` (rows may also be "
+               "separated by `;` or new lines).")
 
 
 class CalculatorError(ValueError):
