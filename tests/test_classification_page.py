@@ -14,6 +14,7 @@ from core.classification import saturation as CS
 from core.classification import softmax as CM
 from core.classification import tasks as CT
 from core.classification import wrong_layer as CW
+from core.engine import losses
 from ui.lectures import classification as L
 from ui.lectures import lecture
 
@@ -147,3 +148,24 @@ def test_the_answers_say_what_their_runs_show():
     assert np.abs(softmax.probabilities.sum(axis=1) - 1).max() < 1e-5
     assert f"{np.abs(softmax.probabilities.sum(axis=1) - 1).max():.0e}" in L.sums_to_one()
     assert CC.calculate(L.CONFIDENT_MISTAKE).keras.accuracy == 0.5
+
+
+def test_the_playground_names_its_default_loss_and_links_here():
+    at = open_page("pages/playground.py")
+    assert not problems(at)
+    notes = " ".join([*(c.value for c in at.caption), *(m.value for m in at.markdown)])
+    assert "½·squared error on a tanh output" in notes
+    assert "](classification?tab=2)" in notes
+
+
+def test_the_playgrounds_cross_entropy_is_the_loss_this_page_trains_with():
+    from core import playground as pg
+    from core.engine import trainer
+
+    head = pg.Head.of(pg.PlaygroundParams(loss="cross_entropy"), 2)
+    assert (head.output_activation, head.loss) == ("sigmoid", "binary_crossentropy")
+    assert head.loss in CS.LOSS_NAMES  # the registry entry this page trains and plots
+    assert pg.Head.of(pg.PlaygroundParams(), 2).loss == "half_mse"  # its default: not CE
+    # The trainer minimises exactly the registry's function (no copy of it anywhere).
+    s = trainer.Structure(8, (16,), ("tanh",), 1, "sigmoid", 0.0, head.loss, "sgd")
+    assert trainer.Trainer(s).loss == losses.get(head.loss).fn
