@@ -18,7 +18,7 @@ APP = str(ROOT / "app.py")
 def _route_every_run_through_app_py() -> None:
     """AppTest starts every run as if the server had just started, when Streamlit still
     serves files of the pages/ folder on their own (its legacy multipage mode); a page then
-    reruns itself through app.py (ui.layout.require_router), and that rerun drops a button's
+    reruns itself through app.py (ui.patches.require_router), and that rerun drops a button's
     click. A real server does this once per process, for its first request (covered by the
     browser test); here app.py runs directly, as it does on a server after that request."""
     import runpy

@@ -32,7 +32,7 @@ from core.classification import softmax as CM
 from core.classification import tasks as CT
 from core.classification import wrong_layer as CW
 from core.optimiser_page import PathControls
-from ui import layout, live
+from ui import layout, live, server
 
 R = TypeVar("R")
 
@@ -132,11 +132,11 @@ def warm_overfitting() -> None:
 def warm_playground() -> None:
     """The Playground: its trainers compiled (:func:`core.playground.warm_up`), then the runs
     of its default and of every exercise step (the preset buttons) filled. Each run waits
-    for a quiet moment (``layout.WARM_UP_QUIET_S``), as every warm-up target does: they are
+    for a quiet moment (``server.WARM_UP_QUIET_S``), as every warm-up target does: they are
     ~15 s of training in all, and a visitor's page comes first."""
     pg.warm_up()
     for p in (pg.PlaygroundParams(), *(step.params for ex in pg.EXERCISES for step in ex.steps)):
-        layout.PAGE_RUNS.wait_quiet(layout.WARM_UP_QUIET_S)
+        server.PAGE_RUNS.wait_quiet(server.WARM_UP_QUIET_S)
         playground_runs(p.training_key(), None)
 
 
