@@ -21,9 +21,8 @@ from ui.state import plain
 page = PageState.load("classification")
 layout.header(
     "Classification vs regression",
-    "The same data as two tasks: a value (linear output, mean squared error) or a class "
-    "(sigmoid or softmax output, cross-entropy). The output layer and the loss go together.",
-    r"J = \tfrac{1}{N}\sum_i (y_i - y_m(x_i))^2 \quad\text{vs}\quad "
+    "The same data read as a value (linear output, mean squared error) or as a class (sigmoid "
+    "or softmax output, cross-entropy).",
     r"J = -\tfrac{1}{N}\sum_i y_i \log y_m(x_i)",
 )
 
@@ -54,9 +53,10 @@ def tasks_view() -> None:
     page.control("dataset", container=row[0], labels=CT.DATASET_LABELS)
     page.control("threshold", container=row[1])
     page.control("epochs", container=row[2])
+    charts = st.container()  # the pictures above the network's settings, drawn once trained
     p = task()
     run = results.trained(results.two_tasks, CT.two_tasks, "Training both networks", p)
-    left, right = st.columns(2)
+    left, right = charts.columns(2)
     layout.chart(partial(fig.regression_map, run), "classification.regression", left)
     layout.chart(partial(fig.probability_map, run), "classification.probability", right)
     left, right = st.columns(2)
@@ -127,8 +127,9 @@ def calculator() -> None:
     table["loss, Keras"] = c.keras.losses
     table["loss, NumPy"] = c.numpy.losses
     table.index = pd.RangeIndex(1, len(table) + 1, name="example")
+    # Eight digits: a probability of 0.99999985 must not show as 1.
     st.dataframe(table, width="stretch", column_config={
-        name: st.column_config.NumberColumn(format="%.6g") for name in table.columns[2:]})
+        name: st.column_config.NumberColumn(format="%.8g") for name in table.columns[2:]})
     left, right = st.columns(2)
     for col, name, scores in ((left, "Keras", c.keras), (right, "NumPy", c.numpy)):
         a, b = col.columns(2)

@@ -65,7 +65,7 @@ def test_a_control_retrains_and_the_link_follows():
 
 
 def test_a_link_pins_every_class_of_the_page():
-    query = {"dataset": "plane", "epochs": "100", "wrong_logit": "6", "gd_rate": "0.3",
+    query = {"dataset": "plane", "epochs": "150", "wrong_logit": "6", "gd_rate": "0.3",
              "three_class_data": "spiral3", "probe_x1": "2.5", "labels": "1 0",
              "logits": "1 2; 3 4", "target_shift": "1", "tab": "2"}
     at = open_page(PATH, query)

@@ -47,7 +47,7 @@ class TaskParams(Params):
     activation: str = choice("tanh", tuple(activations.ACTIVATIONS), label="activation")
     learning_rate: float = number(0.03, 0.003, 0.1, options=LEARNING_RATES,
                                   label="learning rate α", help="Adam's learning rate.")
-    epochs: int = number(150, 50, 500, options=EPOCHS, label="epochs")
+    epochs: int = number(100, 50, 500, options=EPOCHS, label="epochs")
     seed: int = number(1, 0, 9999, label="seed",
                        help="Draws the data, the initial weights and the mini-batches.")
 
@@ -158,7 +158,7 @@ def two_tasks(p: TaskParams, on_progress: Progress = None) -> TwoTasks:
 
 
 def _point(x: np.ndarray) -> str:
-    return f"({x[0]:.1f}, {x[1]:.1f})"
+    return "(" + ", ".join(f"{round(float(v), 1) + 0.0:.1f}" for v in x) + ")"  # no "-0.0"
 
 
 def probability(p: float) -> str:
@@ -168,7 +168,7 @@ def probability(p: float) -> str:
 
 
 def value(v: float) -> str:
-    return f"{v + 0.0:.2f}" if round(v, 2) != 0 else "0.00"  # no "-0.00"
+    return f"{round(float(v), 2) + 0.0:.2f}"  # no "-0.00"
 
 
 def _is(p: float) -> str:
@@ -178,24 +178,24 @@ def _is(p: float) -> str:
 
 def meaning(run: TwoTasks) -> str:
     """What each network's output means, in numbers from this run: a value in the target's
-    units against a probability, at the highest point and at the point nearest the cut."""
+    units against a probability, at the highest point and where the classifier is least
+    sure."""
     if run.regression.result.diverged or run.classification.result.diverged:
         return ("A run diverged (its loss grew without bound), so its outputs mean nothing: "
                 "lower the learning rate.")
     t = run.params.threshold
-    high = int(np.argmax(run.target))
-    edge = int(np.argmin(np.abs(run.target - t)))
     reg, prob = run.regression.points[:, 0], run.classification.points[:, 0]
+    high, unsure = int(np.argmax(run.target)), int(np.argmin(np.abs(prob - 0.5)))
     grid_p = run.classification.grid[:, 0]
     return (
         f"**Regression** answers a value in the target's units. At {_point(run.x[high])}, "
         f"where the target is highest ({value(run.target[high])}), it says "
         f"{value(reg[high])}; its root-mean-square error over all points is {run.rmse:.2f}."
         f"  \n**Classification** answers the probability that the target is above {t:g}: "
-        f"p {_is(prob[high])} at the same point, and p {_is(prob[edge])} at "
-        f"{_point(run.x[edge])}, whose target {value(run.target[edge])} is nearest the cut. "
-        f"Over the plane p stays between {probability(grid_p.min())} and "
-        f"{probability(grid_p.max())}, never outside (0, 1); it puts {run.accuracy:.0%} of "
-        "the points in their class.  \n"
+        f"p {_is(prob[high])} at the same point. It is least sure at "
+        f"{_point(run.x[unsure])}, p {_is(prob[unsure])}, where the target is "
+        f"{value(run.target[unsure])} and the regression says {value(reg[unsure])}. Over the "
+        f"plane p stays between {probability(grid_p.min())} and {probability(grid_p.max())}, "
+        f"never outside (0, 1); it puts {run.accuracy:.0%} of the points in their class.  \n"
         f"One converts into the other: the regression output read against {t:g} classifies "
         f"{run.regression_accuracy:.0%} of the points correctly, but it gives no probability.")

@@ -53,8 +53,10 @@ def regression_map(run: T.TwoTasks) -> go.Figure:
     trace = fig_training.output_trace(T.grid_axis(), T.grid_axis(), out, zrange=zrange,
                                       kind="continuous", colorbar_title="value")
     points = fig_training.points_trace(run.x, run.target, value_range=zrange, size=9,
-                                       name="target", showlegend=False)
-    return _plane([trace, *points], "Regression: linear output")
+                                       name="points: their target")
+    fig = _plane([trace, *points], "Regression: linear output")
+    fig.update_layout(showlegend=True)  # one entry, level with the classifier's legend
+    return fig
 
 
 def probability_map(run: T.TwoTasks) -> go.Figure:
@@ -189,14 +191,14 @@ def ceiling_scatter(c: W.Ceiling) -> go.Figure:
     fig = style.figure("Target above 1: sigmoid output", height=PLANE_HEIGHT,
                        legend=fig_training.LEGEND_ABOVE)
     fig.add_hrect(y0=0.0, y1=1.0, fillcolor=style.GREY, opacity=0.12, line_width=0)
-    fig.add_trace(go.Scatter(x=[lo, hi], y=[lo, hi], mode="lines", name="output = target",
+    fig.add_trace(go.Scatter(x=[lo, hi], y=[lo, hi], mode="lines", name="perfect",
                              line=dict(color=style.GREY, dash="dash", width=2),
                              hoverinfo="skip"))
     for name, trained, color in (("linear", c.linear, style.BLUE),
                                  ("sigmoid", c.sigmoid, style.VERMILLION)):
         fig.add_trace(go.Scatter(x=c.target.astype(np.float32),
                                  y=trained.points[:, 0].astype(np.float32), mode="markers",
-                                 name=f"{name} output", marker=dict(color=color, size=7),
+                                 name=name, marker=dict(color=color, size=7),
                                  hovertemplate="target %{x:.2f}<br>output %{y:.2f}"
                                  f"<extra>{name}</extra>"))
     fig.update_xaxes(title=dict(text="target"), range=[lo, hi])
