@@ -183,6 +183,20 @@ def test_both_networks_output_what_their_weights_compute(two):
                                    network.predict(weights, hidden, output, two.x), atol=2e-5)
 
 
+def test_a_run_that_diverges_at_once_has_no_outputs_and_says_so():
+    from core import engine
+
+    p = CT.TaskParams()
+    data = CT.task_data(p)
+    wild = engine.Training("mse", "sgd", 100.0, 200, 5, seed=1)
+    trained = CT.fit(p.network("linear"), wild, data.x, data.y * 1e3)
+    assert trained.result.diverged and "diverged at epoch" in trained.result.message
+    # It stopped before its one snapshot (the end): no output was ever recorded.
+    assert trained.result.final.epoch == 0 and trained.result.final.outputs is None
+    assert trained.grid.shape == (CT.GRID_SIZE ** 2, 1) and trained.points.shape == (200, 1)
+    assert np.isnan(trained.grid).all() and np.isnan(trained.points).all()
+
+
 def test_a_value_and_a_probability(two):
     np.testing.assert_array_equal(two.labels, (two.target > 0).astype(int))
     reg, prob = two.regression.grid[:, 0], two.classification.grid[:, 0]

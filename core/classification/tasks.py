@@ -101,7 +101,10 @@ def fit(net: engine.Network, training: engine.Training, x: np.ndarray, y: np.nda
     grid = grid_points()
     result = engine.train(net, training, engine.Data(x, y), eval_x=np.vstack([grid, x]),
                           on_progress=on_progress, initial_weights=initial_weights)
-    out = np.asarray(result.final.outputs, np.float64)
+    if result.final.outputs is None:  # diverged before any output was recorded: nothing
+        out = np.full((len(grid) + len(x), net.n_outputs), np.nan)
+    else:
+        out = np.asarray(result.final.outputs, np.float64)
     return Trained(result, out[: len(grid)], out[len(grid):])
 
 
