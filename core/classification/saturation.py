@@ -131,9 +131,9 @@ class SaturationParams(Params):
     wrong_logit: float | None = optional_number(
         None, 2.0, 10.0, options=WRONG_LOGITS, off_label="random",
         label="start: wrong by logit",
-        help="Random: Glorot-uniform weights from the seed. A number k: weights that put "
-             "each class's centre at logit ∓k, on the wrong side (p = σ(−k) for its own "
-             "class): confidently wrong.")
+        help="Random: Glorot-uniform weights drawn from the page's seed (tab 1's network "
+             "settings). A number k: weights that put each class's centre at logit ∓k, on "
+             "the wrong side (p = σ(−k) for its own class): confidently wrong.")
     gd_rate: float = number(1.0, 0.1, 3.0, options=GD_RATES, label="learning rate α",
                             help="Plain gradient descent on all points at once.")
     gd_epochs: int = number(200, 50, 500, options=GD_EPOCHS, label="epochs",
