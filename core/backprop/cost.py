@@ -85,9 +85,8 @@ def measure(widths: tuple[int, ...], seed: int = 0) -> Timing:
     """Build the Keras model 2 → widths → 1 (tanh, float64, seeded Glorot weights), then time
     its full gradient by ``tf.GradientTape`` and by central finite differences, each one
     compiled call (``tf.function``), so that both are timed without Python in the loop."""
+    tf = engine.tensorflow()  # first: a background import of TensorFlow may be running
     import keras
-
-    tf = engine.tensorflow()
     rng = np.random.default_rng([seed, 0xC057])
     x = tf.constant(rng.normal(size=(BATCH, INPUTS)))
     y = tf.constant(rng.normal(size=(BATCH, 1)))

@@ -241,9 +241,8 @@ def keras_gradients(run: NetRun, dtype: str = "float64") -> dict[str, list[np.nd
     """Gradients of the same network built from Keras layers (Dense without activation,
     then an Activation layer, so every z and h is a tensor on the tape): ∂L/∂h and ∂L/∂z per
     layer (index 0 of "h" is x), ∂L/∂kernel and ∂L/∂bias per Dense layer."""
+    tf = engine.tensorflow()  # first: a background import of TensorFlow may be running
     import keras
-
-    tf = engine.tensorflow()
     act = run.params.activation
     x = tf.constant(run.h[0][None, :], dtype)
     dense, hs, zs = [], [x], []
@@ -266,3 +265,13 @@ def keras_gradients(run: NetRun, dtype: str = "float64") -> dict[str, list[np.nd
     }
     del tape
     return grads
+
+
+def tape_gap(p: NetParams) -> float:
+    """The largest difference between this module's gradients and GradientTape's on the
+    same Keras model (float64), over every unit and weight: what the page reports."""
+    run = network_run(p)
+    tape = keras_gradients(run)
+    pairs = [*zip(run.grad_h, tape["h"]), *zip(run.grad_z[1:], tape["z"]),
+             *zip(run.grad_kernels, tape["kernel"]), *zip(run.grad_biases, tape["bias"])]
+    return max(float(np.max(np.abs(ours - theirs))) for ours, theirs in pairs)

@@ -130,7 +130,7 @@ def _canvas(title: str, pos: Sequence[tuple[float, float]], *, row_px: int = ROW
     and fixed around ``pos`` (with room for the labels above and below the nodes)."""
     xs, ys = [p[0] for p in pos], [p[1] for p in pos]
     low, high = min(ys) - 0.62, max(ys) + 0.62 + top_room
-    margin = dict(layer=10, r=10, b=10, t=60)
+    margin = dict(l=10, r=10, b=10, t=60)
     fig = style.figure(title, height=int(row_px * (high - low)) + margin["t"] + margin["b"],
                        showlegend=False, margin=margin, hovermode="closest")
     for update, rng in ((fig.update_xaxes, (min(xs) - 0.55, max(xs) + 0.55)),
