@@ -13,6 +13,7 @@ from core.backprop import network as N
 from core.backprop import neuron as NR
 from core.backprop import typed as T
 from core.figures import backprop as F
+from core.figures import backprop_plots as FP
 from core.figures import style
 
 
@@ -66,11 +67,11 @@ def test_the_layout_keeps_the_formulas_order_and_a_chain_straight():
 def test_the_network_diagram_shows_each_unit_and_weight():
     run = N.network_run(N.NetParams())
     start = _texts(F.network_diagram(run, 0))
-    assert start.count("x = 1") == 2 and "h = ?" in start and "ŷ = ?" in start
+    assert "x₁ = 1" in start and "x₂ = 1" in start and "h₂ = ?" in start and "ŷ = ?" in start
     fig = F.network_diagram(run, len(run.walk))
     done = _texts(fig)
-    assert "∂L/∂h = −2<br>∂L/∂z = −2" in done and "∂L/∂ŷ = −2" in done
-    assert done.count("∂L/∂x = 2") == 2
+    assert "∂L/∂h₁ = −2<br>∂L/∂z₁ = −2" in done and "∂L/∂ŷ = −2" in done
+    assert "∂L/∂x₁ = 2" in done and "∂L/∂x₂ = 2" in done
     lines = [t for t in fig.data if t.mode == "lines"]
     assert len(lines) == sum(k.size for k, _ in run.layers)
     assert "−2" in done  # the slide's W⁽²⁾ written on its edge
@@ -86,15 +87,15 @@ def test_every_step_of_a_deep_network_draws(count):
 
 def test_cost_and_depth_plots():
     timings = (C.Timing((2,), 15, 1e-3, 2e-3, 1e-10), C.Timing((8,), 105, 1e-3, 9e-3, 1e-10))
-    fig = F.cost_plot(timings)
+    fig = FP.cost_plot(timings)
     assert [t.name for t in fig.data] == ["finite differences", "backpropagation"]
     assert fig.layout.xaxis.type == fig.layout.yaxis.type == "log"
     assert "×9" in _texts(fig)
     probes = I.probe_all(I.InitParams(depth=4, width=32, activation="sigmoid"))
-    fig = F.depth_plot(probes, "small", I.LABELS)
+    fig = FP.depth_plot(probes, "small", I.LABELS)
     np.testing.assert_allclose(fig.data[-1].y, probes["small"].kernel_grad)
     greys = [t for t in fig.data[:-1]]
-    assert len(greys) == len(probes) - 1 - len(F.SYMMETRIC_STARTS)
+    assert len(greys) == len(probes) - 1 - len(FP.SYMMETRIC_STARTS)
     assert fig.layout.yaxis.type == "log"
 
 
@@ -106,3 +107,17 @@ def test_every_figure_keeps_the_halls_minimum_font():
         sizes = [a.font.size for a in fig.layout.annotations if a.text]
         sizes += [t.textfont.size for t in fig.data if t.textfont.size is not None]
         assert min(sizes) >= style.MIN_FONT_SIZE
+
+
+def test_the_descent_plot_marks_now_and_after_on_the_loss_along_the_step():
+    run = NR.neuron_run(NR.NeuronParams())
+    t, losses, slope = NR.step_line(run)
+    fig = FP.descent_plot(t, losses, slope)
+    marks = fig.data[-1]
+    assert list(marks.x) == [0.0, 1.0]
+    assert marks.y[0] == pytest.approx(run.loss) and marks.y[1] == pytest.approx(run.descent.loss)
+    # The tangent's slope is the directional derivative the gradient gives.
+    h = 1e-6
+    p, g = run.params, run.backprop
+    up = NR.loss(p, p.w - h * p.learning_rate * g[0], p.b - h * p.learning_rate * g[1])
+    assert slope == pytest.approx((up - run.loss) / h, rel=1e-4)

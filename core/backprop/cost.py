@@ -156,8 +156,9 @@ def notice(timings: tuple[Timing, ...]) -> str:
     text = (f"With P = {last.parameters:,} parameters, backpropagation took "
             f"{_ms(last.backprop_s)} for the whole gradient and finite differences "
             f"{_ms(last.finite_s)} ({2 * last.parameters:,} forward passes): "
-            f"{last.ratio:,.0f} times as long. Both gave the same gradient (largest difference "
-            f"{last.mismatch:.0e} of the largest entry).")
+            f"{last.ratio:,.0f} times as long. "
+            + ("Both gave the same gradient to 6 digits." if last.mismatch < 1e-6 else
+               f"The two gradients differ by {last.mismatch:.1e} of the largest entry."))
     if len(timings) < 2:
         return text
     first = timings[0]

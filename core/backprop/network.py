@@ -275,3 +275,28 @@ def tape_gap(p: NetParams) -> float:
     pairs = [*zip(run.grad_h, tape["h"]), *zip(run.grad_z[1:], tape["z"]),
              *zip(run.grad_kernels, tape["kernel"]), *zip(run.grad_biases, tape["bias"])]
     return max(float(np.max(np.abs(ours - theirs))) for ours, theirs in pairs)
+
+
+def notice(run: NetRun) -> str:
+    """"What to notice" for the network, from its numbers."""
+    grad_out = float(run.grad_h[-1][0])
+    if run.loss == 0:
+        return (f"ŷ = {number(run.y_hat)} is the target: ∂L/∂ŷ = 2(ŷ − y) = 0, and every "
+                "gradient behind it is 0 (a product with 0). Change y to see the error flow "
+                "back.")
+    depth = run.depth
+    text = (f"ŷ = {number(run.y_hat)} against y = {number(run.params.target)}: ∂L/∂ŷ = "
+            f"{number(grad_out)}. Each step back multiplies by one Jacobian: by W to cross a "
+            "layer's weights, by diag σ′(z) to cross its activation; ∂L/∂W⁽ˡ⁾ = "
+            "∂L/∂z⁽ˡ⁾ · (layer input)ᵀ then reuses ∂L/∂z⁽ˡ⁾.")
+    if run.params.activation == "relu":
+        for layer in range(1, depth):
+            off = [k + 1 for k, z in enumerate(run.z[layer]) if z <= 0]
+            if off:
+                units = ", ".join(f"h{str(k).translate(_SUB)}" for k in off)
+                text += (f" In layer {layer} ReLU′ is 0 for {units} (z ≤ 0): its gradient "
+                         "stops there, and the weights into it get ∂L/∂W = 0.")
+    return text
+
+
+_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")

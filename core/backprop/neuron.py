@@ -165,6 +165,16 @@ def finite_differences(p: NeuronParams, h: float = FD_STEP) -> tuple[float, floa
     return dw, db
 
 
+def step_line(run: NeuronRun, points: int = 61) -> tuple[np.ndarray, np.ndarray, float]:
+    """The loss along the step's direction, L(w − t·α∂L/∂w, b − t·α∂L/∂b) for t in
+    [−0.5, 2.5] (t = 1: after the step), and its slope at t = 0, −α‖∇L‖²."""
+    p, lr = run.params, run.descent.learning_rate
+    gw, gb = run.backprop
+    t = np.round(np.linspace(-0.5, 2.5, points), 9)  # t = 0 and t = 1 exactly
+    losses = np.array([loss(p, p.w - s * lr * gw, p.b - s * lr * gb) for s in t])
+    return t, losses, -lr * (gw * gw + gb * gb)
+
+
 # ----------------------------------------------------------------------------------------
 # What the page says about a run
 # ----------------------------------------------------------------------------------------

@@ -1,8 +1,7 @@
 """Figures of the backpropagation page: a computational graph drawn node by node (forward
 values above the nodes, local derivatives on the edges, ∂L/∂node below once the backward pass
-has reached it), the small network as a layered diagram with the same labels per unit, the
-time of a gradient by backpropagation and by finite differences, and |∂L/∂W| per layer of a
-deep stack right after initialisation.
+has reached it), and the small network as a layered diagram with the same labels per unit
+(the page's plots are in core.figures.backprop_plots).
 
 Graphs are drawn with Plotly markers, lines and annotations (no image), so they scale with
 the hall's fonts and follow the page's theme.
@@ -10,7 +9,7 @@ the hall's fonts and follow the page's theme.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
@@ -30,7 +29,7 @@ GRADIENT, CURRENT = style.VERMILLION, style.ORANGE
 NODE_SIZE = 46
 #: Vertical room of one row of nodes (value above, node, gradient below), px; a network's
 #: hidden units have two gradient lines.
-ROW_PX, NETWORK_ROW_PX = 118, 140
+ROW_PX, NETWORK_ROW_PX = 100, 115
 #: Edge labels longer than this show the value only (the formula goes to the hover text).
 SHORT_FORMULA = 10
 
@@ -207,12 +206,12 @@ def _hover(graph: G.Graph, i: int) -> str:
 # ----------------------------------------------------------------------------------------
 
 
-def network_diagram(run: N.NetRun, count: int, title: str = "") -> go.Figure:
+def network_diagram(run: N.NetRun, count: int, title: str | None = None) -> go.Figure:
     """The network's units in columns (x, hidden layers, ŷ, then L): each unit's value above
     it, ∂L/∂h (and ∂L/∂z for hidden units) below once the walk's first ``count`` steps got
     there; an edge per weight, as wide as |W|, blue for positive and vermillion for negative
     weights, those of the layer the current step multiplies by drawn strong, the others
-    faint."""
+    faint. ``title`` "" draws none (the page writes the step above the figure)."""
     depth = run.depth
     walk = run.walk[:count]
     forward = {s.target for s in walk if s.phase == G.FORWARD}
@@ -220,8 +219,9 @@ def network_diagram(run: N.NetRun, count: int, title: str = "") -> go.Figure:
     current = walk[-1] if walk else None
     sizes = [*(len(h) for h in run.h), 1]
     pos = [[(float(layer), (n - 1) / 2 - k) for k in range(n)] for layer, n in enumerate(sizes)]
-    fig = _canvas(title or _network_title(current), [p for col in pos for p in col],
-                  row_px=NETWORK_ROW_PX, top_room=0.45)
+    fig = _canvas(_network_title(current) if title is None else title,
+                  [p for col in pos for p in col],
+                  row_px=NETWORK_ROW_PX, top_room=0.3)
     active = _active_layer(current, depth)
     for layer in range(1, depth + 1):
         _layer_edges(fig, run, layer, pos, strong=active in (None, layer))
@@ -234,21 +234,20 @@ def network_diagram(run: N.NetRun, count: int, title: str = "") -> go.Figure:
     names, colours, lit, hover = [], [], [], []
     for layer in range(depth + 2):
         z_name, h_name, _ = N.names(layer, depth) if layer <= depth else ("", "L", "")
-        symbol = h_name if h_name in ("ŷ", "L", "x") else h_name[0]
         value = (run.h[layer] if layer <= depth else np.array([run.loss]))
         known = layer == 0 or h_name in forward
         here = current is not None and current.target in (h_name, z_name)
         for k, at in enumerate(pos[layer]):
-            _label(fig, at, f"{symbol} = {G.number(float(value[k])) if known else '?'}",
+            unit = _unit_name(layer, k, depth)
+            _label(fig, at, f"{unit} = {G.number(float(value[k])) if known else '?'}",
                    above=True)
-            below = _unit_gradients(run, layer, k, symbol, z_name, h_name, backward)
+            below = _unit_gradients(run, layer, k, unit, z_name, h_name, backward)
             if below:
                 _label(fig, at, below, above=False)
-            names.append(symbol if layer in (0, depth, depth + 1) else f"{symbol}{k + 1}"
-                         .translate(_SUBSCRIPT_DIGITS))
+            names.append(unit)
             colours.append(CURRENT if here else (style.PINK if known else PENDING))
             lit.append(here)
-            hover.append(f"{symbol} = {G.number(float(value[k]))}")
+            hover.append(f"{unit} = {G.number(float(value[k]))}")
     _markers(fig, [p for col in pos for p in col], names, colours, lit, hover)
     return fig
 
@@ -256,7 +255,16 @@ def network_diagram(run: N.NetRun, count: int, title: str = "") -> go.Figure:
 _SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
-def _unit_gradients(run: N.NetRun, layer: int, k: int, symbol: str, z_name: str, h_name: str,
+def _unit_name(layer: int, k: int, depth: int) -> str:
+    """x₁, x₂ for the inputs, h₁ … in a hidden layer, ŷ and L."""
+    if layer == depth + 1:
+        return "L"
+    if layer == depth:
+        return "ŷ"
+    return ("x" if layer == 0 else "h") + str(k + 1).translate(_SUBSCRIPT_DIGITS)
+
+
+def _unit_gradients(run: N.NetRun, layer: int, k: int, unit: str, z_name: str, h_name: str,
                     backward: set[str]) -> str:
     """What the backward pass has found for unit ``k`` of column ``layer`` so far."""
     depth = run.depth
@@ -264,9 +272,9 @@ def _unit_gradients(run: N.NetRun, layer: int, k: int, symbol: str, z_name: str,
         return "∂L/∂L = 1" if "ŷ" in backward else ""
     if h_name not in backward:
         return ""
-    text = f"∂L/∂{symbol} = {G.number(float(run.grad_h[layer][k]))}"
+    text = f"∂L/∂{unit} = {G.number(float(run.grad_h[layer][k]))}"
     if 0 < layer < depth and z_name in backward:
-        text += f"<br>∂L/∂z = {G.number(float(run.grad_z[layer][k]))}"
+        text += f"<br>∂L/∂z{unit[1:]} = {G.number(float(run.grad_z[layer][k]))}"
     return text
 
 
@@ -326,64 +334,3 @@ def _layer_edges(fig: go.Figure, run: N.NetRun, layer: int, pos: list[list[tuple
                                    yref="y", text=G.number(w), showarrow=False,
                                    bgcolor="#FFFFFF", borderpad=1,
                                    font=dict(size=style.MIN_FONT_SIZE, color=TEXT))
-
-
-# ----------------------------------------------------------------------------------------
-# Cost and depth
-# ----------------------------------------------------------------------------------------
-
-
-def cost_plot(timings: Sequence) -> go.Figure:
-    """Seconds for one full gradient against the parameter count, both axes logarithmic:
-    backpropagation and central finite differences, the factor between them at each size."""
-    fig = style.figure("Time for one full gradient", height=420)
-    p = [t.parameters for t in timings]
-    for name, values, color, dash in (
-            ("finite differences", [t.finite_s * 1e3 for t in timings], style.ORANGE, "dash"),
-            ("backpropagation", [t.backprop_s * 1e3 for t in timings], style.BLUE, "solid")):
-        fig.add_trace(go.Scatter(x=p, y=values, name=name, mode="lines+markers",
-                                 line=dict(color=color, dash=dash),
-                                 hovertemplate=f"{name}<br>P = %{{x:,}}: %{{y:.3g}} ms"
-                                               "<extra></extra>"))
-    for t in timings:
-        fig.add_annotation(x=np.log10(t.parameters), y=np.log10(t.finite_s * 1e3),
-                           text=f"×{t.ratio:,.0f}", showarrow=False, yshift=22,
-                           font=dict(size=style.MIN_FONT_SIZE, color=style.ORANGE))
-    fig.update_xaxes(title=dict(text="parameters P"), type="log", tickvals=p,
-                     ticktext=[f"{v:,}" for v in p])
-    fig.update_yaxes(title=dict(text="milliseconds"), type="log", exponentformat="power")
-    return fig
-
-
-def depth_plot(probes: Mapping[str, object], selected: str, labels: Mapping[str, str],
-               *, height: int = 420) -> go.Figure:
-    """Mean |∂L/∂W| of each layer's kernel right after initialisation, log scale: the selected
-    initializer in colour, the others with random weights grey (a layer whose gradient is
-    exactly 0 is a gap). Equal starting weights (zeros, constant) are left out of the
-    comparison: they are about symmetry, not scale, and their 10⁻⁸⁰ would flatten the rest."""
-    fig = style.figure("Mean |∂L/∂W| per layer after initialisation", height=height)
-    others = [n for n in probes if n != selected and n not in SYMMETRIC_STARTS]
-    for k, name in enumerate(others):
-        pr = probes[name]
-        fig.add_trace(go.Scatter(
-            x=np.arange(1, pr.depth + 1), y=_positive(pr.kernel_grad), mode="lines",
-            name="other initializers", showlegend=k == 0, legendgroup="others",
-            line=dict(color="#C8C8C8", width=2),
-            hovertemplate=labels.get(name, name) + ": layer %{x}: %{y:.3g}<extra></extra>"))
-    pr = probes[selected]
-    fig.add_trace(go.Scatter(
-        x=np.arange(1, pr.depth + 1), y=_positive(pr.kernel_grad), mode="lines+markers",
-        name=labels.get(selected, selected), line=dict(color=style.VERMILLION),
-        marker=dict(size=8), hovertemplate="layer %{x}: mean |∂L/∂W| %{y:.3g}<extra></extra>"))
-    fig.update_xaxes(title=dict(text="layer (1 = next to the input)"))
-    fig.update_yaxes(title=dict(text="mean |∂L/∂W|"), type="log", exponentformat="power")
-    return fig
-
-
-#: Initializers that start every weight equal (core.initializers).
-SYMMETRIC_STARTS = ("zeros", "constant")
-
-
-def _positive(values: np.ndarray) -> np.ndarray:
-    v = np.asarray(values, float)
-    return np.where(np.isfinite(v) & (v > 0), v, np.nan)
