@@ -10,6 +10,8 @@ from conftest import open_page, problems
 from core import engine
 from core import initialisation as I
 from core import optimiser_paths as O
+from core.backprop import cost as BC
+from core.backprop import neuron as BNR
 from ui import results
 
 #: What a cache miss of each warmed tab computes: trainings, the probe, optimiser paths.
@@ -17,21 +19,26 @@ COMPUTED = {"gradient_descent": [(engine, "train")],
             "activations": [(I, "probe"), (engine, "train")],
             "xor": [(engine, "train")],
             "optimisers": [(O, "run_path")],
-            "overfitting": [(engine, "train")]}
+            "overfitting": [(engine, "train")],
+            "backpropagation": [(BNR, "keras_gradients"), (BC, "measure"), (I, "probe")]}
 #: Each page's view that trains when opened, as a link opens it.
 OPENED = {"gradient_descent": ("gradient_descent", {}),
           "activations tab 2": ("activations", {"tab": "2"}), "xor tab 3": ("xor", {"tab": "3"}),
           "optimisers": ("optimisers", {}), "overfitting": ("overfitting", {}),
-          "overfitting tab 2": ("overfitting", {"tab": "2"})}
+          "overfitting tab 2": ("overfitting", {"tab": "2"}),
+          "backpropagation": ("backpropagation", {}),
+          "backpropagation tab 3": ("backpropagation", {"tab": "3"})}
 WARM = {"gradient_descent": results.warm_gradient_descent,
         "activations": results.warm_activations, "xor": results.warm_xor,
-        "optimisers": results.warm_optimisers, "overfitting": results.warm_overfitting}
+        "optimisers": results.warm_optimisers, "overfitting": results.warm_overfitting,
+        "backpropagation": results.warm_backpropagation}
 
 
 def _clear_caches() -> None:
     for cached in (results.keras_fit, results.probe_all, results.train_one, results.train_xor,
                    results.train_linear, results.compute_paths, results.train_fit,
-                   results.playground_runs):
+                   results.playground_runs, results.neuron_run, results.network_run,
+                   results.network_tape_gap, results.cost_sweep):
         cached.clear()
 
 
