@@ -70,7 +70,9 @@ def test_the_network_diagram_shows_each_unit_and_weight():
     assert "x₁ = 1" in start and "x₂ = 1" in start and "h₂ = ?" in start and "ŷ = ?" in start
     fig = F.network_diagram(run, len(run.walk))
     done = _texts(fig)
-    assert "∂L/∂h₁ = −2<br>∂L/∂z₁ = −2" in done and "∂L/∂ŷ = −2" in done
+    assert "∂L/∂z₁ = −2" in done and "∂L/∂ŷ = −2" in done
+    after_w2 = _texts(F.network_diagram(run, 5))  # ∂L/∂h⁽¹⁾ known, ∂L/∂z⁽¹⁾ not yet
+    assert "∂L/∂h₂ = 4" in after_w2 and "∂L/∂z₂ = 4" not in after_w2
     assert "∂L/∂x₁ = 2" in done and "∂L/∂x₂ = 2" in done
     lines = [t for t in fig.data if t.mode == "lines"]
     assert len(lines) == sum(k.size for k, _ in run.layers)

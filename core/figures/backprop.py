@@ -27,9 +27,13 @@ EDGE, TEXT = "#8C8C8C", "#404040"
 #: Gradients, the current step and the edges it multiplies along.
 GRADIENT, CURRENT = style.VERMILLION, style.ORANGE
 NODE_SIZE = 46
-#: Vertical room of one row of nodes (value above, node, gradient below), px; a network's
-#: hidden units have two gradient lines.
-ROW_PX, NETWORK_ROW_PX = 100, 115
+#: Vertical room of one row of nodes (value above, node, gradient below), px.
+ROW_PX, NETWORK_ROW_PX = 108, 112
+#: A node's labels sit this far (in rows) from its centre: its radius and a gap, also in
+#: presenter mode (markers 1.3 times, rows 1.2 times as large).
+LABEL_GAP = 0.29
+#: Arrows stop this far (px) from a node's centre: its radius in presenter mode, enlarged.
+STANDOFF = NODE_SIZE * style.PRESENTER_SCALE / 2 + 2
 #: Edge labels longer than this show the value only (the formula goes to the hover text).
 SHORT_FORMULA = 10
 
@@ -145,7 +149,7 @@ def _arrow(fig: go.Figure, start: tuple[float, float], end: tuple[float, float],
                        axref="x", ayref="y", text="", showarrow=True, arrowhead=2,
                        arrowsize=1.2, arrowwidth=4 if lit else 2,
                        arrowcolor=CURRENT if lit else EDGE,
-                       standoff=NODE_SIZE / 2 + 2, startstandoff=NODE_SIZE / 2 + 2)
+                       standoff=STANDOFF, startstandoff=STANDOFF)
 
 
 def _edge_label(fig: go.Figure, graph: G.Graph, start: tuple[float, float],
@@ -166,8 +170,10 @@ def _edge_label(fig: go.Figure, graph: G.Graph, start: tuple[float, float],
 def _label(fig: go.Figure, at: tuple[float, float], text: str, *, above: bool) -> None:
     """A node's value (above it) or gradient (below it, in the gradient's colour), on the
     page's background so that an edge passing behind does not cross the digits."""
-    fig.add_annotation(x=at[0], y=at[1], xref="x", yref="y", text=text, showarrow=False,
-                       yshift=(NODE_SIZE / 2 + 4) * (1 if above else -1),
+    # In data units, not pixels: presenter mode scales the markers and the figure's height
+    # together, and a label placed in pixels would slide onto its enlarged node.
+    fig.add_annotation(x=at[0], y=at[1] + (LABEL_GAP if above else -LABEL_GAP), xref="x",
+                       yref="y", text=text, showarrow=False,
                        yanchor="bottom" if above else "top", bgcolor="#FFFFFF", borderpad=1,
                        font=dict(size=style.MIN_FONT_SIZE, color=TEXT if above else GRADIENT))
 
@@ -208,8 +214,8 @@ def _hover(graph: G.Graph, i: int) -> str:
 
 def network_diagram(run: N.NetRun, count: int, title: str | None = None) -> go.Figure:
     """The network's units in columns (x, hidden layers, ŷ, then L): each unit's value above
-    it, ∂L/∂h (and ∂L/∂z for hidden units) below once the walk's first ``count`` steps got
-    there; an edge per weight, as wide as |W|, blue for positive and vermillion for negative
+    it, its latest gradient (∂L/∂h, then ∂L/∂z) below once the walk's first ``count`` steps
+    got there; an edge per weight, as wide as |W|, blue for positive and vermillion for negative
     weights, those of the layer the current step multiplies by drawn strong, the others
     faint. ``title`` "" draws none (the page writes the step above the figure)."""
     depth = run.depth
@@ -266,16 +272,17 @@ def _unit_name(layer: int, k: int, depth: int) -> str:
 
 def _unit_gradients(run: N.NetRun, layer: int, k: int, unit: str, z_name: str, h_name: str,
                     backward: set[str]) -> str:
-    """What the backward pass has found for unit ``k`` of column ``layer`` so far."""
+    """The latest gradient the backward pass has found for unit ``k`` of column ``layer``:
+    ∂L/∂h once it crossed the weights after the unit, ∂L/∂z once it also crossed the
+    unit's activation (one line: the step's LaTeX shows both vectors)."""
     depth = run.depth
     if layer == depth + 1:
         return "∂L/∂L = 1" if "ŷ" in backward else ""
-    if h_name not in backward:
-        return ""
-    text = f"∂L/∂{unit} = {G.number(float(run.grad_h[layer][k]))}"
     if 0 < layer < depth and z_name in backward:
-        text += f"<br>∂L/∂z{unit[1:]} = {G.number(float(run.grad_z[layer][k]))}"
-    return text
+        return f"∂L/∂z{unit[1:]} = {G.number(float(run.grad_z[layer][k]))}"
+    if h_name in backward:
+        return f"∂L/∂{unit} = {G.number(float(run.grad_h[layer][k]))}"
+    return ""
 
 
 def _network_title(current: N.LayerStep | None) -> str:
