@@ -167,7 +167,7 @@ def expression_view() -> None:
         return
     walk = G.steps(graph)
     layout.chart(partial(fig.computational_graph, graph, walk, len(walk),
-                         f"f = {G.number(graph.output.value)}"), "bp.typed")
+                         f"f = {G.number(graph.output.value)}", False), "bp.typed")
     st.code("\n".join(G.step_text(graph, s) for s in walk), language=None, wrap_lines=True)
 
 

@@ -92,13 +92,14 @@ def _spread(members: list[int], row: list[float], centre: float) -> None:
 
 
 def computational_graph(graph: G.Graph, walk: Sequence[G.Step], count: int,
-                        title: str = "") -> go.Figure:
+                        title: str = "", highlight: bool = True) -> go.Figure:
     """The graph after the first ``count`` steps of ``walk``: every leaf and every computed
     node with its value, every edge with its local derivative, ∂(output)/∂node under each node
-    the backward pass has reached; the current step's node and edges in orange."""
+    the backward pass has reached; the current step's node and edges in orange (unless
+    ``highlight`` is off: a finished graph shown whole)."""
     pos = positions(graph)
     known, reached = G.reached(graph, tuple(walk), count)
-    current = walk[count - 1] if count else None
+    current = walk[count - 1] if count and highlight else None
     lit = {(t.consumer, t.position) for t in current.terms} \
         if current is not None and current.phase == G.BACKWARD else set()
     fig = _canvas(title or _title(graph, current), pos)
