@@ -49,8 +49,8 @@ def test_every_edge_is_an_arrow_and_the_current_step_is_lit():
     arrows = [a for a in fig.layout.annotations if a.showarrow]
     assert len(arrows) == sum(len(n.inputs) for n in run.graph.nodes)
     assert sum(a.arrowcolor == F.CURRENT for a in arrows) == 1  # the edge w → z
-    outline = fig.data[-1].marker.line.color
-    assert outline[NR.W] == F.CURRENT and outline.count(F.CURRENT) == 1
+    lit = [t for t in fig.data if t.mode == "markers+text" and t.marker.line.color == F.CURRENT]
+    assert len(lit) == 1 and list(lit[0].text) == ["w"]
     assert fig.layout.title.text == "Backward pass: ∂L/∂w = −0.45"
 
 

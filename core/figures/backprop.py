@@ -21,7 +21,9 @@ from core.figures import style
 #: Node outline colours by kind; an operation not yet computed is grey.
 KIND_COLORS = {G.INPUT: style.GREEN, G.PARAMETER: style.BLUE, G.TARGET: style.GREY,
                G.CONSTANT: style.GREY, G.OPERATION: style.PINK}
-PENDING = "#B0B0B0"
+PENDING = "#8C8C8C"
+#: The disc under a node: the light page's white, which the dark theme turns dark.
+MASK = "rgba(255,255,255,0.97)"
 #: Edges and labels drawn in greys, which the dark theme turns light.
 EDGE, TEXT = "#8C8C8C", "#404040"
 #: Gradients, the current step and the edges it multiplies along.
@@ -181,14 +183,23 @@ def _label(fig: go.Figure, at: tuple[float, float], text: str, *, above: bool) -
 
 def _markers(fig: go.Figure, pos: Sequence[tuple[float, float]], names: Sequence[str],
              colours: Sequence[str], current: Sequence[bool], hover: Sequence[str]) -> None:
-    """The nodes: filled with the background (edges end under them), outlined in
-    ``colours``, the current one thicker, each with its name inside."""
-    fig.add_trace(go.Scatter(
-        x=[p[0] for p in pos], y=[p[1] for p in pos], mode="markers+text", text=list(names),
-        textposition="middle center", hovertext=list(hover), hoverinfo="text",
-        marker=dict(size=NODE_SIZE, color="#FFFFFF",
-                    line=dict(color=list(colours), width=[6 if c else 3 for c in current])),
-        textfont=dict(size=style.FONT_SIZE + 2)))
+    """The nodes: a disc of the page's colour that hides the edges' ends (nearly opaque, so
+    that the theme swaps it for the dark page's colour and counts it as background), then a
+    ring per node in ``colours`` (one trace per colour, so that the theme gives each ring
+    its contrast), the current one thicker, with the node's name inside in the text colour."""
+    fig.add_trace(go.Scatter(x=[p[0] for p in pos], y=[p[1] for p in pos], mode="markers",
+                             hoverinfo="skip", showlegend=False,
+                             marker=dict(size=NODE_SIZE, color=MASK, line=dict(width=0))))
+    for colour, lit in dict.fromkeys(zip(colours, current)):
+        members = [i for i, key in enumerate(zip(colours, current)) if key == (colour, lit)]
+        fig.add_trace(go.Scatter(
+            x=[pos[i][0] for i in members], y=[pos[i][1] for i in members],
+            mode="markers+text", text=[names[i] for i in members],
+            textposition="middle center", hovertext=[hover[i] for i in members],
+            hoverinfo="text", showlegend=False,
+            marker=dict(size=NODE_SIZE, color="rgba(255,255,255,0)",
+                        line=dict(color=colour, width=6 if lit else 3)),
+            textfont=dict(size=style.FONT_SIZE + 2)))
 
 
 def _title(graph: G.Graph, current: G.Step | None) -> str:
