@@ -25,6 +25,7 @@ import streamlit as st
 from core.params import Params
 from core.presets import Preset, query
 from ui import catalog, widgets
+from ui.patches import require_router
 from ui.state import RESERVED_KEYS, plain, widget_key
 
 P = TypeVar("P", bound=Params)
@@ -42,6 +43,10 @@ class PageState:
     def load(cls, url_path: str) -> PageState:
         """The state of a catalogued page for this run: read from the link on the session's
         first visit, from the session afterwards; the link's ignored values reported once."""
+        # Before the link is read: on a fresh server the first request runs the page outside
+        # the router, and its rerun through app.py would find the link read and its notes
+        # already shown (and gone) in the run the rerun discards.
+        require_router()
         state = cls(url_path, catalog.page(url_path).params)
         state._restore()
         state._show_notes()
