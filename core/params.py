@@ -338,6 +338,18 @@ class Params:
         """A copy with some fields changed (validated like a new instance)."""
         return dataclasses.replace(self, **changes)
 
+    def stepped(self, name: str, by: float, *, wrap: bool = False) -> Self:
+        """A copy with number field ``name`` moved by ``by`` within its declared range:
+        clamped at the ends ("+250 epochs" stops at the maximum), or with ``wrap`` going
+        round from the top to the bottom ("new seed")."""
+        meta = self.meta(name)
+        lo, hi, value = meta["lo"], meta["hi"], getattr(self, name) + by
+        if wrap and element_type(type(self), name) is int:
+            value = lo + (value - lo) % (int(hi) - int(lo) + 1)
+        else:
+            value = min(max(value, lo), hi)
+        return self.replace(**{name: type(getattr(self, name))(value)})
+
     @classmethod
     def meta(cls, name: str) -> Mapping[str, Any]:
         """The declared range/options/label of field ``name`` (for widgets)."""

@@ -3,9 +3,9 @@ page with its question, what it shows, and its presets as plain links."""
 
 import streamlit as st
 
-from ui import lecture
 from ui.catalog import PAGES, PARTS
 from ui.layout import require_router
+from ui.lectures import lecture
 
 require_router()
 st.title("How fully connected networks learn")
@@ -28,7 +28,7 @@ for number, part in enumerate(PARTS, start=1):
             st.page_link(page.path, label=page.title, icon=page.icon)
             st.markdown(f"**{page.question}**")
             st.markdown(page.summary)
-            content = lecture.lecture(page.url_path)
+            content = lecture(page.url_path)
             if content is not None and content.presets:
                 st.markdown("Try: " + " · ".join(
                     f"[{p.label}]({p.link(page.url_path)})" for p in content.presets))

@@ -10,26 +10,19 @@ from core import activations, optimizers
 from core import xor as X
 from core.figures import training as fig_training
 from core.figures import xor as fig_xor
-from ui import layout, results, state, widgets
+from ui import layout, results
+from ui.page import PageState
 
-PAGE = "xor"
 POINT_NAMES = ["(0,0)", "(0,1)", "(1,0)", "(1,1)"]
 LABELS = X.XOR_TARGETS.astype(int)
-SWEEP_UNITS, SWEEP_SEEDS = (1, 2, 3, 4, 6, 8), 10
 
-train_xor, train_linear = results.train_xor, results.train_linear  # filled at server start
-solves_xor = layout.cached(X.solves_xor, max_entries=512, spinner=False)
-
+page = PageState.load("xor")
 layout.header(
     "XOR: the problem a line cannot solve",
     "y(x₁, x₂) is 1 when exactly one input is 1. No straight line separates the two classes; "
     "one hidden layer with a non-linear activation can.",
     r"y = W^{(2)} h + b^{(2)}, \qquad h = \mathrm{ReLU}\left(W^{(1)} x + b^{(1)}\right)",
 )
-state.load(X.HandParams, PAGE, others=[X.XorParams])
-state.load(X.XorParams, PAGE, others=[X.HandParams])
-state.show_notes(PAGE)
-
 
 
 def points_table(rows: np.ndarray, names: list[str]) -> pd.DataFrame:
@@ -39,7 +32,7 @@ def points_table(rows: np.ndarray, names: list[str]) -> pd.DataFrame:
 
 def linear_view() -> None:
     """Tab 1: every straight line fails, and logistic regression learns not to decide."""
-    run = train_linear()
+    run = results.train_linear()
     outputs = X.linear_outputs(run)
     left, right = st.columns(2)
     layout.chart(partial(fig_training.output_map,
@@ -76,15 +69,14 @@ def hand_set_network() -> None:
                 ("W1", "**W⁽¹⁾**", 2), ("b1", "**b⁽¹⁾**", 1), ("W2", "**W⁽²⁾**", 1),
                 ("b2", "**b⁽²⁾**", 1)]):
             col.markdown(title)
-            widgets.control(X.HandParams, name, PAGE, container=col, columns=width,
-                            as_input=True)
-        hand = state.current(X.HandParams, PAGE)
-        state.update_url(hand)
+            page.control(name, container=col, columns=width, as_input=True)
+        hand = page.current(X.HandParams)
+        page.write_url()  # a fragment's run ends here, before the page's own write
         steps = X.hand_steps(hand)
         verdict = ("solves XOR" if steps.solved
                    else f"gets {steps.accuracy:.0%} of the points right")
         (st.success if steps.solved else st.warning)(f"These weights: {verdict}.")
-        st.button("Lecture's weights", on_click=state.reset, args=(X.HandParams, PAGE),
+        st.button("Lecture's weights", on_click=page.reset, args=(X.HandParams,),
                   help="Put back W⁽¹⁾ = [[1,1],[1,1]], b⁽¹⁾ = (0,−1), W⁽²⁾ = (1,−2), "
                        "b⁽²⁾ = 0")
     layout.chart(partial(fig_xor.hidden_space,
@@ -129,17 +121,16 @@ def undecided_text(res) -> str:
 def train_view() -> None:
     """Tab 3: a network trained on the four points, replayed epoch by epoch."""
     c = st.columns([1, 1.2, 1.2, 1.3, 1.3, 0.9])
-    widgets.control(X.XorParams, "hidden_units", PAGE, container=c[0], as_input=True)
-    widgets.control(X.XorParams, "activation", PAGE, container=c[1],
-                    labels={k: a.label for k, a in activations.ACTIVATIONS.items()})
+    page.control("hidden_units", container=c[0], as_input=True)
+    page.control("activation", container=c[1],
+                 labels={k: a.label for k, a in activations.ACTIVATIONS.items()})
     # Short names fit the column at 1280×720; the tooltip gives the hyper-parameters.
-    widgets.control(X.XorParams, "optimizer", PAGE, container=c[2],
-                    labels=optimizers.SHORT_LABELS, help=optimizers.LABELS_HELP)
-    widgets.control(X.XorParams, "learning_rate", PAGE, container=c[3])
-    widgets.control(X.XorParams, "epochs", PAGE, container=c[4])
-    widgets.control(X.XorParams, "seed", PAGE, container=c[5], as_input=True)
-    trained = state.current(X.XorParams, PAGE)
-    run = train_xor(trained)
+    page.control("optimizer", container=c[2], labels=optimizers.SHORT_LABELS,
+                 help=optimizers.LABELS_HELP)
+    page.control("learning_rate", container=c[3])
+    page.control("epochs", container=c[4])
+    page.control("seed", container=c[5], as_input=True)
+    run = results.train_xor(page.current(X.XorParams))
     res = run.result
     left, right = st.columns([3, 2])
     frames = [(s.epoch, s.outputs[:, 0]) for s in res.snapshots if s.outputs is not None]
@@ -178,31 +169,31 @@ def train_view() -> None:
 
 def sweep_view() -> None:
     """Tab 4: how many hidden units it takes, over widths and seeds."""
-    trained = state.current(X.XorParams, PAGE)
+    trained = page.current(X.XorParams)
     activation = activations.get(trained.activation).label
     st.markdown(f"**The lecture's question:** how many hidden {activation} units does it "
-                f"take to solve XOR? Each width is trained from {SWEEP_SEEDS} seeds with the "
+                f"take to solve XOR? Each width is trained from {X.SWEEP_SEEDS} seeds with the "
                 f"other settings of tab 3 ({activation}, {trained.optimizer}, "
                 f"α = {trained.learning_rate:g}, {trained.epochs} epochs); a run counts when "
                 "it gets all four points right.")
-    results = st.session_state.setdefault(f"{PAGE}.sweeps", {})
-    sweep_key = trained.replace(hidden_units=1, seed=0)  # the sweep varies these two
-    if sweep_key not in results and st.button("Run the experiment", type="primary"):
+    key = trained.replace(hidden_units=1, seed=0)  # the sweep varies these two
+    rates = results.xor_sweeps.get(key)
+    if rates is None and st.button("Run the experiment", type="primary"):
         bar = st.progress(0.0, text="Training…")
-        rates = []
-        for i, units in enumerate(SWEEP_UNITS):
-            wins = sum(solves_xor(trained.replace(hidden_units=units, seed=s))
-                       for s in range(SWEEP_SEEDS))
-            rates.append(wins / SWEEP_SEEDS)
-            bar.progress((i + 1) / len(SWEEP_UNITS), text=f"{units} units: {wins} solved")
-        results[sweep_key] = rates
-        bar.empty()
-    if sweep_key in results:
-        rates = results[sweep_key]
-        layout.chart(partial(fig_xor.success_rate, SWEEP_UNITS, rates, SWEEP_SEEDS), "xor.sweep")
-        with st.expander("Answer"):
-            st.markdown(X.sweep_answer(SWEEP_UNITS, rates, activation))
 
-layout.tabs(PAGE, {"1 · A line fails": linear_view, "2 · The hand-set network": hand_set_network,
+        def report(units: int, wins: int) -> None:
+            done = X.SWEEP_UNITS.index(units) + 1
+            bar.progress(done / len(X.SWEEP_UNITS), text=f"{units} units: {wins} solved")
+
+        rates = results.xor_sweeps.put(X.sweep_units(key, report), key)
+        bar.empty()
+    if rates is not None:
+        layout.chart(partial(fig_xor.success_rate, X.SWEEP_UNITS, rates, X.SWEEP_SEEDS),
+                     "xor.sweep")
+        with st.expander("Answer"):
+            st.markdown(X.sweep_answer(X.SWEEP_UNITS, rates, activation))
+
+
+layout.tabs("xor", {"1 · A line fails": linear_view, "2 · The hand-set network": hand_set_network,
                    "3 · Train it": train_view, "4 · How many units?": sweep_view})
-state.write_url(state.current(X.HandParams, PAGE), state.current(X.XorParams, PAGE))
+page.write_url()

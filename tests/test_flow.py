@@ -19,12 +19,20 @@ from core import xor as X
 from core.figures import style, theme
 from core.figures import training as fig_training
 from core.figures import xor as fig_xor
-from ui import flow, lecture
+from core.presets import Preset
+from ui import flow
 from ui.catalog import PAGES, PARTS
+from ui.lectures import activations as activations_lecture
+from ui.lectures import gradient_descent as gd_lecture
+from ui.lectures import lecture
+from ui.lectures import optimisers as optimisers_lecture
+from ui.lectures import playground as playground_lecture
+from ui.lectures import universal_approximation as ua_lecture
+from ui.lectures import xor as xor_lecture
 from ui.state import RESERVED_KEYS
 
 PRESETS = [(info, preset) for info in PAGES
-           for preset in lecture.lecture(info.url_path).presets]
+           for preset in lecture(info.url_path).presets]
 
 
 # ----------------------------------------------------------------------------------------
@@ -34,11 +42,11 @@ PRESETS = [(info, preset) for info in PAGES
 
 def test_every_page_has_its_part_question_recap_and_presets():
     for info in PAGES:
-        content = lecture.lecture(info.url_path)
+        content = lecture(info.url_path)
         assert content is not None, info.url_path
         assert info.question.endswith("?") and len(info.question) < 90
         assert content.recap and content.formula and content.notice and content.presets
-    assert lecture.lecture("no_such_page") is None
+    assert lecture("no_such_page") is None
 
 
 def test_parts_follow_the_lecture_order():
@@ -58,9 +66,9 @@ def test_previous_and_next_walk_the_whole_lecture():
 
 
 def test_a_preset_link_holds_only_what_differs_from_the_defaults():
-    preset = lecture.Preset("l", "q", "a", (X.XorParams(hidden_units=1),), tab=3)
+    preset = Preset("l", "q", "a", (X.XorParams(hidden_units=1),), tab=3)
     assert preset.link("xor") == "xor?hidden_units=1&tab=3"
-    assert lecture.Preset("l", "q", "a", (X.XorParams(),)).link("xor") == "xor"
+    assert Preset("l", "q", "a", (X.XorParams(),)).link("xor") == "xor"
 
 
 @pytest.mark.parametrize("info, preset", PRESETS,
@@ -93,7 +101,7 @@ def test_every_preset_link_renders_without_warning_or_error(info, preset):
     at = open_page(info.path, query, timeout=600)
     assert not problems(at)
     messages = [m.value for m in (*at.warning, *at.error)]
-    shows_divergence = any(w in preset.answer for w in ("diverge", "run off"))
+    shows_divergence = any(w in preset.answer_text() for w in ("diverge", "run off"))
     assert messages == [] or (shows_divergence and all("iverged" in m for m in messages))
     # Something to see: a chart, or the button that runs the preset's experiment; every
     # chart with its caption (ui.layout.chart writes one under each).
@@ -110,7 +118,7 @@ def test_a_page_ends_with_presets_the_link_and_the_way_on():
     at = open_page("pages/xor.py", {"seed": "8"})
     assert not problems(at)
     text = " ".join(m.value for m in at.markdown)
-    for preset in lecture.lecture("xor").presets:
+    for preset in lecture("xor").presets:
         assert f"]({preset.link('xor')})" in text
     assert at.code[-1].value.startswith("xor?") and "seed=8" in at.code[-1].value
     targets = [e.proto.page for e in at.get("page_link")]
@@ -152,28 +160,28 @@ def test_home_lists_every_part_page_question_and_preset():
 
 
 def test_gradient_descent_presets_crawl_and_diverge():
-    run = GD.run(lecture.GD_SLOW)
+    run = GD.run(gd_lecture.GD_SLOW)
     q = run.quadratic
     # Closed form: plain GD on a quadratic diverges exactly for α > 2/λ_max.
-    assert lecture.GD_DIVERGES.learning_rate > 2 / q.eigenvalues[-1] > 0.44
-    assert lecture.GD_SLOW.learning_rate < 2 / q.eigenvalues[-1]
+    assert gd_lecture.GD_DIVERGES.learning_rate > 2 / q.eigenvalues[-1] > 0.44
+    assert gd_lecture.GD_SLOW.learning_rate < 2 / q.eigenvalues[-1]
     assert not run.descent.diverged and run.descent.losses[-1] > 4 * q.j_min
     assert run.descent.losses[0] == pytest.approx(4.12, abs=0.01)
     assert run.descent.losses[-1] == pytest.approx(0.74, abs=0.01)
-    fast = GD.run(lecture.GD_DIVERGES).descent
+    fast = GD.run(gd_lecture.GD_DIVERGES).descent
     assert fast.diverged and fast.diverged_at <= 5
     rates = Q.preset_rates(q, GD.LEARNING_RATES, 100)
-    assert rates["too small"] == lecture.GD_SLOW.learning_rate
-    assert rates["too large"] == lecture.GD_DIVERGES.learning_rate
+    assert rates["too small"] == gd_lecture.GD_SLOW.learning_rate
+    assert rates["too large"] == gd_lecture.GD_DIVERGES.learning_rate
 
 
 def test_initialisation_presets_vanish_stay_stable_and_stay_symmetric():
-    glorot = I.probe(lecture.INIT_GLOROT_RELU)
-    he = I.probe(lecture.INIT_HE_RELU)
+    glorot = I.probe(activations_lecture.INIT_GLOROT_RELU)
+    he = I.probe(activations_lecture.INIT_HE_RELU)
     assert I.classify(glorot) == "vanishing" and I.classify(he) == "stable"
     per_layer = (glorot.act_std[-1] / glorot.act_std[0]) ** (1 / (glorot.depth - 1))
     assert 0.6 < per_layer < 0.8  # halves about every two layers
-    assert I.classify(I.probe(lecture.INIT_CONSTANT)) == "symmetric"
+    assert I.classify(I.probe(activations_lecture.INIT_CONSTANT)) == "symmetric"
 
 
 def test_a_stack_of_linear_layers_is_one_line():
@@ -184,14 +192,14 @@ def test_a_stack_of_linear_layers_is_one_line():
     assert s.bend > 0.1  # positive case: with σ the same weights bend
 
 
-LINEAR_ANSWER = next(p.answer for p in lecture.lecture("xor").presets
-                     if p.params == (lecture.XOR_LINEAR,))
+LINEAR_ANSWER = next(p.answer_text() for p in lecture("xor").presets
+                     if p.params == (xor_lecture.XOR_LINEAR,))
 
 
 def test_xor_presets_fail_as_the_answers_say():
-    one = X.train_xor(lecture.XOR_ONE_UNIT, frames=2).result
+    one = X.train_xor(xor_lecture.XOR_ONE_UNIT, frames=2).result
     assert one.history["accuracy"][-1] == pytest.approx(0.75)
-    linear = X.train_xor(lecture.XOR_LINEAR, frames=2)
+    linear = X.train_xor(xor_lecture.XOR_LINEAR, frames=2)
     # What holds on any machine: ½ for every point and loss ln 2. The accuracy at the
     # threshold ½ (25 % or 50 %) depends on which side of ½ float32 rounding puts each
     # answer, so neither the answer nor this test may name it.
@@ -206,18 +214,20 @@ def test_xor_presets_fail_as_the_answers_say():
 
 
 def test_optimiser_presets_escape_the_saddle_and_diverge_when_doubled():
-    saddle = {p.optimizer: p for p in OP.compute_paths(lecture.OPT_SADDLE.paths()).paths}
+    saddle = {p.optimizer: p
+              for p in OP.compute_paths(optimisers_lecture.OPT_SADDLE.paths()).paths}
     assert saddle["sgd"].diverged_at is None and abs(saddle["sgd"].final[1]) < 0.5
     assert all(abs(saddle[o].final[1]) > 3 for o in ("rmsprop", "adam"))
     assert all(150 < saddle[o].diverged_at < 300 for o in ("momentum", "nesterov"))
-    fast = {p.optimizer: p for p in OP.compute_paths(lecture.OPT_TOO_FAST.paths()).paths}
+    fast = {p.optimizer: p
+            for p in OP.compute_paths(optimisers_lecture.OPT_TOO_FAST.paths()).paths}
     assert fast["sgd"].diverged_at <= 10 and fast["nesterov"].diverged_at <= 10
     for name in ("momentum", "adam"):
         assert OP.reached_minimum(fast[name], "quadratic") is not None
 
 
 def test_optimiser_rosenbrock_preset_none_arrives_momentum_closest():
-    paths = OP.compute_paths(lecture.OPT_ROSENBROCK.paths()).paths
+    paths = OP.compute_paths(optimisers_lecture.OPT_ROSENBROCK.paths()).paths
     dist = {p.optimizer: np.hypot(p.final[0] - 1, p.final[1] - 1) for p in paths}
     assert min(dist.values()) > 0.1
     assert min(dist, key=dist.get) == "momentum" and max(dist, key=dist.get) == "sgd"
@@ -226,7 +236,7 @@ def test_optimiser_rosenbrock_preset_none_arrives_momentum_closest():
 def test_the_x1x2_feature_alone_solves_the_checkerboard():
     from core import playground as pg
 
-    r = pg.run(lecture.PLAYGROUND_X1X2)
+    r = pg.run(playground_lecture.PLAYGROUND_X1X2)
     assert r.feature_names == ("x1x2",) or list(r.feature_names) == ["x1x2"]
     assert r.metrics.test_accuracy >= 0.98
 
@@ -331,14 +341,15 @@ def test_the_other_answers_rest_on_the_configurations_their_modules_test():
     from core import playground as pg
     from core import universal_approximation as U
 
-    assert U.ApproxParams().replace(**U.LECTURE_PRESET) == lecture.UA_LECTURE
+    assert U.ApproxParams().replace(**U.LECTURE_PRESET) == ua_lecture.UA_LECTURE
     assert U.ApproxParams(target="sin", activation="tanh",
                                               learning_rate=0.03, epochs=400, points=100,
-                                              seed=1) == lecture.UA_WIDTH
-    overfitting = lecture.lecture("overfitting").presets
+                                              seed=1) == ua_lecture.UA_WIDTH
+    overfitting = lecture("overfitting").presets
     assert overfitting[0].params == (of.OverfitParams(),)
     assert overfitting[1].params == (ot.ExerciseParams(),) and overfitting[1].tab == 3
-    assert lecture.PLAYGROUND_STEPS["checkerboard"] == pg.PlaygroundParams(
+    assert playground_lecture.PLAYGROUND_STEPS["checkerboard"] == pg.PlaygroundParams(
         dataset="xor", hidden_units=(4,), activation="relu")
-    assert lecture.PLAYGROUND_STEPS["spiral"] == pg.exercise("spiral").steps[0].params
-    assert lecture.PLAYGROUND_STEPS["overtraining"] == pg.exercise("overtraining").steps[0].params
+    steps = playground_lecture.PLAYGROUND_STEPS
+    assert steps["spiral"] == pg.exercise("spiral").steps[0].params
+    assert steps["overtraining"] == pg.exercise("overtraining").steps[0].params

@@ -25,8 +25,8 @@ def test_default_page_shows_every_part_one_tab_at_a_time():
     assert [t.label for t in at.tabs] == TABS
     assert len(at.get("plotly_chart")) == 2  # only the open tab runs: the linear views
     assert at.latex  # the lecture's formula
-    assert str(at.query_params["hidden_units"]).strip("[]'") == "2"
-    assert "tab" not in at.query_params
+    # The link holds only what differs from the defaults: nothing on the default view.
+    assert dict(at.query_params) == {}
     for label, charts in zip(TABS[1:], (1, 3, 0)):
         at.session_state["xor.tab"] = label
         at.run()
@@ -49,6 +49,8 @@ def test_changing_a_control_retrains_and_updates_the_link():
     assert not problems(at)
     assert "5" in str(at.query_params["hidden_units"])
     assert "Hidden space after training (h₁, h₂ only)" in _chart_titles(at)
+    at.number_input(key="xor.hidden_units").set_value(2).run()  # back to the default
+    assert "hidden_units" not in at.query_params and "tab" in at.query_params
 
 
 def test_link_pins_a_configuration():
@@ -67,6 +69,7 @@ def test_editing_a_weight_breaks_and_the_button_repairs():
     assert "-1" in str(at.query_params["W2"])
     at.button[0].click().run()  # "Lecture's weights"
     assert any("solves XOR" in s.value for s in at.success)
+    assert at.number_input(key="xor.W2.1").value == -2.0 and "W2" not in at.query_params
 
 
 def test_the_sweep_answers_the_lecture_question():

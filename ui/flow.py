@@ -14,8 +14,9 @@ from typing import Any
 
 import streamlit as st
 
-from ui import layout, lecture
 from ui.catalog import PAGES, PageInfo
+from ui.lectures import Lecture, lecture
+from ui.presenter import is_presenting
 
 _PAGE_KEY = "flow.page"
 #: The QR code's size in the dialog (px): large enough to scan from the back rows when
@@ -50,8 +51,8 @@ def recap(where: Any = None) -> None:
     paragraph and key formula: it takes no height, so the main figure stays on the first
     screen. Not drawn while presenting (the lecturer says it)."""
     info = current()
-    content = lecture.lecture(info.url_path) if info else None
-    if content is None or layout.is_presenting():
+    content = lecture(info.url_path) if info else None
+    if content is None or is_presenting():
         return
     with (where or st).popover("Recap", icon=":material/school:",
                     help="The lecture's summary of this page and its key formula"):
@@ -70,7 +71,7 @@ def page_end() -> None:
     info = current()
     if info is None:
         return
-    content = lecture.lecture(info.url_path)
+    content = lecture(info.url_path)
     st.divider()
     if content is not None:
         notice, tries = st.columns(2, gap="large")
@@ -82,22 +83,25 @@ def page_end() -> None:
     prev_next(info)
 
 
-def questions(content: lecture.Lecture) -> None:
-    """ "What to notice": each question, its answer collapsed below it."""
+def questions(content: Lecture) -> None:
+    """ "What to notice": each question, its answer collapsed below it (written when it is
+    opened: an answer may be computed from a run)."""
     st.subheader("What to notice", anchor=False)
-    for q in content.notice:
-        with st.expander(q.question):
-            st.markdown(q.answer)
+    for i, q in enumerate(content.notice):
+        answer = st.expander(q.question, key=f"flow.notice.{i}", on_change="rerun")
+        if answer.open:
+            answer.markdown(q.answer_text())
 
 
-def presets(info: PageInfo, content: lecture.Lecture) -> None:
+def presets(info: PageInfo, content: Lecture) -> None:
     """ "Try this": each preset a plain link (the same a slide can hold), the question
-    beside it, the answer collapsed."""
+    beside it, the answer collapsed (written from the preset's own run when opened)."""
     st.subheader("Try this", anchor=False)
-    for preset in content.presets:
+    for i, preset in enumerate(content.presets):
         st.markdown(f"**[{preset.label}]({preset.link(info.url_path)})** · {preset.question}")
-        with st.expander("Answer"):
-            st.markdown(preset.answer)
+        answer = st.expander("Answer", key=f"flow.answer.{i}", on_change="rerun")
+        if answer.open:
+            answer.markdown(preset.answer_text())
 
 
 def view_link() -> str:
@@ -156,5 +160,5 @@ def prev_next(info: PageInfo) -> None:
 def preset_rows() -> list[dict[str, Any]]:
     """Every page's presets, for the home page: page, label, link, question."""
     return [{"page": info, "preset": preset, "link": preset.link(info.url_path)}
-            for info in PAGES if (content := lecture.lecture(info.url_path))
+            for info in PAGES if (content := lecture(info.url_path))
             for preset in content.presets]

@@ -22,13 +22,16 @@ from core import overtraining as ot
 from core import playground as pg
 from core import xor as X
 from core.optimiser_page import PathControls
-from ui import layout, live
+from ui import layout, live, server
 
 keras_fit = layout.cached(GD.keras_fit)
 probe_all = layout.cached(I.probe_all, max_entries=32, spinner="Probing the network…")
 train_one = layout.cached(I.train_one, max_entries=128, spinner=False)
 train_xor = layout.cached(X.train_xor)
 train_linear = layout.cached(X.train_linear)
+#: XOR's sweep over widths and seeds, per setting of the other fields (the page streams its
+#: progress and stores the result; a later visit with the same settings finds it here).
+xor_sweeps = live.StreamedCache(X.sweep_units, max_entries=32)
 compute_paths = layout.cached(O.compute_paths, spinner="Computing the paths…")
 train_fit = layout.cached(of.train_fit, max_entries=256)
 #: The Playground's finished runs, shared by all sessions; a streamed run is stored when it
@@ -91,9 +94,9 @@ def warm_overfitting() -> None:
 def warm_playground() -> None:
     """The Playground: its trainers compiled (:func:`core.playground.warm_up`), then the runs
     of its default and of every exercise step (the preset buttons) filled. Each run waits
-    for a quiet moment (``layout.WARM_UP_QUIET_S``), as every warm-up target does: they are
+    for a quiet moment (``server.WARM_UP_QUIET_S``), as every warm-up target does: they are
     ~15 s of training in all, and a visitor's page comes first."""
     pg.warm_up()
     for p in (pg.PlaygroundParams(), *(step.params for ex in pg.EXERCISES for step in ex.steps)):
-        layout.PAGE_RUNS.wait_quiet(layout.WARM_UP_QUIET_S)
+        server.PAGE_RUNS.wait_quiet(server.WARM_UP_QUIET_S)
         playground_runs(p.training_key(), None)

@@ -16,11 +16,9 @@ from typing import TypeVar
 import streamlit as st
 
 from core.params import Params
+from ui.catalog import RESERVED_KEYS  # noqa: F401 - the page furniture's keys, read here
 
 P = TypeVar("P", bound=Params)
-
-#: Query keys that are not parameters of a demo (read by the page furniture).
-RESERVED_KEYS = ("hide", "present", "tab", "subtab")
 
 
 def widget_key(page: str, name: str) -> str:
@@ -107,12 +105,24 @@ def show_notes(page: str) -> None:
 
 
 def plain(text: str) -> str:
-    """``text`` made inert inside Markdown: every ASCII punctuation mark is backslash-escaped,
-    so a link's or an upload's text can never become a link, an image, HTML, LaTeX or a
-    Streamlit directive such as ``:red[…]`` (CommonMark renders ``\\x`` as ``x``)."""
-    return "".join(f"\\{c}" if c in _PUNCTUATION else c for c in text).replace("\n", " ")
+    """``text`` made inert inside Markdown, so that a link's or an upload's text can never
+    become a link, an image, HTML, LaTeX or a Streamlit directive such as ``:red[…]``.
+
+    Every ASCII punctuation mark is backslash-escaped (CommonMark renders ``\\x`` as ``x``).
+    That alone does not stop the browser's renderer from turning a bare address
+    (``https://…``, ``www.…``, ``name@host``) into a live link: it finds those in the text
+    after the escapes are undone. A word joiner (U+2060, invisible) on both sides of every
+    ``:``, ``.`` and ``@`` breaks each of those patterns (the scheme's ``://``, ``www.``,
+    the characters around ``@``) without changing what the reader sees."""
+    out = []
+    for c in text.replace("\n", " "):
+        escaped = f"\\{c}" if c in _PUNCTUATION else c
+        out.append(f"{WORD_JOINER}{escaped}{WORD_JOINER}" if c in _LINK_BREAKS else escaped)
+    return "".join(out)
 
 
+WORD_JOINER = "\u2060"
+_LINK_BREAKS = frozenset(":.@")
 _PUNCTUATION = frozenset(string.punctuation)
 
 
