@@ -375,8 +375,8 @@ def test_the_data_size_answer_for_each_course_of_the_curves():
 
 
 def test_parameters_name_what_they_reject():
-    with pytest.raises(ValueError, match="hidden_units"):
-        D.DataSizeParams(hidden_units=(8, 8, 8, 8))
+    with pytest.raises(ValueError, match="layer_units"):
+        D.DataSizeParams(layer_units=32)
     with pytest.raises(ValueError, match="task"):
         D.DataSizeParams(task="spiral")
     with pytest.raises(ValueError, match="hidden"):

@@ -23,6 +23,9 @@ from typing import Any, Generic, TypeVar
 
 import streamlit as st
 
+from core.engine.slots import notify_waits
+from ui.waiting import WaitNotice
+
 R = TypeVar("R")
 
 #: Seconds between two redraws of the charts while streaming: each redraw sends the figures
@@ -51,15 +54,21 @@ class StreamedCache(Generic[R]):
 
     def __init__(self, fn: Callable[..., R], *, max_entries: int = 64) -> None:
         self._name = f"{fn.__module__}.{fn.__qualname__}"
+        self._fn = fn
 
-        # The name is an argument, so that two StreamedCaches never share entries (Streamlit
-        # tells cached functions apart by their code, which is this one for all of them).
+        # Streamlit tells cached functions apart by module, qualified name and code, which
+        # are this one's for every StreamedCache: alone they would share one store, and as
+        # Streamlit replaces a function's store when it is asked for with another bound, two
+        # caches of different bounds used in turn would empty each other. The qualified name
+        # makes each one a function of its own; the name argument keeps the entries apart
+        # even so.
         def stored(name: str, *args: Any) -> R:
             slot = getattr(_local, "slot", None)
             if slot is _PROBE:
                 raise _Miss
             return slot if slot is not None else fn(*args)
 
+        stored.__qualname__ = f"StreamedCache[{self._name}]"
         self._cached = st.cache_data(max_entries=max_entries, show_spinner=False)(stored)
 
     def _call(self, slot: Any, args: tuple) -> R:
@@ -88,6 +97,24 @@ class StreamedCache(Generic[R]):
     def clear(self) -> None:
         """Drop every stored result."""
         self._cached.clear()
+
+    def shown(self, *args: Any, what: str) -> R:
+        """The result for ``args``: the cached one, or computed now as
+        ``fn(*args, on_progress=…)`` with a progress bar in the page ("what: 3 of 10") and
+        stored for everyone. ``fn`` reports ``on_progress(done, total)`` after each of its
+        runs; every report is an ``st.*`` call, where a newer click stops the script."""
+        found = self.get(*args)
+        if found is not None:
+            return found
+        bar = st.progress(0.0, text=f"{what}…")
+
+        def report(done: int, total: int) -> None:
+            bar.progress(min(1.0, done / max(total, 1)), text=f"{what}: {done} of {total}")
+
+        with notify_waits(WaitNotice()):
+            result = self._fn(*args, on_progress=report)
+        bar.empty()
+        return self.put(result, *args)
 
 
 class Pace:

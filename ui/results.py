@@ -21,6 +21,12 @@ from core import overfitting as of
 from core import overtraining as ot
 from core import playground as pg
 from core import xor as X
+from core.misunderstandings import data_size as MD
+from core.misunderstandings import existence as ME
+from core.misunderstandings import linear_layers as ML
+from core.misunderstandings import retraining as MR
+from core.misunderstandings import selection as MS
+from core.misunderstandings import simple_fits as MF
 from core.optimiser_page import PathControls
 from ui import layout, live, server
 
@@ -37,6 +43,23 @@ train_fit = layout.cached(of.train_fit, max_entries=256)
 #: The Playground's finished runs, shared by all sessions; a streamed run is stored when it
 #: finishes (pages/playground.py).
 playground_runs = live.StreamedCache(pg.run, max_entries=48)
+#: The misunderstandings page: every claim's experiment per parameter set (the page streams
+#: its progress, ``StreamedCache.shown``); one split of the validation-vs-test experiment per
+#: split (its repeat reuses them), and the repeats behind their button.
+layer_runs = live.StreamedCache(ML.run, max_entries=16)
+existence_runs = live.StreamedCache(ME.run, max_entries=16)
+selection_splits = live.StreamedCache(MS.choose, max_entries=256)
+retrainings = live.StreamedCache(MR.run, max_entries=16)
+simple_fit_runs = live.StreamedCache(MF.run, max_entries=16)
+data_size_runs = live.StreamedCache(MD.run, max_entries=16)
+
+
+def _selection_repeat(p: MS.SelectionParams, on_progress=None) -> MS.Repeat:
+    """Every split of ``p``'s repeat, each from (and into) the cache of single splits."""
+    return MS.repeat(p, lambda seed: selection_splits(p.split_key(), seed), on_progress)
+
+
+selection_repeats = live.StreamedCache(_selection_repeat, max_entries=16)
 
 
 def probes(p: I.InitParams) -> dict[str, I.Probe]:
@@ -100,3 +123,17 @@ def warm_playground() -> None:
     for p in (pg.PlaygroundParams(), *(step.params for ex in pg.EXERCISES for step in ex.steps)):
         server.PAGE_RUNS.wait_quiet(server.WARM_UP_QUIET_S)
         playground_runs(p.training_key(), None)
+
+
+def warm_misunderstandings() -> None:
+    """The misunderstandings page: every tab's default experiment (of the validation-vs-test
+    tab its one split; the repeat waits for its button), each after a quiet moment."""
+    fills = (lambda: layer_runs(ML.LayerParams()), lambda: existence_runs(ME.ExistenceParams()),
+             lambda: selection_splits(MS.SelectionParams().split_key(),
+                                      MS.SelectionParams().data_seed),
+             lambda: retrainings(MR.RetrainParams()),
+             lambda: simple_fit_runs(MF.SimpleFitParams()),
+             lambda: data_size_runs(MD.DataSizeParams()))
+    for fill in fills:
+        server.PAGE_RUNS.wait_quiet(server.WARM_UP_QUIET_S)
+        fill()

@@ -19,12 +19,14 @@ from core import datasets, features, network
 from core import playground as pg
 from core.engine import Data, train
 from core.engine.budget import parameters
-from core.params import Params, choice, number, numbers
+from core.params import Params, choice, number
 
 TASKS = ("circle", "xor", "gauss")
 SIZES = (10, 30, 100, 300, 1000, 3000)
 TEST_POINTS = 1000
 NOISES = (0, 10, 25, 50)
+#: Units of each of the network's two hidden layers (8, 8: the Playground's spiral network).
+LAYER_UNITS = (2, 4, 8, 16)
 STEP_OPTIONS = (500, 1000, 2000)
 #: Playground's defaults, but a rate from its ladder that trains within the steps given.
 LEARNING_RATE, BATCH_SIZE = 0.1, 10
@@ -42,9 +44,8 @@ class DataSizeParams(Params):
 
     task: str = choice("circle", TASKS, label="data set")
     task_noise: int = number(25, 0, 50, options=NOISES, label="noise (%)")
-    hidden_units: tuple[int, ...] = numbers((8, 8), 1, pg.MAX_NEURONS, min_len=1, max_len=3,
-                                            label="hidden layers",
-                                            help="tanh units in each hidden layer")
+    layer_units: int = number(8, 2, pg.MAX_NEURONS, options=LAYER_UNITS,
+                              label="units per layer", help="two hidden layers of tanh units")
     steps: int = number(1000, 500, 2000, options=STEP_OPTIONS, label="steps per run",
                         help=f"optimisation steps (batches of {BATCH_SIZE}) of every run, "
                              "whatever the data size")
@@ -52,7 +53,7 @@ class DataSizeParams(Params):
 
     def playground(self, seed: int) -> pg.PlaygroundParams:
         return pg.PlaygroundParams(dataset=self.task, noise=self.task_noise,
-                                   hidden_units=self.hidden_units, activation="tanh",
+                                   hidden_units=(self.layer_units,) * 2, activation="tanh",
                                    learning_rate=LEARNING_RATE, batch_size=BATCH_SIZE,
                                    seed=seed)
 

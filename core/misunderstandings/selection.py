@@ -51,6 +51,13 @@ class SelectionParams(Params):
         return of.OverfitParams(truth=TRUTH, n_points=self.n_points, noise=self.noise,
                                 data_seed=data_seed, epochs=EPOCHS)
 
+    def split_key(self) -> SelectionParams:
+        """Only the fields that decide how one split is trained (the split shown and the
+        repeat's length at their defaults): with the split's seed, the cache key of
+        :func:`choose`."""
+        defaults = SelectionParams()
+        return self.replace(data_seed=defaults.data_seed, splits=defaults.splits)
+
     def split_seeds(self) -> tuple[int, ...]:
         """The splits of the repeat: the one shown and the next ones."""
         return tuple((self.data_seed + k) % 10_000 for k in range(self.splits))
