@@ -51,10 +51,10 @@ def controls(names: tuple[str, ...], **options: dict) -> None:
 
 
 def effective_layer(run: L.LayerRun) -> str:
-    """The one layer the linear network equals, in LaTeX, from its trained weights."""
-    w = r" \\ ".join(f"{v:.3g}" for v in run.w_eff[:, 0])
-    return (r"W^{(1)}W^{(2)}W^{(3)} = \begin{pmatrix}" + w + r"\end{pmatrix},\quad "
-            rf"b = {run.b_eff[0]:.3g}").replace("-", "−")
+    """The one layer the linear network equals, from its trained weights."""
+    w = ", ".join(f"{v:.3g}" for v in run.w_eff[:, 0])
+    return (f"**One layer:** W = W⁽¹⁾W⁽²⁾W⁽³⁾ = ({w})ᵀ, b = (b⁽¹⁾W⁽²⁾ + b⁽²⁾)W⁽³⁾ + b⁽³⁾ = "
+            f"{run.b_eff[0]:.3g}").replace("-", "−")
 
 
 def linear_view() -> None:
@@ -63,9 +63,9 @@ def linear_view() -> None:
              activation=ACTIVATION, seed={"as_input": True})
     run = results.layer_runs.shown(page.current(L.LayerParams), what="Training four networks")
     left, right = st.columns([3, 2])
-    layout.chart(partial(fig.linear_maps, run), f"{CHART}.linear", left)
+    layout.chart(partial(fig.linear_maps, run), f"{CHART}.linear", left, fig.MAP_MARKERS)
     verdict(L.answer(run), right)
-    right.latex(effective_layer(run))
+    right.markdown(effective_layer(run))
     layout.chart(partial(fig.deep_curves, run), f"{CHART}.deep")
     verdict(L.deep_answer(run))
     lecture_note("linear_layers", " The output layer's σ answers the task, not depth: a "
@@ -81,10 +81,10 @@ def existence_view() -> None:
              unit={"labels": E.UNIT_LABELS})
     run = results.existence_runs.shown(page.current(E.ExistenceParams),
                                        what="Training from every seed")
+    layout.chart(partial(fig.existence_fits, run), f"{CHART}.fits")
     left, right = st.columns([3, 2])
-    layout.chart(partial(fig.existence_fits, run), f"{CHART}.fits", left)
-    layout.chart(partial(fig.existence_errors, run), f"{CHART}.errors", right)
-    verdict(E.answer(run))
+    layout.chart(partial(fig.existence_errors, run), f"{CHART}.errors", left)
+    verdict(E.answer(run), right)
     lecture_note("existence", " Each seed also draws its own 150 sample points of f; the "
                  "errors are measured against f itself on the shaded range.")
 
@@ -96,23 +96,23 @@ def selection_view() -> None:
     p = page.current(S.SelectionParams)
     one = results.selection_splits.shown(p.split_key(), p.data_seed,
                                          what="Training the networks")
-    left, right = st.columns(2)
-    layout.chart(partial(fig.candidates, one), f"{CHART}.candidates", left)
-    repeat = results.selection_repeats.get(p)
-    with right:
-        if repeat is None and st.button(f"Repeat on {p.splits} splits", type="primary",
-                                        help=f"Train the {p.candidates} networks on "
-                                             f"{p.splits} random splits of new data"):
-            repeat = results.selection_repeats.shown(p, what="Splits done")
-        if repeat is not None:
-            layout.chart(partial(fig.gains, repeat), f"{CHART}.gains")
-        else:
-            st.markdown(f"One split can be lucky. The repeat draws {p.splits} data sets, "
-                        "chooses both ways on each, and compares the reported test loss "
-                        "with the loss on new data (known exactly: the truth is known).")
+    layout.chart(partial(fig.candidates, one), f"{CHART}.candidates")
     verdict(S.answer(one))
+    left, right = st.columns([3, 2])
+    repeat = results.selection_repeats.get(p)
+    if repeat is None:
+        right.markdown(f"One split can be lucky. The repeat draws {p.splits} data sets, "
+                       "chooses both ways on each, and compares the reported test loss with "
+                       "the loss on new data (known exactly: the truth is known).")
+        if left.button(f"Repeat on {p.splits} splits", type="primary",
+                       help=f"Train the {p.candidates} networks on {p.splits} random "
+                            "splits of new data"):
+            with left:
+                repeat = results.selection_repeats.shown(p, what="Splits done")
+            st.rerun()  # the result is cached: drawn by the run this starts
     if repeat is not None:
-        verdict(S.repeat_answer(repeat))
+        layout.chart(partial(fig.gains, repeat), f"{CHART}.gains", left)
+        verdict(S.repeat_answer(repeat), right)
     lecture_note("selection")
 
 
@@ -124,8 +124,9 @@ def retraining_view() -> None:
     layout.chart(partial(fig.unit_maps, run), f"{CHART}.units", left)
     with right:
         layout.chart(partial(fig.agreement, run), f"{CHART}.agreement")
-    layout.chart(partial(fig.correlations, run), f"{CHART}.correlations")
-    verdict(R.answer(run))
+    left, right = st.columns([3, 2])
+    layout.chart(partial(fig.correlations, run), f"{CHART}.correlations", left)
+    verdict(R.answer(run), right)
     lecture_note("retraining")
 
 

@@ -196,9 +196,10 @@ def test_the_repeat_answer_calls_the_bias_measured_only_beyond_two_standard_erro
 
 def test_the_split_answer_says_when_both_ways_choose_alike():
     same = S.answer(_choice([0.1, 0.2], [0.1, 0.2], [0.15, 0.25]))
-    assert "picks the same network" in same and "1 units" in same
+    assert "picks the same network" in same and f"{S.WIDTHS[0]} units" in same
     different = S.answer(_choice([0.1, 0.2], [0.3, 0.2], [0.31, 0.33]))
-    assert "picks 2 units instead and reports 0.200" in different and "0.330" in different
+    assert f"picks {S.WIDTHS[1]} units instead and reports 0.200" in different
+    assert "0.330" in different
 
 
 def test_the_new_data_loss_matches_a_monte_carlo_estimate():

@@ -32,13 +32,20 @@ def _label(name: str) -> str:
     return activations.get(name).label
 
 
-def linear_maps(r: L.LayerRun, *, height: int = 360) -> go.Figure:
-    """The network without σ and with it: output over the plane, test accuracy on top."""
+#: What the maps' markers mean (their legend would take the height of the maps).
+MAP_MARKERS = ("Filled markers: training points, open markers: test points; blue circles "
+               "class 0, orange diamonds class 1; the black line is the decision boundary.")
+
+
+def linear_maps(r: L.LayerRun, *, height: int = 340) -> go.Figure:
+    """The network without σ and with it: output over the plane, test accuracy on top; no
+    legend (:data:`MAP_MARKERS` says what the markers mean)."""
     runs = (r.runs["linear"], r.runs["nonlinear"])
     titles = [f"no σ: {runs[0].test_accuracy:.0%} right",
               f"{_label(r.params.activation)}: {runs[1].test_accuracy:.0%} right"]
-    return fig_of.exercise_maps(r.axis, [t.grid_output for t in runs], titles, r.train, r.test,
-                                height=height)
+    fig = fig_of.exercise_maps(r.axis, [t.grid_output for t in runs], titles, r.train, r.test,
+                               height=height)
+    return fig.update_layout(showlegend=False)
 
 
 def deep_curves(r: L.LayerRun, *, height: int = 300) -> go.Figure:
@@ -53,7 +60,7 @@ def deep_curves(r: L.LayerRun, *, height: int = 300) -> go.Figure:
 # ----------------------------------------------------------------------------------------
 
 
-def existence_fits(e: E.Existence, *, height: int = 420) -> go.Figure:
+def existence_fits(e: E.Existence, *, height: int = 400) -> go.Figure:
     """f, the hand-built network, and the best, median and worst trained seed."""
     lo, hi = float(e.x[0]), float(e.x[-1])
     fig = fig_ua.fit_figure(e.x, e.truth, e.built, train_range=(lo, hi),
@@ -67,7 +74,7 @@ def existence_fits(e: E.Existence, *, height: int = 420) -> go.Figure:
     return fig
 
 
-def existence_errors(e: E.Existence, *, height: int = 420) -> go.Figure:
+def existence_errors(e: E.Existence, *, height: int = 360) -> go.Figure:
     """RMS error of every seed (sorted), against the hand-built network's."""
     order = e.order
     rms = e.errors[order, 1]
@@ -93,15 +100,15 @@ LOSS_SERIES = (("val", "validation", style.VALIDATION_COLOR, "solid"),
                ("new", "new data", "#1A1A1A", "dash"))
 
 
-def candidates(c: S.Choice, *, height: int = 400) -> go.Figure:
+def candidates(c: S.Choice, *, height: int = 360) -> go.Figure:
     """The N networks' validation, test and new-data losses; the two choices marked."""
     fig = style.figure(f"{len(c.widths)} networks, one split", height=height)
     x = [str(w) for w in c.widths]
     for key, name, color, dash in LOSS_SERIES:
         fig.add_trace(go.Scatter(x=x, y=getattr(c, key), mode="lines+markers", name=name,
                                  line=dict(color=color, dash=dash), marker=dict(size=9)))
-    for index, name, symbol in ((c.by_validation, "chosen on validation", "star"),
-                                (c.by_test, "chosen on test", "diamond")):
+    for index, name, symbol in ((c.by_validation, "validation's choice", "star"),
+                                (c.by_test, "test's choice", "diamond")):
         fig.add_trace(go.Scatter(x=[x[index]], y=[c.test[index]], mode="markers", name=name,
                                  marker=dict(symbol=symbol, size=22, color=style.VERMILLION,
                                              line=dict(color="#1A1A1A", width=1.5))))
@@ -144,7 +151,7 @@ def gains(r: S.Repeat, *, height: int = 400) -> go.Figure:
 
 def agreement(r: R.Retraining, *, height: int = 400) -> go.Figure:
     """Share of the plane every pair of trainings classifies alike."""
-    labels = [f"seed {s}" for s in r.seeds]
+    labels = [str(s) for s in r.seeds]
     share = np.round(r.agreement * 100, 1)
     fig = style.figure("Classified alike (%)", height=height)
     fig.add_trace(go.Heatmap(x=labels, y=labels, z=share, zmin=50, zmax=100,
@@ -152,12 +159,14 @@ def agreement(r: R.Retraining, *, height: int = 400) -> go.Figure:
                              text=[[f"{v:.1f}" for v in row] for row in share],
                              texttemplate="%{text}", textfont=dict(size=style.FONT_SIZE - 2),
                              hovertemplate="%{y} vs %{x}: %{z:.1f} %<extra></extra>"))
-    fig.update_yaxes(autorange="reversed", scaleanchor="x", constrain="domain")
-    fig.update_xaxes(constrain="domain", showgrid=False)
+    fig.update_yaxes(autorange="reversed", scaleanchor="x", constrain="domain",
+                     title=dict(text="seed"), type="category")
+    fig.update_xaxes(constrain="domain", showgrid=False, title=dict(text="seed"),
+                     type="category")
     return fig
 
 
-def correlations(r: R.Retraining, *, height: int = 400) -> go.Figure:
+def correlations(r: R.Retraining, *, height: int = 360) -> go.Figure:
     """Per pair of trainings: weights correlated position by position, after matching the
     hidden units, and the matched units' activations."""
     columns = (("weights", r.raw), ("weights, matched", r.matched),
@@ -165,7 +174,7 @@ def correlations(r: R.Retraining, *, height: int = 400) -> go.Figure:
     fig = style.figure("Correlation per pair", height=height)
     for i, (name, values) in enumerate(columns):
         _strip(fig, i, values, name=name, color=style.BLUE, hover=name)
-    fig.update_xaxes(tickvals=[0, 1, 2], ticktext=["raw", "matched", "maps"],
+    fig.update_xaxes(tickvals=[0, 1, 2], ticktext=["weights", "matched", "unit maps"],
                      range=[-0.5, 2.5], zeroline=False)
     fig.update_yaxes(title=dict(text="correlation r"), range=[-1.05, 1.05])
     return fig
@@ -175,8 +184,7 @@ def unit_maps(r: R.Retraining, *, height: int = 460) -> go.Figure:
     """Every training's hidden units over the plane (rows), matched to the first training's
     units (columns): the same column responds to the same pattern."""
     rows, cols = r.maps.shape[:2]
-    fig = make_subplots(rows=rows, cols=cols, horizontal_spacing=0.01, vertical_spacing=0.015,
-                        row_titles=[f"seed {s}" for s in r.seeds])
+    fig = make_subplots(rows=rows, cols=cols, horizontal_spacing=0.01, vertical_spacing=0.015)
     for i in range(rows):
         for j in range(cols):
             z = r.maps[i, j]
@@ -186,9 +194,9 @@ def unit_maps(r: R.Retraining, *, height: int = 460) -> go.Figure:
                                      showscale=False, hoverinfo="skip"), row=i + 1, col=j + 1)
     fig.update_xaxes(showticklabels=False, ticks="", showgrid=False, zeroline=False)
     fig.update_yaxes(showticklabels=False, ticks="", showgrid=False, zeroline=False)
-    fig.update_layout(title=dict(text="Hidden units, matched to seed "
-                                      f"{r.seeds[0]}'s"), height=height, margin=dict(l=10))
-    fig.update_annotations(font=dict(size=style.FONT_SIZE - 2))
+    for i, seed in enumerate(r.seeds):
+        fig.update_yaxes(title=dict(text=str(seed), standoff=4), row=i + 1, col=1)
+    fig.update_layout(title=dict(text="Hidden units by seed (rows), matched"), height=height)
     return fig
 
 
@@ -197,7 +205,7 @@ def unit_maps(r: R.Retraining, *, height: int = 460) -> go.Figure:
 # ----------------------------------------------------------------------------------------
 
 
-def simple_fit_curves(c: F.LearningCurves, *, height: int = 400) -> go.Figure:
+def simple_fit_curves(c: F.LearningCurves, *, height: int = 440) -> go.Figure:
     """Error against the law per number of training points, polynomial and network."""
     net = F.NETWORK_LABELS[c.params.network]
     return fig_of.sweep_curve(c.train_points, c.polynomial, c.network, log_x=True,
@@ -207,14 +215,19 @@ def simple_fit_curves(c: F.LearningCurves, *, height: int = 400) -> go.Figure:
                               y_title="error vs law (MSE)", best=False, height=height)
 
 
-def data_size_curves(c: D.DataCurves, *, height: int = 400) -> go.Figure:
+def data_size_curves(c: D.DataCurves, *, height: int = 440) -> go.Figure:
     """Training and test loss against the number of training points; the parameter count
     marked."""
     fig = fig_of.sweep_curve(c.sizes, c.train, c.test, log_x=True,
                              title="Loss against the data size", x_title="training points",
                              names=("training", "test"), y_title="loss (½ squared error)",
                              best=False, height=height)
-    fig.add_vline(x=c.n_parameters, line=dict(color=style.GREY, width=2, dash="dot"),
-                  annotation_text=f"{c.n_parameters} parameters",
-                  annotation_position="bottom right")
+    # On a log axis a shape takes the data value, an annotation its log10 (Plotly), so the
+    # line and its label are placed apart rather than with add_vline.
+    n = c.n_parameters
+    fig.add_shape(type="line", x0=n, x1=n, xref="x", y0=0, y1=1, yref="y domain",
+                  line=dict(color=style.GREY, width=2, dash="dot"))
+    fig.add_annotation(x=float(np.log10(n)), xref="x", y=0, yref="y domain",
+                       text=f"{n} parameters", showarrow=False, xanchor="left",
+                       yanchor="bottom", xshift=4)
     return fig
