@@ -111,18 +111,20 @@ def test_layer_params_describe_four_playground_runs():
 # ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("unit", ["relu", "sigmoid"])
+@pytest.mark.parametrize("unit", ["tanh", "relu", "sigmoid"])
 def test_the_hand_built_sum_is_a_network_of_that_many_units(unit):
     p = E.ExistenceParams(unit=unit, width=9)
     h = p.hand()
-    weights = E.hand_weights(h)
+    weights = E.hand_weights(h, unit)
     assert weights[0][0].shape == (1, 9) and weights[1][0].shape == (9, 1)
     x = np.linspace(*U.x_range(p.approx()), 301)
     as_network = network.predict(weights, (unit,), "linear", x[:, None])[:, 0]
     np.testing.assert_allclose(as_network, U.hand_sum(h, x), rtol=0, atol=1e-9)
-    other = "sigmoid" if unit == "relu" else "relu"  # the check can fire
+    other = "linear"  # the check can fire
     assert np.max(np.abs(network.predict(weights, (other,), "linear", x[:, None])[:, 0]
                          - U.hand_sum(h, x))) > 0.1
+    with pytest.raises(ValueError, match="unit"):
+        E.hand_weights(h, "relu" if unit != "relu" else "tanh")
 
 
 def _existence(built_rms: float, rms: list[float], diverged=()) -> E.Existence:

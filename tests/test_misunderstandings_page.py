@@ -43,7 +43,7 @@ def test_a_control_changes_the_run_and_the_link():
     at = open_page(PAGE, {"activation": "sigmoid"}, timeout=600)
     assert not problems(at)
     assert "does no better" in _infos(at)
-    at.selectbox(key="misunderstandings.activation").set_value("relu").run(timeout=600)
+    at.selectbox(key="misunderstandings.activation").set_value("tanh").run(timeout=600)
     assert "activation" not in at.query_params
     assert "lets the layers bend the boundary" in _infos(at)
 
@@ -61,3 +61,38 @@ def test_the_repeat_waits_for_its_button_and_then_stays():
     at.run(timeout=600)  # a rerun shows it without another click
     assert len(at.get("plotly_chart")) == 2 and not any("Repeat on" in b.label
                                                          for b in at.button)
+
+
+def _clear() -> None:
+    for cache in (results.layer_runs, results.existence_runs, results.selection_splits,
+                  results.retrainings, results.simple_fit_runs, results.data_size_runs,
+                  results.selection_repeats):
+        cache.clear()
+
+
+def _trainings(monkeypatch) -> list[str]:
+    from core import engine
+
+    calls: list[str] = []
+    real = engine.train
+    monkeypatch.setattr(engine, "train", lambda *a, **k: calls.append("train") or real(*a, **k))
+    return calls
+
+
+def test_the_warm_up_fills_every_tabs_default_view(monkeypatch):
+    _clear()
+    results.warm_misunderstandings()
+    calls = _trainings(monkeypatch)
+    at = open_page(PAGE, timeout=600)
+    for claim in CLAIMS:
+        at.session_state["misunderstandings.tab"] = claim.tab
+        at.run(timeout=600)
+        assert not problems(at) and at.get("plotly_chart"), claim.key
+    assert calls == []  # every tab answered from the warm-up's cache
+
+
+def test_without_the_warm_up_a_tab_trains(monkeypatch):
+    _clear()
+    calls = _trainings(monkeypatch)
+    at = open_page(PAGE, {"tab": "6"}, timeout=600)
+    assert not problems(at) and calls

@@ -70,10 +70,10 @@ def test_the_linear_network_is_the_product_of_its_layers(layers):
     np.testing.assert_allclose(layers.b_eff, (b1 @ w2 + b2) @ w3 + b3, rtol=1e-9, atol=1e-12)
     assert layers.one_layer_gap <= L.SAME_OUTPUT_TOL
     lin, non = layers.runs["linear"], layers.runs["nonlinear"]
-    assert lin.test_accuracy < 0.7 < 0.9 < non.test_accuracy  # XOR: no line, but ReLU
+    assert lin.test_accuracy < 0.7 < 0.9 < non.test_accuracy  # XOR: no line, but tanh
     text = L.answer(layers)
     assert f"{lin.test_accuracy:.0%} of the test points" in text
-    assert f"with ReLU gets {non.test_accuracy:.0%}" in text
+    assert f"with tanh gets {non.test_accuracy:.0%}" in text
     assert L.boundary_text(layers.w_eff, layers.b_eff) in text
 
 
@@ -87,7 +87,7 @@ def test_deep_sigmoid_trains_slower_than_relu(layers):
 def test_layer_figures(layers):
     maps = _tidy(fig.linear_maps(layers))
     titles = [a.text for a in maps.layout.annotations]
-    assert titles[0].startswith("no σ") and titles[1].startswith("ReLU")
+    assert titles[0].startswith("no σ") and titles[1].startswith("tanh")
     curves = _tidy(fig.deep_curves(layers))
     assert len(curves.data) == 4  # training and test loss of both deep networks
 

@@ -15,9 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core import datasets, features, network
+from core import datasets, engine, features, network
 from core import playground as pg
-from core.engine import Data, train
 from core.engine.budget import parameters
 from core.params import Params, choice, number
 
@@ -71,9 +70,9 @@ def losses_at(p: DataSizeParams, n_points: int, seed: int) -> tuple[float, float
     test_set = datasets.generate(p.task, TEST_POINTS, noise, np.random.default_rng([seed, 0]))
     head = pg.Head.of(q, train_set.n_classes)
     net = pg.network_of(q, head)
-    result = train(net, pg.training_of(q, head, epochs_for(p.steps, n_points)),
-                   Data(features.feature_matrix(train_set.x, q.feature_names),
-                        head.targets(train_set)))
+    result = engine.train(net, pg.training_of(q, head, epochs_for(p.steps, n_points)),
+                          engine.Data(features.feature_matrix(train_set.x, q.feature_names),
+                                      head.targets(train_set)))
 
     def loss(d: datasets.Dataset) -> float:
         x = features.feature_matrix(d.x, q.feature_names)

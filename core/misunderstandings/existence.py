@@ -19,10 +19,10 @@ from core import activations, network
 from core import universal_approximation as U
 from core.params import Params, choice, number
 
-#: The unit each kind of hand-built piece is: a hinge max(0, x − s) is a ReLU unit, a step
-#: σ(k(x − s)) a sigmoid unit.
-PIECES = {"relu": "hinge", "sigmoid": "step"}
-UNIT_LABELS = {"relu": "ReLU (hinges)", "sigmoid": "sigmoid (steps)"}
+#: The hand-built piece each kind of unit makes: a hinge max(0, x − s) is a ReLU unit, a
+#: step σ(k(x − s)) a sigmoid unit, and a tanh unit too, since σ(z) = (1 + tanh(z/2))/2.
+PIECES = {"tanh": "step", "relu": "hinge", "sigmoid": "step"}
+UNIT_LABELS = {"tanh": "tanh (steps)", "relu": "ReLU (hinges)", "sigmoid": "sigmoid (steps)"}
 TARGET = "bumpy"
 BUDGETS = (200, 400, 1000)
 MIN_SEEDS, MAX_SEEDS = 3, 20
@@ -32,8 +32,8 @@ MIN_SEEDS, MAX_SEEDS = 3, 20
 class ExistenceParams(Params):
     """One hidden layer of ``width`` units of one kind, built by hand and trained."""
 
-    unit: str = choice("relu", tuple(PIECES), label="units",
-                       help="ReLU units are hinges, sigmoid units steps")
+    unit: str = choice("tanh", tuple(PIECES), label="units",
+                       help="tanh and sigmoid units make steps, ReLU units hinges")
     width: int = number(16, 4, U.MAX_PIECES, label="hidden units")
     learning_rate: float = number(0.03, 0.001, 0.1, options=U.LEARNING_RATES,
                                   label="learning rate α")
@@ -54,15 +54,23 @@ class ExistenceParams(Params):
         return U.place_evenly(self.approx(), base)
 
 
-def hand_weights(h: U.HandParams) -> list[tuple[np.ndarray, np.ndarray]]:
-    """The hand-built sum as the weights of a 1 → n → 1 network: piece i at position sᵢ with
-    height hᵢ is a unit with w₁ = k, b₁ = −k·sᵢ (k = 1 for a hinge, the steepness for a
-    step), w₂ = hᵢ; the offset is the output bias."""
+def hand_weights(h: U.HandParams, unit: str) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The hand-built sum as the weights of a 1 → n → 1 network of ``unit`` units.
+
+    Piece i at position sᵢ with height hᵢ is a unit with w₁ = k, b₁ = −k·sᵢ (k = 1 for a
+    hinge, the steepness for a step) and w₂ = hᵢ; the offset is the output bias. A tanh unit
+    makes the sigmoid's step with half the slope and height: hᵢ·σ(k(x − sᵢ)) =
+    (hᵢ/2)·tanh(k(x − sᵢ)/2) + hᵢ/2, the constants adding up in the output bias."""
+    if PIECES[unit] != h.hand_kind:
+        raise ValueError(f"unit: a {unit} unit makes a {PIECES[unit]}, not a {h.hand_kind}")
     k = 1.0 if h.hand_kind == "hinge" else h.hand_steepness
     positions = np.asarray(h.hand_positions, np.float64)
-    kernel1 = np.full((1, len(positions)), k)
-    return [(kernel1, -k * positions),
-            (np.asarray(h.hand_heights, np.float64)[:, None], np.array([h.hand_offset]))]
+    heights = np.asarray(h.hand_heights, np.float64)
+    offset = h.hand_offset
+    if unit == "tanh":
+        k, heights, offset = k / 2, heights / 2, offset + heights.sum() / 2
+    return [(np.full((1, len(positions)), k), -k * positions),
+            (heights[:, None], np.array([offset]))]
 
 
 @dataclass(frozen=True)
@@ -101,7 +109,8 @@ def run(p: ExistenceParams, on_progress: Callable[[int, int], None] | None = Non
             on_progress(seed + 1, p.seeds)
     first = fits[0]
     x, truth = first.grid[first.inside], first.truth[first.inside]
-    built = network.predict(hand_weights(p.hand()), (p.unit,), "linear", x[:, None])[:, 0]
+    built = network.predict(hand_weights(p.hand(), p.unit), (p.unit,), "linear",
+                            x[:, None])[:, 0]
     diverged = tuple(s for s, f in enumerate(fits) if f.result.diverged)
     # A diverged run has no output worth drawing (maybe none at all): NaN, error infinite.
     trained = np.stack([np.full(len(x), np.nan) if s in diverged else f.outputs()[f.inside]

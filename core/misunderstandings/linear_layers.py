@@ -19,7 +19,7 @@ from core import playground as pg
 from core.params import Params, choice, number
 
 DATASETS = ("xor", "circle")
-NONLINEAR = ("relu", "tanh", "sigmoid")
+NONLINEAR = ("tanh", "relu", "sigmoid")
 #: The Playground's default network: two hidden layers of 4 and 2 units.
 HIDDEN = (4, 2)
 #: Units of every layer of the deep pair (the Playground's deep exercise network's width).
@@ -40,7 +40,7 @@ class LayerParams(Params):
     """The data, the non-linear σ compared with none, the training and the deep pair."""
 
     dataset: str = choice("xor", DATASETS, label="data set")
-    activation: str = choice("relu", NONLINEAR, label="σ",
+    activation: str = choice("tanh", NONLINEAR, label="σ",
                              help="the hidden layers' activation in the network with σ")
     epochs: int = number(100, 50, 400, options=EPOCH_OPTIONS, label="epochs")
     seed: int = number(1, 0, 9999, label="seed")
