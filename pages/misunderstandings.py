@@ -24,6 +24,7 @@ DATA = {"labels": {k: d.label for k, d in datasets.DATASETS.items()}}
 ACTIVATION = {"labels": {k: a.label for k, a in activations.ACTIVATIONS.items()}}
 
 page = PageState.load(PAGE)
+trained = partial(results.trained, unit="run")  # every experiment reports its runs
 layout.header(
     "Check yourself",
     "Six things often believed about networks, each put to a run you can change: the belief, "
@@ -61,7 +62,7 @@ def linear_view() -> None:
     claim("linear_layers")
     controls(("dataset", "activation", "epochs", "depth", "seed"), dataset=DATA,
              activation=ACTIVATION, seed={"as_input": True})
-    run = results.layer_runs.shown(page.current(L.LayerParams), what="Training four networks")
+    run = trained(results.layer_runs, L.run, "Training four networks", page.current(L.LayerParams))
     left, right = st.columns([3, 2])
     layout.chart(partial(fig.linear_maps, run), f"{CHART}.linear", left, fig.MAP_MARKERS)
     verdict(L.answer(run), right)
@@ -79,8 +80,8 @@ def existence_view() -> None:
     claim("existence")
     controls(("unit", "width", "learning_rate", "budget", "seeds"),
              unit={"labels": E.UNIT_LABELS})
-    run = results.existence_runs.shown(page.current(E.ExistenceParams),
-                                       what="Training from every seed")
+    run = trained(results.existence_runs, E.run, "Training from every seed",
+                  page.current(E.ExistenceParams))
     layout.chart(partial(fig.existence_fits, run), f"{CHART}.fits")
     left, right = st.columns([3, 2])
     layout.chart(partial(fig.existence_errors, run), f"{CHART}.errors", left)
@@ -94,8 +95,8 @@ def selection_view() -> None:
     controls(("candidates", "n_points", "noise", "data_seed", "splits"),
              data_seed={"as_input": True})
     p = page.current(S.SelectionParams)
-    one = results.selection_splits.shown(p.split_key(), p.data_seed,
-                                         what="Training the networks")
+    one = trained(results.selection_splits, S.choose, "Training the networks", p.split_key(),
+                  p.data_seed)
     layout.chart(partial(fig.candidates, one), f"{CHART}.candidates")
     verdict(S.answer(one))
     left, right = st.columns([3, 2])
@@ -108,7 +109,8 @@ def selection_view() -> None:
                        help=f"Train the {p.candidates} networks on {p.splits} random "
                             "splits of new data"):
             with left:
-                repeat = results.selection_repeats.shown(p, what="Splits done")
+                repeat = results.trained(results.selection_repeats, results.selection_repeat,
+                                         "Repeating", p, unit="split")
             st.rerun()  # the result is cached: drawn by the run this starts
     if repeat is not None:
         layout.chart(partial(fig.gains, repeat), f"{CHART}.gains", left)
@@ -119,7 +121,7 @@ def selection_view() -> None:
 def retraining_view() -> None:
     claim("retraining")
     controls(("retrain_data", "hidden", "retrainings"), retrain_data=DATA)
-    run = results.retrainings.shown(page.current(R.RetrainParams), what="Training")
+    run = trained(results.retrainings, R.run, "Training", page.current(R.RetrainParams))
     left, right = st.columns([3, 2])
     layout.chart(partial(fig.unit_maps, run), f"{CHART}.units", left)
     with right:
@@ -135,7 +137,7 @@ def simple_fit_view() -> None:
     controls(("truth", "degree", "network", "repeats"),
              truth={"labels": {k: t.label for k, t in of.TRUTHS.items()}},
              network={"labels": F.NETWORK_LABELS})
-    run = results.simple_fit_runs.shown(page.current(F.SimpleFitParams), what="Fitting")
+    run = trained(results.simple_fit_runs, F.run, "Fitting", page.current(F.SimpleFitParams))
     left, right = st.columns([3, 2])
     layout.chart(partial(fig.simple_fit_curves, run), f"{CHART}.simple", left)
     verdict(F.answer(run), right)
@@ -147,7 +149,7 @@ def simple_fit_view() -> None:
 def data_size_view() -> None:
     claim("data_size")
     controls(("task", "task_noise", "layer_units", "steps", "size_seeds"), task=DATA)
-    run = results.data_size_runs.shown(page.current(D.DataSizeParams), what="Training")
+    run = trained(results.data_size_runs, D.run, "Training", page.current(D.DataSizeParams))
     left, right = st.columns([3, 2])
     layout.chart(partial(fig.data_size_curves, run), f"{CHART}.sizes", left)
     verdict(D.answer(run), right)

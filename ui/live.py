@@ -23,9 +23,6 @@ from typing import Any, Generic, TypeVar
 
 import streamlit as st
 
-from core.engine.slots import notify_waits
-from ui.waiting import WaitNotice
-
 R = TypeVar("R")
 
 #: Seconds between two redraws of the charts while streaming: each redraw sends the figures
@@ -54,7 +51,6 @@ class StreamedCache(Generic[R]):
 
     def __init__(self, fn: Callable[..., R], *, max_entries: int = 64) -> None:
         self._name = f"{fn.__module__}.{fn.__qualname__}"
-        self._fn = fn
 
         # Streamlit tells cached functions apart by module, qualified name and code, which
         # are this one's for every StreamedCache: alone they would share one store, and as
@@ -97,24 +93,6 @@ class StreamedCache(Generic[R]):
     def clear(self) -> None:
         """Drop every stored result."""
         self._cached.clear()
-
-    def shown(self, *args: Any, what: str) -> R:
-        """The result for ``args``: the cached one, or computed now as
-        ``fn(*args, on_progress=…)`` with a progress bar in the page ("what: 3 of 10") and
-        stored for everyone. ``fn`` reports ``on_progress(done, total)`` after each of its
-        runs; every report is an ``st.*`` call, where a newer click stops the script."""
-        found = self.get(*args)
-        if found is not None:
-            return found
-        bar = st.progress(0.0, text=f"{what}…")
-
-        def report(done: int, total: int) -> None:
-            bar.progress(min(1.0, done / max(total, 1)), text=f"{what}: {done} of {total}")
-
-        with notify_waits(WaitNotice()):
-            result = self._fn(*args, on_progress=report)
-        bar.empty()
-        return self.put(result, *args)
 
 
 class Pace:

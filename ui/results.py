@@ -13,6 +13,11 @@ button the lecturer clicks shows its finished run at once (some train 1000 epoch
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import streamlit as st
+
 from core import activation_functions as A
 from core import gradient_descent as GD
 from core import initialisation as I
@@ -21,6 +26,12 @@ from core import overfitting as of
 from core import overtraining as ot
 from core import playground as pg
 from core import xor as X
+from core.classification import calculator as CC
+from core.classification import saturation as CS
+from core.classification import softmax as CM
+from core.classification import tasks as CT
+from core.classification import wrong_layer as CW
+from core.engine.slots import notify_waits
 from core.misunderstandings import data_size as MD
 from core.misunderstandings import existence as ME
 from core.misunderstandings import linear_layers as ML
@@ -29,6 +40,8 @@ from core.misunderstandings import selection as MS
 from core.misunderstandings import simple_fits as MF
 from core.optimiser_page import PathControls
 from ui import layout, live, server
+
+R = TypeVar("R")
 
 keras_fit = layout.cached(GD.keras_fit)
 probe_all = layout.cached(I.probe_all, max_entries=32, spinner="Probing the network…")
@@ -43,9 +56,18 @@ train_fit = layout.cached(of.train_fit, max_entries=256)
 #: The Playground's finished runs, shared by all sessions; a streamed run is stored when it
 #: finishes (pages/playground.py).
 playground_runs = live.StreamedCache(pg.run, max_entries=48)
-#: The misunderstandings page: every claim's experiment per parameter set (the page streams
-#: its progress, ``StreamedCache.shown``); one split of the validation-vs-test experiment per
-#: split (its repeat reuses them), and the repeats behind their button.
+#: The classification page's runs, one cache per view (:func:`trained` trains a missing one
+#: with a progress bar and stores it; the warm-up fills the default view's).
+two_tasks = live.StreamedCache(CT.two_tasks, max_entries=48)
+races = live.StreamedCache(CS.race, max_entries=48)
+softmax_runs = live.StreamedCache(CM.softmax_run, max_entries=48)
+ceilings = live.StreamedCache(CW.ceiling, max_entries=48)
+linear_classifiers = live.StreamedCache(CW.linear_classifier, max_entries=48)
+saturation_curves = layout.cached(CS.curves, max_entries=1, spinner=False)
+calculate = layout.cached(CC.calculate, max_entries=256, spinner=False)
+#: The misunderstandings page: every claim's experiment per parameter set (the page trains a
+#: missing one with :func:`trained`), one split of the validation-vs-test experiment per split
+#: (its repeat reuses them), and the repeats behind their button.
 layer_runs = live.StreamedCache(ML.run, max_entries=16)
 existence_runs = live.StreamedCache(ME.run, max_entries=16)
 selection_splits = live.StreamedCache(MS.choose, max_entries=256)
@@ -54,12 +76,33 @@ simple_fit_runs = live.StreamedCache(MF.run, max_entries=16)
 data_size_runs = live.StreamedCache(MD.run, max_entries=16)
 
 
-def _selection_repeat(p: MS.SelectionParams, on_progress=None) -> MS.Repeat:
+def selection_repeat(p: MS.SelectionParams, on_progress=None) -> MS.Repeat:
     """Every split of ``p``'s repeat, each from (and into) the cache of single splits."""
     return MS.repeat(p, lambda seed: selection_splits(p.split_key(), seed), on_progress)
 
 
-selection_repeats = live.StreamedCache(_selection_repeat, max_entries=16)
+selection_repeats = live.StreamedCache(selection_repeat, max_entries=16)
+
+
+def trained(cache: live.StreamedCache, fn: Callable[..., R], label: str, *args: Any,
+            unit: str = "epoch") -> R:
+    """``cache``'s result for ``args``; missing, ``fn(*args, on_progress)`` trains it now
+    with a progress bar (``on_progress(done, total)`` counts ``unit``s: the epochs of all its
+    runs together, or its runs), and stores it. While it waits for a free trainer the page
+    says so (ui.waiting)."""
+    found = cache.get(*args)
+    if found is not None:
+        return found
+    bar = st.progress(0.0, text=f"{label}: starting…")
+
+    def report(done: int, total: int) -> None:
+        bar.progress(min(1.0, done / max(total, 1)), text=f"{label}: {unit} {done} of {total}")
+
+    try:
+        with notify_waits(layout.WaitNotice()):
+            return cache.put(fn(*args, report), *args)
+    finally:
+        bar.empty()
 
 
 def probes(p: I.InitParams) -> dict[str, I.Probe]:
@@ -123,6 +166,12 @@ def warm_playground() -> None:
     for p in (pg.PlaygroundParams(), *(step.params for ex in pg.EXERCISES for step in ex.steps)):
         server.PAGE_RUNS.wait_quiet(server.WARM_UP_QUIET_S)
         playground_runs(p.training_key(), None)
+
+
+def warm_classification() -> None:
+    """The classification page's default view: both tasks trained on the default data (their
+    two trainers compiled)."""
+    two_tasks(CT.TaskParams())
 
 
 def warm_misunderstandings() -> None:
