@@ -143,7 +143,8 @@ def simple_fit_view() -> None:
     verdict(F.answer(run), right)
     with right:
         lecture_note("simple_fits", f" Noise σ = {F.NOISE:g}; the network trains "
-                     f"{F.EPOCHS} epochs of Adam, as on the overfitting page.")
+                     f"{F.EPOCHS} epochs of Adam on all its points at once, as the overfitting "
+                     "page trains.")
 
 
 def data_size_view() -> None:

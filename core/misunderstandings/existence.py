@@ -39,7 +39,7 @@ class ExistenceParams(Params):
                                   label="learning rate α")
     budget: int = number(400, 200, 1000, options=BUDGETS, label="epochs",
                          help="training budget of every seed (Adam, batches of 32)")
-    seeds: int = number(10, MIN_SEEDS, MAX_SEEDS, label="seeds",
+    seeds: int = number(6, MIN_SEEDS, MAX_SEEDS, label="seeds",
                         help="trainings from different starting weights (and sample points)")
 
     def approx(self, seed: int = 0) -> U.ApproxParams:

@@ -19,7 +19,7 @@ from core import playground as pg
 from core.params import Params, choice, number
 
 DATASETS = ("xor", "circle")
-EPOCHS = 150
+EPOCHS = 100
 #: Two trainings "agree" when they classify at least this share of the plane alike.
 AGREE = 0.9
 #: Weights "line up" after matching when their correlation is at least this.

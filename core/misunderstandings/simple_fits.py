@@ -23,7 +23,7 @@ NETWORKS = {"1x16": (16,), "2x30": (30, 30), "3x64": (64, 64, 64)}
 NETWORK_LABELS = {k: " × ".join([str(len(v)), str(v[0])]) for k, v in NETWORKS.items()}
 #: All points per data set (a half of them train, see core.overfitting.split_counts).
 POINTS = (12, 20, 40, 80, 200)
-EPOCHS = 600
+EPOCHS = 400
 NOISE = 0.3
 #: The smallest training set: a polynomial needs more points than coefficients.
 MAX_DEGREE = of.split_counts(POINTS[0])[0] - 1
