@@ -163,3 +163,19 @@ def test_the_network_stops_overfitting_only_with_enough_data(sizes):
     shown = _tidy(fig.data_size_curves(sizes))
     assert shown.layout.shapes[0].x0 == sizes.n_parameters
     assert 10 ** shown.layout.annotations[0].x == pytest.approx(sizes.n_parameters)
+
+
+def test_every_preset_shows_its_experiment_coming_out_the_other_way():
+    """The lecture's presets are there because their runs take the other branch of the
+    sentence: each answer is written from the preset's own run."""
+    from ui.lectures import misunderstandings as lecture
+
+    expected = {"Sigmoid, 100 epochs": "does no better", "4 units": "only 4 units",
+                "3 hidden units": "pairs classify less than 90%",
+                "Wave, degree 5": "follows the noise", "Easy task": "simple enough"}
+    answers = {p.label: p.answer_text() for p in lecture.LECTURE.presets}
+    assert set(answers) == set(expected)
+    for label, words in expected.items():
+        assert words in answers[label], label
+    for question in lecture.LECTURE.notice:
+        assert question.answer_text()

@@ -119,16 +119,21 @@ def run(p: DataSizeParams, on_progress: Callable[[int, int], None] | None = None
     return DataCurves(p, SIZES, train_loss, test_loss, count)
 
 
+def _loss(value: float) -> str:
+    """A loss with three decimals, or two significant digits below 0.001."""
+    return f"{value:.3f}" if value >= 1e-3 else f"{value:.1e}"
+
+
 def answer(c: DataCurves) -> str:
     """The tab's sentence: the gap at the smallest size, and where it closes."""
     train, test = np.mean(c.train, axis=1), np.mean(c.test, axis=1)
     at = c.settled()
     text = (f"With {c.sizes[0]} points the network ({c.n_parameters} parameters) reaches a "
-            f"training loss of {train[0]:.3f} {'and' if at == c.sizes[0] else 'but'} a test "
-            f"loss of {test[0]:.3f}")
+            f"training loss of {_loss(train[0])} {'and' if at == c.sizes[0] else 'but'} a "
+            f"test loss of {_loss(test[0])}")
     if at is None:
-        return text + (f"; even with {c.sizes[-1]} points the test loss ({test[-1]:.3f}) "
-                       f"stays well above the training loss ({train[-1]:.3f}): this network "
+        return text + (f"; even with {c.sizes[-1]} points the test loss ({_loss(test[-1])}) "
+                       f"stays well above the training loss ({_loss(train[-1])}): this network "
                        "still wants more data.")
     if at == c.sizes[0]:
         return text + (": no gap to speak of even with the fewest points. This task is "
@@ -136,5 +141,5 @@ def answer(c: DataCurves) -> str:
                        "units) needs more.")
     i = c.sizes.index(at)
     return text + (f". From {at} points on ({at / c.n_parameters:.2g} per parameter) the "
-                   f"test loss stays close to the training loss ({test[i]:.3f} against "
-                   f"{train[i]:.3f}): below that the network learns its points by heart.")
+                   f"test loss stays close to the training loss ({_loss(test[i])} against "
+                   f"{_loss(train[i])}): below that the network learns its points by heart.")

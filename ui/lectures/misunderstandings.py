@@ -25,18 +25,21 @@ def one_layer() -> str:
     run = results.layer_runs(L.LayerParams())
     (w1, _), (w2, _), (w3, _) = run.runs["linear"].weights
     shapes = " · ".join(f"{w.shape[0]}×{w.shape[1]}" for w in (w1, w2, w3))
-    return ("W₂(W₁x + b₁) + b₂ = (W₂W₁)x + (W₂b₁ + b₂): one matrix and one bias, however "
+    text = ("W₂(W₁x + b₁) + b₂ = (W₂W₁)x + (W₂b₁ + b₂): one matrix and one bias, however "
             f"many layers. The default run's linear network multiplies its {shapes} kernels "
-            f"into one layer, {L.boundary_text(run.w_eff, run.b_eff)}, and its output equals "
-            f"that layer's to within {L.SAME_OUTPUT_TOL:g} everywhere on the plane.")
+            f"into one layer, {L.boundary_text(run.w_eff, run.b_eff)}, ")
+    if run.one_layer_gap <= L.SAME_OUTPUT_TOL:
+        return text + (f"and its output equals that layer's to within {L.SAME_OUTPUT_TOL:g} "
+                       "everywhere on the plane.")
+    return text + f"yet its output differs from that layer's by {run.one_layer_gap:.1g}."
 
 
 def test_once() -> str:
     p = S.SelectionParams()
     one = results.selection_splits(p.split_key(), p.data_seed)
-    return ("The lowest of N test losses is lower than the chosen network's loss on new data "
-            "more often than not: it was picked because its test points happened to suit "
-            "it. Validation data absorb that luck while choosing; the test loss, looked at "
+    return ("The network with the lowest of N test losses was picked because its test points "
+            "happened to suit it, so that loss is too rosy an estimate of the loss on new "
+            "data. Validation data absorb that luck while choosing; the test loss, looked at "
             f"once afterwards, stays honest. On the default split: {S.answer(one)}")
 
 
