@@ -156,7 +156,9 @@ def agreement(r: R.Retraining, *, height: int = 400) -> go.Figure:
     fig = style.figure("Classified alike (%)", height=height)
     fig.add_trace(go.Heatmap(x=labels, y=labels, z=share, zmin=50, zmax=100,
                              colorscale=[[0.0, "#FFFFFF"], [1.0, style.GREEN]], showscale=False,
-                             text=[[f"{v:.1f}" for v in row] for row in share],
+                             # The diagonal (a training with itself) is 100 by definition.
+                             text=[["" if i == j else f"{v:.1f}" for j, v in enumerate(row)]
+                                   for i, row in enumerate(share)],
                              texttemplate="%{text}", textfont=dict(size=style.FONT_SIZE - 2),
                              hovertemplate="%{y} vs %{x}: %{z:.1f} %<extra></extra>"))
     fig.update_yaxes(autorange="reversed", scaleanchor="x", constrain="domain",
