@@ -156,9 +156,10 @@ def agreement(r: R.Retraining, *, height: int = 400) -> go.Figure:
     fig = style.figure("Classified alike (%)", height=height)
     fig.add_trace(go.Heatmap(x=labels, y=labels, z=share, zmin=50, zmax=100,
                              colorscale=[[0.0, "#FFFFFF"], [1.0, style.GREEN]], showscale=False,
-                             # The diagonal (a training with itself) is 100 by definition.
-                             text=[["" if i == j else f"{v:.1f}" for j, v in enumerate(row)]
-                                   for i, row in enumerate(share)],
+                             # The diagonal (a training with itself) is 100 by definition;
+                             # "100" rather than "100.0" keeps neighbouring cells apart.
+                             text=[["" if i == j else f"{v:.1f}".removesuffix(".0")
+                                    for j, v in enumerate(row)] for i, row in enumerate(share)],
                              texttemplate="%{text}", textfont=dict(size=style.FONT_SIZE - 2),
                              hovertemplate="%{y} vs %{x}: %{z:.1f} %<extra></extra>"))
     fig.update_yaxes(autorange="reversed", scaleanchor="x", constrain="domain",
