@@ -93,6 +93,12 @@ CALCULATOR_MAX_EXAMPLES = 20
 CALCULATOR_MAX_CLASSES = 10
 CALCULATOR_MAX_CHARS = 400
 CALCULATOR_MAX_ABS_LOGIT = 1e6
+#: The backpropagation page: nodes of a typed expression's graph (all drawn with their
+#: values and gradients, readable at 1280×720), and parameters of the model whose gradient
+#: is timed by backpropagation and by finite differences (2 forward passes per parameter:
+#: ~1 s at this size on one core, measured by core.backprop.cost itself).
+BACKPROP_MAX_NODES = 16
+BACKPROP_MAX_PARAMETERS = 3000
 
 # -- streaming results (core.engine.run: train(..., on_chunk=...)) -------------------------
 

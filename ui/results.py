@@ -26,6 +26,9 @@ from core import overfitting as of
 from core import overtraining as ot
 from core import playground as pg
 from core import xor as X
+from core.backprop import cost as BC
+from core.backprop import network as BN
+from core.backprop import neuron as BNR
 from core.classification import calculator as CC
 from core.classification import saturation as CS
 from core.classification import softmax as CM
@@ -52,6 +55,13 @@ train_linear = layout.cached(X.train_linear)
 #: progress and stores the result; a later visit with the same settings finds it here).
 xor_sweeps = live.StreamedCache(X.sweep_units, max_entries=32)
 compute_paths = layout.cached(O.compute_paths, spinner="Computing the paths…")
+#: The backpropagation page: the neuron (with its GradientTape reference), the small
+#: network and its tape check, each keyed without the step (stepping asks the cache), and
+#: the timed sweep (live measurements: the first visitor's timing is every visitor's).
+neuron_run = layout.cached(BNR.neuron_run, max_entries=256, spinner=False)
+network_run = layout.cached(BN.network_run, max_entries=128, spinner=False)
+network_tape_gap = layout.cached(BN.tape_gap, max_entries=128, spinner=False)
+cost_sweep = layout.cached(BC.sweep, max_entries=8, spinner="Timing both ways…")
 train_fit = layout.cached(of.train_fit, max_entries=256)
 #: The Playground's finished runs, shared by all sessions; a streamed run is stored when it
 #: finishes (pages/playground.py).
@@ -111,6 +121,16 @@ def probes(p: I.InitParams) -> dict[str, I.Probe]:
     return probe_all(p.replace(initializer=I.INITIALIZERS[0]))
 
 
+def neuron(p: BNR.NeuronParams) -> BNR.NeuronRun:
+    """The neuron's run, one cache entry for every step of its walk."""
+    return neuron_run(p.point())
+
+
+def network(p: BN.NetParams) -> BN.NetRun:
+    """The small network's run, one cache entry for every step of its walk."""
+    return network_run(p.structure())
+
+
 def fit_of(p: of.OverfitParams, units: tuple[int, ...], reg: of.Regularisation = of.NONE
            ) -> of.Fit:
     """An overfitting run, cached per data settings, hidden units and regularisation."""
@@ -136,6 +156,17 @@ def warm_xor() -> None:
     """The XOR page's defaults: the best line (tab 1) and the trained network (tab 3)."""
     train_linear()
     train_xor(X.XorParams())
+
+
+def warm_backpropagation() -> None:
+    """The backpropagation page's defaults: the neuron (tab 1) with its Keras reference, the
+    XOR network and its tape check (tab 2), the timed sweep (tab 3) and the depth probe
+    (tab 4, shared with the activations page)."""
+    neuron(BNR.NeuronParams())
+    network(BN.NetParams())
+    network_tape_gap(BN.NetParams().structure())
+    probes(I.InitParams())
+    cost_sweep(BC.CostParams())
 
 
 def warm_optimisers() -> None:
