@@ -86,8 +86,9 @@ def existence_view() -> None:
     left, right = st.columns([3, 2])
     layout.chart(partial(fig.existence_errors, run), f"{CHART}.errors", left)
     verdict(E.answer(run), right)
-    lecture_note("existence", " Each seed also draws its own 150 sample points of f; the "
-                 "errors are measured against f itself on the shaded range.")
+    lecture_note("existence", f" Each seed also draws its own {run.params.approx().points} "
+                 "sample points of f; the errors are measured against f itself over the whole "
+                 "range shown.")
 
 
 def selection_view() -> None:
