@@ -79,6 +79,11 @@ OVERFITTING_MAX_LAYERS = 4
 OVERFITTING_MAX_UNITS = 64
 OVERFITTING_MAX_EPOCHS = 3000
 OVERFITTING_MAX_POINTS = 200
+#: The misunderstandings page's validation-vs-test experiment trains this many networks per
+#: split (core.misunderstandings.selection), and repeats it over at most this many splits:
+#: at most 400 short runs (~0.1 s each on a quiet core) behind one button.
+MISUNDERSTANDINGS_MAX_CANDIDATES = 10
+MISUNDERSTANDINGS_MAX_SPLITS = 40
 #: The classification page (core.classification): points of each data set, units per hidden
 #: layer, and the calculator's typed input (examples, classes, characters per field, and the
 #: largest logit: differences of larger ones overflow float64 to an infinite loss).

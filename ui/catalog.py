@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from core import activation_functions as A
 from core import gradient_descent as GD
 from core import initialisation as I
+from core import misunderstandings as MU
 from core import momentum as M
 from core import optimiser_network as ON
 from core import optimiser_page as OP
@@ -161,6 +162,14 @@ PAGES: tuple[PageInfo, ...] = (
              question="When does a network start learning the noise, and what stops it?",
              warm_up="ui.results:warm_overfitting",
              params=(of.OverfitParams, ot.ExerciseParams, ot.SweepParams)),
+    PageInfo("pages/misunderstandings.py", "Check yourself", ":material/fact_check:",
+             GENERALISATION, "Clarifying frequent misunderstandings",
+             "The lecture's frequent misunderstandings, each settled by a live run: a layer "
+             "without activation, the approximation theorem and training, validation vs test "
+             "data, retraining, simple fits vs networks, and how much data a network needs.",
+             question="Which common beliefs about networks does a live run refute?",
+             warm_up="ui.results:warm_misunderstandings",
+             params=MU.PARAMS),
     PageInfo("pages/playground.py", "Playground", ":material/scatter_plot:", HANDS_ON,
              "Hands-on with TensorFlow Playground",
              "TensorFlow Playground on Keras: its data, features, networks and pictures, plus "
