@@ -18,8 +18,10 @@ from core import gradient_descent as GD
 from core import initialisation as I
 from core import optimiser_paths as O
 from core import overfitting as of
+from core import overfitting_sweeps as sweeps
 from core import overtraining as ot
 from core import playground as pg
+from core import universal_approximation as U
 from core import xor as X
 from core.optimiser_page import PathControls
 from ui import layout, live
@@ -34,9 +36,33 @@ train_linear = layout.cached(X.train_linear)
 xor_sweeps = live.StreamedCache(X.sweep_units, max_entries=32)
 compute_paths = layout.cached(O.compute_paths, spinner="Computing the paths…")
 train_fit = layout.cached(of.train_fit, max_entries=256)
+make_split = layout.cached(of.make_split, max_entries=64, spinner=False)
+rate_point = layout.cached(sweeps.rate_point, max_entries=1024, spinner=False)
+size_point = layout.cached(sweeps.size_point, max_entries=1024, spinner=False)
+
+
+def _overfitting_sweeps(p: of.OverfitParams, sw: sweeps.SweepParams
+                        ) -> tuple[sweeps.Sweep, sweeps.Sweep]:
+    return sweeps.run_sweeps(p, sw, rate_point=rate_point, size_point=size_point)
+
+
+#: The overfitting page's two sweeps per :func:`core.overfitting_sweeps.sweep_key` and
+#: setting (the page streams their progress and stores them here).
+overfitting_sweeps = live.StreamedCache(_overfitting_sweeps, max_entries=32)
 #: The Playground's finished runs, shared by all sessions; a streamed run is stored when it
-#: finishes (pages/playground.py).
+#: finishes (pages/playground.py). The overfitting page's exercise runs are the same runs.
 playground_runs = live.StreamedCache(pg.run, max_entries=48)
+#: The universal-approximation page's fits (streamed with a progress bar, then stored).
+approx_fits = live.StreamedCache(U.train_fit, max_entries=48)
+approx_sweep_point = layout.cached(U.sweep_point, max_entries=256, spinner=False)
+
+
+def _width_sweep(p: U.ApproxParams):
+    return U.width_sweep(p, approx_sweep_point)
+
+
+#: Its width sweeps per :func:`core.universal_approximation.sweep_key`.
+width_sweeps = live.StreamedCache(_width_sweep, max_entries=32)
 
 
 def probes(p: I.InitParams) -> dict[str, I.Probe]:
@@ -81,14 +107,37 @@ def warm_optimisers() -> None:
     compute_paths(PathControls().paths())
 
 
+def playground_run(p: pg.PlaygroundParams) -> pg.PlaygroundRun:
+    """A Playground run of generated data, cached (computed now if missing)."""
+    return playground_runs(p.training_key(), None)
+
+
+def exercise_runs(p: ot.ExerciseParams) -> dict[str, pg.PlaygroundRun]:
+    """The overtraining exercise's four runs: the Playground's own cached runs."""
+    return {name: playground_run(step) for name, step in p.steps().items()}
+
+
+def exercise_summaries(p: ot.ExerciseParams) -> dict[str, ot.RunSummary]:
+    titles = p.titles()
+    return {name: ot.summary(run, titles[name]) for name, run in exercise_runs(p).items()}
+
+
 def warm_overfitting() -> None:
     """The overfitting page's defaults: the three capacities (tab 1), the regularised and
-    plain runs (tab 2), and the exercise's one structure compiled."""
+    plain runs (tab 2), and the exercise's two structures compiled (its runs are the
+    Playground's overtraining preset, filled by :func:`warm_playground`)."""
     p = of.OverfitParams()
     for which in of.CAPACITIES:
         fit_of(p, p.capacity(which))
     fit_of(p, p.capacity(p.regularised), of.regularisation_of(p))
-    pg.run(ot.ExerciseParams().steps()["plain"].replace(epochs=1), frames=1)
+    for step in (pg.OVERTRAINING_STEPS["plain"], pg.OVERTRAINING_STEPS["l1"]):
+        pg.run(step.replace(epochs=1), frames=1)
+
+
+def warm_universal_approximation() -> None:
+    """The universal-approximation page's default fit and the lecture's 2 × 30 network."""
+    approx_fits(U.ApproxParams())
+    approx_fits(U.ApproxParams().replace(**U.LECTURE_PRESET))
 
 
 def warm_playground() -> None:
@@ -97,6 +146,6 @@ def warm_playground() -> None:
     for a quiet moment (``layout.WARM_UP_QUIET_S``), as every warm-up target does: they are
     ~15 s of training in all, and a visitor's page comes first."""
     pg.warm_up()
-    for p in (pg.PlaygroundParams(), *(step.params for ex in pg.EXERCISES for step in ex.steps)):
+    for p in (pg.PlaygroundParams(), *pg.CONFIGURATIONS):
         layout.PAGE_RUNS.wait_quiet(layout.WARM_UP_QUIET_S)
-        playground_runs(p.training_key(), None)
+        playground_run(p)
