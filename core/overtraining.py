@@ -215,13 +215,20 @@ def _low_text(r: RunSummary, plain: RunSummary, held: str) -> str:
             f"{plain.val_loss:.3f}).")
 
 
+#: An output that varies by less than this over the plane (of tanh's −1 … 1) "answers almost
+#: the same everywhere".
+FLAT = 0.1
+
+
 def _high_text(r: RunSummary, plain: RunSummary, held: str) -> str:
     if not r.finite:
         return f"{r.title} diverged."
     if plain.finite and r.train_loss > 1.5 * plain.train_loss and r.val_accuracy < 0.65:
+        flat = (", and it answers almost the same everywhere (its output varies by less than "
+                f"{FLAT:g} over the plane)" if r.spread < FLAT else "")
         return (f"{r.title} shrinks the weights so much that the network underfits: "
-                f"training loss {r.train_loss:.3f}, {held} accuracy {r.val_accuracy:.0%}, and "
-                f"its output varies by only {r.spread:.2f} over the plane.")
+                f"training loss {r.train_loss:.3f}, {held} accuracy {r.val_accuracy:.0%}"
+                f"{flat}.")
     return (f"{r.title} ends at a {held} loss of {r.val_loss:.3f} (training "
             f"{r.train_loss:.3f}, {held} accuracy {r.val_accuracy:.0%}).")
 
