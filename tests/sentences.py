@@ -24,3 +24,21 @@ def assert_numbers_from(text: str, allowed: Iterable[str]) -> None:
     assert found, f"no number in: {text}"
     unexpected = [n for n in found if n not in allowed]
     assert not unexpected, f"{unexpected} in: {text}"
+
+
+def chart_captions(at) -> list[str | None]:
+    """For every chart of an AppTest run, in page order, the caption drawn right after it in
+    the same container (ui.layout.chart draws the two together), or None if it has none."""
+    found: list[str | None] = []
+
+    def walk(node) -> None:
+        children = getattr(node, "children", None) or {}
+        nodes = [children[k] for k in sorted(children)]
+        for i, child in enumerate(nodes):
+            if getattr(child, "type", "") == "plotly_chart":
+                after = nodes[i + 1] if i + 1 < len(nodes) else None
+                found.append(after.value if getattr(after, "type", "") == "caption" else None)
+            walk(child)
+
+    walk(at._tree)
+    return found

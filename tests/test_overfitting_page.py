@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from conftest import open_page, problems
+from sentences import chart_captions
 
 PATH = "pages/overfitting.py"
 TAB = "overfitting.tab"
@@ -44,7 +45,8 @@ def test_defaults_show_three_capacities_and_the_loss_curves():
     at = open_page(PATH, timeout=TIMEOUT)
     assert not problems(at)
     titles = _titles(at)
-    assert len(at.get("plotly_chart")) == 2
+    assert len(at.get("plotly_chart")) == 2 == len(chart_captions(at))
+    assert None not in chart_captions(at)  # each chart with its own text alternative
     assert {"too small (1×1)", "about right (1×6)", "too large (3×64)"} <= set(titles)
     assert "overtraining starts here" in titles
     assert any("about right" in i.value and "test loss" in i.value for i in at.info)

@@ -9,6 +9,7 @@ import re
 
 import pandas as pd
 from conftest import link_notes, open_page, problems
+from sentences import chart_captions
 
 from core.playground import PlaygroundParams
 
@@ -52,7 +53,8 @@ def test_default_page_trains_and_draws_everything():
     at = open_page(PAGE)
     assert not problems(at) and not at.error
     # The main view, then the first of the lazy detail tabs: replay, loss, accuracy, confusion.
-    assert len(at.get("plotly_chart")) == 4
+    assert len(at.get("plotly_chart")) == 4 == len(chart_captions(at))
+    assert None not in chart_captions(at)  # each chart with its own text alternative
     assert _metric(at, "epoch") == "500"
     assert float(_metric(at, "test accuracy").rstrip("%")) >= 95
     assert not at.get("download_button")  # the export tab is not open, so not computed

@@ -4,6 +4,7 @@ preset, the tabs, and expressions typed or linked (including hostile ones)."""
 import json
 
 from conftest import open_page, problems
+from sentences import chart_captions
 
 PATH = "pages/universal_approximation.py"
 
@@ -41,6 +42,7 @@ def test_defaults_show_the_fit_and_the_loss():
     titles = _titles(at)
     assert any(t.startswith("Fit at epoch 400") for t in titles)
     assert "Loss (MSE) per epoch" in titles
+    assert len(chart_captions(at)) == 2 and None not in chart_captions(at)
     assert {m.label for m in at.metric} >= {"max error", "RMS error", "parameters"}
     assert _query(at, "target") is None and _query(at, "hidden_units") is None  # defaults
     assert not at.error and not at.warning
