@@ -17,6 +17,12 @@ import numpy as np
 from core import activations
 from core import universal_approximation as U
 
+#: The "2 × 30" button's help: the slide's network and what the page adds to it.
+LECTURE_NETWORK = (
+    f"The lecture's network: {U.LECTURE_PRESET['hidden_layers']} hidden layers of "
+    f"{U.LECTURE_PRESET['hidden_units']} units (its slide); the page trains it with "
+    f"{U.LECTURE_PRESET['activation']}, {U.LECTURE_PRESET['epochs']} epochs on "
+    f"{U.LECTURE_PRESET['points']} points.")
 PIECEWISE_LINEAR = ("relu", "leaky_relu", "linear")
 BOUNDED = ("tanh", "sigmoid")
 #: What one hidden layer's units look like, per activation (the "Unit by unit" tab).

@@ -12,7 +12,7 @@ from core import overfitting_sweeps as sweeps
 from core import overtraining as ot
 from core import playground as pg
 from core.figures import overfitting as fig
-from ui import layout, results
+from ui import layout, live, results
 from ui.page import PageState
 
 page = PageState.load("overfitting")
@@ -172,13 +172,10 @@ def sweeps_view() -> None:
     found = results.overfitting_sweeps.get(key, sw)
     rate_values = sweeps.SWEEP_RATES[sw.penalty]
     if found is None and st.button("Run the sweeps", type="primary"):
-        bar = st.progress(0.0, text="Training…")
-        found = results.overfitting_sweeps.put(sweeps.run_sweeps(
+        found = live.computed(results.overfitting_sweeps, lambda report: sweeps.run_sweeps(
             key, sw, rate_point=results.rate_point, size_point=results.size_point,
-            on_progress=lambda done, total: bar.progress(done / total,
-                                                         text=f"{done} of {total} runs")),
+            on_progress=lambda done, total: report(done / total, f"{done} of {total} runs")),
             key, sw)
-        bar.empty()
     if found is None:
         st.markdown(f"Each point trains the 1-D network of tabs 1–2 from {sw.seeds} seeds and "
                     "records the final training and validation loss: first at rates from "

@@ -14,7 +14,7 @@ from core import expression as E
 from core import universal_approximation as U
 from core import universal_approximation_notes as notes
 from core.figures import universal_approximation as fig_ua
-from ui import layout, results
+from ui import layout, live, results
 from ui.page import PageState
 from ui.state import plain
 
@@ -25,7 +25,6 @@ layout.header(
     "One hidden layer can fit any reasonable function on a range: see how, build the sum by "
     "hand, and find where training and the theorem part ways.",
     r"y(x) = \textstyle\sum_i w^{(2)}_i\, \sigma(w^{(1)}_i x + b^{(1)}_i) + b^{(2)} \approx f(x)")
-LECTURE = U.LECTURE_PRESET
 
 
 def main_controls() -> None:
@@ -33,11 +32,8 @@ def main_controls() -> None:
     for col, name in zip(cols, ("target", "hidden_layers", "hidden_units", "activation",
                                 "epochs")):
         page.control(name, container=col, as_input=name == "hidden_layers")
-    cols[5].button("2 × 30", on_click=page.update, args=(P,), kwargs=LECTURE, width="stretch",
-                   help=f"The lecture's network: {LECTURE['hidden_layers']} hidden layers of "
-                        f"{LECTURE['hidden_units']} units (its slide); the page trains it with "
-                        f"{LECTURE['activation']}, {LECTURE['epochs']} epochs on "
-                        f"{LECTURE['points']} points.")
+    cols[5].button("2 × 30", on_click=page.update, args=(P,), kwargs=U.LECTURE_PRESET,
+                   width="stretch", help=notes.LECTURE_NETWORK)
     with cols[6].popover("More", width="stretch", help="Optimizer, learning rate, data and seed"):
         for name in ("optimizer", "learning_rate", "points", "noise", "seed"):
             page.control(name, as_input=name == "seed")
@@ -73,19 +69,10 @@ def target_params() -> U.ApproxParams | None:
 
 
 def fit(p: U.ApproxParams) -> U.Fit:
-    """``p``'s fit from the cache, or trained now with a progress bar and then cached."""
-    found = results.approx_fits.get(p)
-    if found is not None:
-        return found
-    bar = st.progress(0.0, text="Training…")
-
-    def report(done: int, total: int) -> None:
-        if done % max(1, total // 20) == 0 or done == total:
-            bar.progress(done / total, text=f"Training… epoch {done} of {total}")
-
-    run = results.approx_fits.put(U.train_fit(p, on_progress=report), p)
-    bar.empty()
-    return run
+    """``p``'s fit from the cache, or trained now under a progress bar and then cached."""
+    return live.computed(results.approx_fits, lambda report: U.train_fit(
+        p, on_progress=lambda done, total: report(done / total, f"Training… epoch {done} of "
+                                                                 f"{total}")), p)
 
 
 def fit_view(p: U.ApproxParams, run: U.Fit) -> None:
@@ -97,12 +84,11 @@ def fit_view(p: U.ApproxParams, run: U.Fit) -> None:
                  "universal_approximation.fit", left)
     if res.diverged:
         right.error(res.message)
-    max_err, rms = run.errors
-    m = right.columns(3)
-    m[0].metric("max error", f"{max_err:.3f}", help="max |f(x) − fit(x)| over the shaded "
-                                                    "training range")
-    m[1].metric("RMS error", f"{rms:.3f}", help="root mean square of f − fit over the range")
-    m[2].metric("parameters", U.parameter_count(p.hidden_layers, p.hidden_units))
+    for col, (label, value, help) in zip(right.columns(3), (
+            ("max error", f"{run.errors[0]:.3f}", "max |f(x) − fit(x)| over the shaded range"),
+            ("RMS error", f"{run.errors[1]:.3f}", "root mean square of f − fit over the range"),
+            ("parameters", U.parameter_count(p.hidden_layers, p.hidden_units), None))):
+        col.metric(label, value, help=help)
     layout.chart(partial(fig_ua.loss_figure, res.history, diverged_at=res.diverged_at),
                  "universal_approximation.loss", right)
 
@@ -181,11 +167,9 @@ def width_tab(p: U.ApproxParams) -> None:
     key = U.sweep_key(p)
     errors = results.width_sweeps.get(key)
     if errors is None and st.button("Run the width sweep", type="primary"):
-        bar = st.progress(0.0, text="Training…")
-        errors = results.width_sweeps.put(U.width_sweep(
-            key, results.approx_sweep_point, on_progress=lambda width, i: bar.progress(
-                i / len(U.SWEEP_WIDTHS), text=f"Training {width} units…")), key)
-        bar.empty()
+        errors = live.computed(results.width_sweeps, lambda report: U.width_sweep(
+            key, results.approx_sweep_point, on_progress=lambda width, i: report(
+                i / len(U.SWEEP_WIDTHS), f"Training {width} units…")), key)
     if errors is not None:
         layout.chart(partial(fig_ua.width_sweep, U.SWEEP_WIDTHS, errors[:, 0], errors[:, 1]),
                      "universal_approximation.sweep")

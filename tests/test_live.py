@@ -39,6 +39,22 @@ def test_streamed_cache_looks_up_without_computing_and_stores_a_handed_over_resu
     assert cache.get(3) is None and other.get(3) is None
 
 
+def test_a_result_computed_under_a_progress_bar_is_stored_once() -> None:
+    st.cache_data.clear()
+    cache = live.StreamedCache(_square, max_entries=4)
+    reports: list[tuple[float, str]] = []
+
+    def compute(report) -> int:
+        report(0.5, "half")
+        reports.append((0.5, "half"))
+        return 49
+
+    assert live.computed(cache, compute, 7) == 49 and reports == [(0.5, "half")]
+    assert live.computed(cache, compute, 7) == 49 and len(reports) == 1  # from the cache
+    assert cache.get(7) == 49
+    st.cache_data.clear()
+
+
 def test_pace_lets_a_redraw_through_at_most_every_interval() -> None:
     pace = live.Pace(0.05)
     assert pace.due() and not pace.due()
