@@ -98,11 +98,11 @@ class OverfitParams(Params):
                             help="which network's loss curves the right-hand chart shows")
     regularised: str = choice("large", tuple(CAPACITIES), label="network",
                               help="the capacity the regularisation is applied to")
-    l2_rate: float = number(1e-3, 0.0, 0.1, options=RATES, label="L2 rate λ₂",
+    l2_rate: float = number(1e-3, 0.0, 0.1, options=RATES, label="L2 λ₂ (+λ₂w²)",
                             help="adds λ₂·w² per kernel weight (the biases are not "
                                  "penalised), as Keras's L2(λ₂); trained with Adam, so not "
                                  "weight decay")
-    l1_rate: float = number(0.0, 0.0, 0.1, options=RATES, label="L1 rate λ₁",
+    l1_rate: float = number(0.0, 0.0, 0.1, options=RATES, label="L1 λ₁ (+λ₁|w|)",
                             help="adds λ₁·|w| per kernel weight (lasso); with L2 as well: "
                                  "ElasticNet")
     dropout: float = number(0.0, 0.0, 0.5, options=DROPOUTS, label="dropout p",

@@ -60,11 +60,11 @@ class ExerciseParams(Params):
                         label="units per layer")
     epochs_2d: int = number(_TASK.epochs, 250, 2000, options=EPOCH_OPTIONS, label="epochs")
     low_l2: float = number(_RATES["low_l2"], 0.0, 10.0, options=pg.REGULARIZATION_RATES[1:],
-                           label="low L2 rate λ", help=_RATE_HELP)
+                           label="low L2 λ (+½λw²)", help=_RATE_HELP)
     high_l2: float = number(_RATES["high_l2"], 0.0, 10.0, options=pg.REGULARIZATION_RATES[1:],
-                            label="high L2 rate λ", help=_RATE_HELP)
+                            label="high L2 λ (+½λw²)", help=_RATE_HELP)
     l1: float = number(_RATES["l1"], 0.0, 10.0, options=pg.REGULARIZATION_RATES[1:],
-                       label="L1 rate λ", help="the penalty λ·|w| per weight")
+                       label="L1 λ (+λ|w|)", help="the penalty λ·|w| per weight")
     seed_2d: int = number(_TASK.seed, 0, 99_999, label="seed")
 
     @classmethod

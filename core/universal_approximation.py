@@ -194,8 +194,7 @@ class Fit:
 
     @property
     def outside_errors(self) -> tuple[float, float]:
-        """Max and RMS of |f − fit| beyond the training range, where f is defined (NaN if
-        it is defined nowhere there)."""
+        """Max and RMS of |f − fit| beyond the training range where f is defined (or NaN)."""
         out = ~self.inside & np.isfinite(self.truth)
         if not np.any(out):
             return float("nan"), float("nan")
@@ -261,8 +260,7 @@ def sweep_key(p: ApproxParams) -> ApproxParams:
 def width_sweep(p: ApproxParams,
                 point: Callable[[ApproxParams, int], tuple[float, float]] = sweep_point,
                 on_progress: Callable[[int, int], None] | None = None) -> np.ndarray:
-    """(max, RMS) error for each of :data:`SWEEP_WIDTHS`, one row per width; ``point`` may
-    be a cached :func:`sweep_point`, ``on_progress(width, index)`` is told before each."""
+    """(max, RMS) error per width of :data:`SWEEP_WIDTHS`; ``on_progress(width, i)`` first."""
     rows = []
     for i, width in enumerate(SWEEP_WIDTHS):
         if on_progress:

@@ -16,7 +16,8 @@ import numpy as np
 
 from core import activations, datasets, initializers, optimizers
 from core.datasets import Dataset
-from core.playground.model import Head, PlaygroundRun
+from core.playground.head import Head
+from core.playground.model import PlaygroundRun
 from core.playground.params import (
     DATASET_LABELS,
     EARLY_STOPPING_PATIENCE,
