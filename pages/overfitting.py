@@ -125,7 +125,9 @@ def exercise_view() -> None:
                f"the four runs are compared on; {ot.TEST_POINTS} fresh points from the same "
                "generator are the test set, looked at once.")
     runs = {n: results.playground_runs.get(s.training_key(), None) for n, s in steps.items()}
-    if None in runs.values() and st.button("Train the four runs", type="primary"):
+    button = st.empty()  # gone once the runs are there
+    if None in runs.values() and button.button("Train the four runs", type="primary"):
+        button.empty()
         runs = train_exercise(ex)
     if None in runs.values():
         return
@@ -171,7 +173,9 @@ def sweeps_view() -> None:
     key = sweeps.sweep_key(p)
     found = results.overfitting_sweeps.get(key, sw)
     rate_values = sweeps.SWEEP_RATES[sw.penalty]
-    if found is None and st.button("Run the sweeps", type="primary"):
+    button = st.empty()  # gone once the sweeps are there
+    if found is None and button.button("Run the sweeps", type="primary"):
+        button.empty()
         found = live.computed(results.overfitting_sweeps, lambda report: sweeps.run_sweeps(
             key, sw, rate_point=results.rate_point, size_point=results.size_point,
             on_progress=lambda done, total: report(done / total, f"{done} of {total} runs")),

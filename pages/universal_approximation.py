@@ -166,7 +166,9 @@ def width_tab(p: U.ApproxParams) -> None:
                 "seed), judged by its max and RMS error over the range.")
     key = U.sweep_key(p)
     errors = results.width_sweeps.get(key)
-    if errors is None and st.button("Run the width sweep", type="primary"):
+    button = st.empty()  # gone once the sweep is there
+    if errors is None and button.button("Run the width sweep", type="primary"):
+        button.empty()
         errors = live.computed(results.width_sweeps, lambda report: U.width_sweep(
             key, results.approx_sweep_point, on_progress=lambda width, i: report(
                 i / len(U.SWEEP_WIDTHS), f"Training {width} units…")), key)
