@@ -5,10 +5,15 @@ A page caches each core result per parameter set (:func:`ui.layout.cached`: one
 source and its bound). The caches below are defined here, once, so that the page showing a
 result and the warm-up computing it at server start share one cache: a page's default view,
 and a view that trains when it is first opened (the activations page's runs from every
-initialiser, XOR's trained network, overfitting's regularisation), then answer from the
-cache instead of training while the lecturer waits (benchmarks.browser_latency). The
-Playground's runs are filled for its default and for every exercise step, so that a preset
-button the lecturer clicks shows its finished run at once (some train 1000 epochs, ~2 s).
+initialiser, XOR's trained network, overfitting's regularisation, the universal-approximation
+fit), then answer from the cache instead of training while the lecturer waits
+(benchmarks.browser_latency). The Playground's runs are filled for its default and for every
+exercise step, so that a preset button the lecturer clicks shows its finished run at once
+(some train 1000 epochs, ~2 s); the overfitting page's exercise shows the same runs.
+
+Results computed under a progress bar (the sweeps, a streamed run, a long fit) are
+``live.StreamedCache``s: a page looks them up without computing, computes and stores them
+(``live.computed``), and a lecture's answer asks for them like any cached call.
 """
 
 from __future__ import annotations
