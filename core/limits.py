@@ -79,6 +79,21 @@ OVERFITTING_MAX_LAYERS = 4
 OVERFITTING_MAX_UNITS = 64
 OVERFITTING_MAX_EPOCHS = 3000
 OVERFITTING_MAX_POINTS = 200
+#: The classification page (core.classification): points of each data set, units per hidden
+#: layer, and the calculator's typed input (examples, classes, characters per field, and the
+#: largest logit: differences of larger ones overflow float64 to an infinite loss).
+CLASSIFICATION_POINTS = 200
+CLASSIFICATION_MAX_UNITS = 16
+CALCULATOR_MAX_EXAMPLES = 20
+CALCULATOR_MAX_CLASSES = 10
+CALCULATOR_MAX_CHARS = 400
+CALCULATOR_MAX_ABS_LOGIT = 1e6
+#: The backpropagation page: nodes of a typed expression's graph (all drawn with their
+#: values and gradients, readable at 1280×720), and parameters of the model whose gradient
+#: is timed by backpropagation and by finite differences (2 forward passes per parameter:
+#: ~1 s at this size on one core, measured by core.backprop.cost itself).
+BACKPROP_MAX_NODES = 16
+BACKPROP_MAX_PARAMETERS = 3000
 
 # -- streaming results (core.engine.run: train(..., on_chunk=...)) -------------------------
 

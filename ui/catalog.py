@@ -21,6 +21,15 @@ from core import overtraining as ot
 from core import playground as pg
 from core import universal_approximation as U
 from core import xor as X
+from core.backprop import cost as BC
+from core.backprop import network as BN
+from core.backprop import neuron as BNR
+from core.backprop import typed as BT
+from core.classification import calculator as CC
+from core.classification import saturation as CS
+from core.classification import softmax as CM
+from core.classification import tasks as CT
+from core.classification import wrong_layer as CW
 from core.params import Params
 
 #: Query keys that belong to the page furniture, not to a page's parameters: the open tab
@@ -96,6 +105,16 @@ PAGES: tuple[PageInfo, ...] = (
              warm_up="ui.results:warm_activations",
              params=(A.CurveParams, A.NeuronParams, A.StackParams, I.InitParams,
                      I.TrainParams)),
+    PageInfo("pages/backpropagation.py", "Backpropagation", ":material/account_tree:",
+             FUNDAMENTALS, "Backpropagation: the chain rule, gradients propagated backwards",
+             "The lecture's neuron as a computational graph, stepped forward and back with "
+             "upstream × local at every node and checked against GradientTape and finite "
+             "differences; the XOR network layer by layer (vector × Jacobian); the cost of a "
+             "gradient both ways; gradients through depth; your own f(a, b, c).",
+             question="How does a network get the gradient of every weight, and why backwards?",
+             warm_up="ui.results:warm_backpropagation",
+             params=(BNR.NeuronParams, BN.NetParams, BC.CostParams, I.InitParams,
+                     BT.ExpressionParams)),
     PageInfo("pages/xor.py", "XOR", ":material/join_inner:", FUNDAMENTALS,
              "Non-linear network models, XOR example",
              "Why no line separates XOR, the lecture's hand-set ReLU network step by step "
@@ -104,6 +123,16 @@ PAGES: tuple[PageInfo, ...] = (
              question="Why can no line separate XOR, and how does one hidden layer do it?",
              warm_up="ui.results:warm_xor",
              params=(X.HandParams, X.XorParams)),
+    PageInfo("pages/classification.py", "Classification vs regression", ":material/category:",
+             FUNDAMENTALS, "Classification vs regression: output layers and their losses",
+             "One data set read as a regression (linear output, MSE) and as a classification "
+             "(sigmoid, cross-entropy) side by side; why a sigmoid wants cross-entropy, by "
+             "GradientTape and from a confidently wrong start; softmax on three classes with "
+             "a cross-entropy calculator; and what the wrong output layer does.",
+             question="Which output layer and loss for a value, and which for a class?",
+             warm_up="ui.results:warm_classification",
+             params=(CT.TaskParams, CS.SaturationParams, CM.SoftmaxParams,
+                     CC.CalculatorParams, CW.WrongParams)),
     PageInfo("pages/universal_approximation.py", "Universal approximation",
              ":material/show_chart:", FUNDAMENTALS,
              "Universal approximation theorem, fitting a complicated 1-D function",

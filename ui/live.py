@@ -153,14 +153,14 @@ def mark(event: str) -> None:
 
 
 def computed(cache: StreamedCache[R], compute: Callable[[Callable[[float, str], None]], R],
-             *args: Any) -> R:
+             *args: Any, text: str = "Training…") -> R:
     """``cache``'s result for ``args``, or ``compute(report)`` run now under a progress bar
-    (``report(share, text)`` moves it) and then stored: a result too slow to wait for
-    without seeing it move (a long fit, a sweep)."""
+    (``text`` at first; ``report(share, text)`` moves it) and then stored: a result too slow
+    to wait for without seeing it move (a long fit, a sweep)."""
     found = cache.get(*args)
     if found is not None:
         return found
-    bar = st.progress(0.0, text="Training…")
+    bar = st.progress(0.0, text=text)
     try:
         return cache.put(compute(lambda share, text: bar.progress(min(1.0, share), text=text)),
                          *args)

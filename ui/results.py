@@ -18,6 +18,9 @@ Results computed under a progress bar (the sweeps, a streamed run, a long fit) a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from core import activation_functions as A
 from core import gradient_descent as GD
 from core import initialisation as I
@@ -28,8 +31,18 @@ from core import overtraining as ot
 from core import playground as pg
 from core import universal_approximation as U
 from core import xor as X
+from core.backprop import cost as BC
+from core.backprop import network as BN
+from core.backprop import neuron as BNR
+from core.classification import calculator as CC
+from core.classification import saturation as CS
+from core.classification import softmax as CM
+from core.classification import tasks as CT
+from core.classification import wrong_layer as CW
 from core.optimiser_page import PathControls
-from ui import layout, live
+from ui import layout, live, server
+
+R = TypeVar("R")
 
 keras_fit = layout.cached(GD.keras_fit)
 probe_all = layout.cached(I.probe_all, max_entries=32, spinner="Probing the network…")
@@ -40,6 +53,13 @@ train_linear = layout.cached(X.train_linear)
 #: progress and stores the result; a later visit with the same settings finds it here).
 xor_sweeps = live.StreamedCache(X.sweep_units, max_entries=32)
 compute_paths = layout.cached(O.compute_paths, spinner="Computing the paths…")
+#: The backpropagation page: the neuron (with its GradientTape reference), the small
+#: network and its tape check, each keyed without the step (stepping asks the cache), and
+#: the timed sweep (live measurements: the first visitor's timing is every visitor's).
+neuron_run = layout.cached(BNR.neuron_run, max_entries=256, spinner=False)
+network_run = layout.cached(BN.network_run, max_entries=128, spinner=False)
+network_tape_gap = layout.cached(BN.tape_gap, max_entries=128, spinner=False)
+cost_sweep = layout.cached(BC.sweep, max_entries=8, spinner="Timing both ways…")
 train_fit = layout.cached(of.train_fit, max_entries=256)
 make_split = layout.cached(of.make_split, max_entries=64, spinner=False)
 rate_point = layout.cached(sweeps.rate_point, max_entries=1024, spinner=False)
@@ -68,12 +88,41 @@ def _width_sweep(p: U.ApproxParams):
 
 #: Its width sweeps per :func:`core.universal_approximation.sweep_key`.
 width_sweeps = live.StreamedCache(_width_sweep, max_entries=32)
+#: The classification page's runs, one cache per view (:func:`trained` trains a missing one
+#: with a progress bar and stores it; the warm-up fills the default view's).
+two_tasks = live.StreamedCache(CT.two_tasks, max_entries=48)
+races = live.StreamedCache(CS.race, max_entries=48)
+softmax_runs = live.StreamedCache(CM.softmax_run, max_entries=48)
+ceilings = live.StreamedCache(CW.ceiling, max_entries=48)
+linear_classifiers = live.StreamedCache(CW.linear_classifier, max_entries=48)
+saturation_curves = layout.cached(CS.curves, max_entries=1, spinner=False)
+calculate = layout.cached(CC.calculate, max_entries=256, spinner=False)
+
+
+def trained(cache: live.StreamedCache, fn: Callable[..., R], label: str, *args: Any) -> R:
+    """``cache``'s result for ``args``; missing, ``fn(*args, on_progress)`` trains it now
+    with a progress bar (the epochs of all its runs together), and stores it."""
+    def compute(report: Callable[[float, str], None]) -> R:
+        return fn(*args, lambda done, total: report(done / max(total, 1),
+                                                    f"{label}: epoch {done} of {total}"))
+
+    return live.computed(cache, compute, *args, text=f"{label}: starting…")
 
 
 def probes(p: I.InitParams) -> dict[str, I.Probe]:
     """The probe of every initialiser for ``p``'s network; one cache entry whichever
     initialiser is selected."""
     return probe_all(p.replace(initializer=I.INITIALIZERS[0]))
+
+
+def neuron(p: BNR.NeuronParams) -> BNR.NeuronRun:
+    """The neuron's run, one cache entry for every step of its walk."""
+    return neuron_run(p.point())
+
+
+def network(p: BN.NetParams) -> BN.NetRun:
+    """The small network's run, one cache entry for every step of its walk."""
+    return network_run(p.structure())
 
 
 def fit_of(p: of.OverfitParams, units: tuple[int, ...], reg: of.Regularisation = of.NONE
@@ -101,6 +150,17 @@ def warm_xor() -> None:
     """The XOR page's defaults: the best line (tab 1) and the trained network (tab 3)."""
     train_linear()
     train_xor(X.XorParams())
+
+
+def warm_backpropagation() -> None:
+    """The backpropagation page's defaults: the neuron (tab 1) with its Keras reference, the
+    XOR network and its tape check (tab 2), the timed sweep (tab 3) and the depth probe
+    (tab 4, shared with the activations page)."""
+    neuron(BNR.NeuronParams())
+    network(BN.NetParams())
+    network_tape_gap(BN.NetParams().structure())
+    probes(I.InitParams())
+    cost_sweep(BC.CostParams())
 
 
 def warm_optimisers() -> None:
@@ -148,9 +208,15 @@ def warm_universal_approximation() -> None:
 def warm_playground() -> None:
     """The Playground: its trainers compiled (:func:`core.playground.warm_up`), then the runs
     of its default and of every exercise step (the preset buttons) filled. Each run waits
-    for a quiet moment (``layout.WARM_UP_QUIET_S``), as every warm-up target does: they are
+    for a quiet moment (``server.WARM_UP_QUIET_S``), as every warm-up target does: they are
     ~15 s of training in all, and a visitor's page comes first."""
     pg.warm_up()
     for p in (pg.PlaygroundParams(), *pg.CONFIGURATIONS):
-        layout.PAGE_RUNS.wait_quiet(layout.WARM_UP_QUIET_S)
+        server.PAGE_RUNS.wait_quiet(server.WARM_UP_QUIET_S)
         playground_run(p)
+
+
+def warm_classification() -> None:
+    """The classification page's default view: both tasks trained on the default data (their
+    two trainers compiled)."""
+    two_tasks(CT.TaskParams())

@@ -59,7 +59,7 @@ CONVENTION = {
                    "look the same: a tanh output with labels ±1 and half the squared error "
                    "(a constant output 0 scores 0.5). The lecture's classification uses a "
                    "sigmoid (or softmax) output with cross-entropy: choose it as the loss "
-                   "under Training options.",
+                   "under Training options ([why](classification?tab=2)).",
     "binary_sigmoid": "This is the lecture's classification loss: a sigmoid output with "
                       "cross-entropy (Playground's own is half the squared error with a tanh "
                       "output).",

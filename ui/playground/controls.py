@@ -49,11 +49,19 @@ def features(page: PageState, where: Any) -> None:
         page.control(name, container=left if i % 2 == 0 else right)
 
 
+#: Under the loss menu and in the page's loss rule: whose convention the default is, and the
+#: classification page that shows why cross-entropy is the usual choice.
+LOSS_NOTE = ("The default loss is TensorFlow Playground's ½·squared error on a tanh output; "
+             "cross-entropy on a sigmoid is the usual choice for classes "
+             "([why](classification?tab=2)).")
+
+
 def loss(page: PageState, where: Any) -> None:
     """The loss menu, for a classification only: Playground's ½ squared error with a tanh
     output, or the lecture's cross-entropy."""
     if page.value("problem") == "classification":
         page.control("loss", container=where)
+        where.caption(LOSS_NOTE)
 
 
 def training(page: PageState, where: Any) -> None:
