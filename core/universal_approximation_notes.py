@@ -17,7 +17,9 @@ import numpy as np
 from core import activations
 from core import universal_approximation as U
 
-#: The "2 × 30" button's help: the slide's network and what the page adds to it.
+#: The button that loads the lecture's network ("2 × 30"), and its help: the slide's
+#: network and what the page adds to it.
+LECTURE_BUTTON = f"{U.LECTURE_PRESET['hidden_layers']} × {U.LECTURE_PRESET['hidden_units']}"
 LECTURE_NETWORK = (
     f"The lecture's network: {U.LECTURE_PRESET['hidden_layers']} hidden layers of "
     f"{U.LECTURE_PRESET['hidden_units']} units (its slide); the page trains it with "
@@ -70,8 +72,8 @@ def notice(run: U.Fit) -> str:
         f"- **The theorem promises that weights exist; training has to find them.** This "
         f"network ({network_text(p)}, {p.epochs} epochs) reaches a max error of {max_err:.3f} "
         f"and an RMS error of {rms:.3f} on the shaded range. Tab *Width* shows how far more "
-        "units of one layer get within the same epochs; the button *2 × 30* loads the "
-        "lecture's network.\n"
+        f"units of one layer get within the same epochs; the button *{LECTURE_BUTTON}* loads "
+        "the lecture's network.\n"
         f"- **Outside the shaded training range the network does not extrapolate.** "
         f"{outside_text(run)}\n"
         "- **One hidden layer is a sum of simple pieces** (tab *Unit by unit*): ReLU units are "

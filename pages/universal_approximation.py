@@ -32,7 +32,7 @@ def main_controls() -> None:
     for col, name in zip(cols, ("target", "hidden_layers", "hidden_units", "activation",
                                 "epochs")):
         page.control(name, container=col, as_input=name == "hidden_layers")
-    cols[5].button("2 × 30", on_click=page.update, args=(P,), kwargs=U.LECTURE_PRESET,
+    cols[5].button(notes.LECTURE_BUTTON, on_click=page.update, args=(P,), kwargs=U.LECTURE_PRESET,
                    width="stretch", help=notes.LECTURE_NETWORK)
     with cols[6].popover("More", width="stretch", help="Optimizer, learning rate, data and seed"):
         for name in ("optimizer", "learning_rate", "points", "noise", "seed"):

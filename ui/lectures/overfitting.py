@@ -52,6 +52,6 @@ LECTURE = Lecture(
               "estimates the error on new data: choose on validation, test once."),),
     (Preset("Model vs truth", "Three networks on the same noisy data: which one "
             "overtrains?", capacities, (CAPACITIES,)),
-     Preset("Exercise", "The lecture's exercise (noisy checkerboard, deep ReLU net, 1000 "
-            "epochs): press Train, then compare the four runs.", exercise, (EXERCISE,),
-            tab=3)))
+     Preset("Exercise", f"The lecture's exercise (noisy checkerboard, deep ReLU net, "
+            f"{EXERCISE.epochs_2d} epochs): press Train, then compare the four runs.", exercise,
+            (EXERCISE,), tab=3)))

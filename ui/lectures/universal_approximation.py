@@ -19,16 +19,16 @@ UA_WIDTH = U.ApproxParams(target="sin", points=100, seed=1)
 def outside() -> str:
     """How the lecture's 2 × 30 network does beyond its training range."""
     return ("No: " + notes.outside_text(results.approx_fits(UA_LECTURE))
-            + " (the lecture's 2 × 30 network on the default target).")
+            + f" (the lecture's {notes.LECTURE_BUTTON} network on the default target).")
 
 
 def lecture_network() -> str:
     """The 2 × 30 network against the default single layer, from both runs."""
     deep, shallow = results.approx_fits(UA_LECTURE), results.approx_fits(UA_DEFAULT)
     (deep_max, deep_rms), (shallow_max, shallow_rms) = deep.errors, shallow.errors
-    text = (f"The 2 × 30 network reaches a max error of {deep_max:.3f} (RMS {deep_rms:.3f}) on "
-            f"the range, the default single layer of {UA_DEFAULT.hidden_units} units "
-            f"{shallow_max:.3f} (RMS {shallow_rms:.3f})")
+    text = (f"The {notes.LECTURE_BUTTON} network reaches a max error of {deep_max:.3f} (RMS "
+            f"{deep_rms:.3f}) on the range, the default single layer of "
+            f"{UA_DEFAULT.hidden_units} units {shallow_max:.3f} (RMS {shallow_rms:.3f})")
     if not (math.isfinite(deep_max) and math.isfinite(shallow_max)):
         return text + ": a run diverged."
     if deep_max < shallow_max:
@@ -52,7 +52,9 @@ LECTURE = Lecture(
     "whether training finds the weights, and nothing outside the training range.",
     r"y(x) = \sum_i w^{(2)}_i\,\sigma\!\left(w^{(1)}_i x + b^{(1)}_i\right) + b^{(2)}",
     (Question("Does the fit continue the function outside the training data?", outside),),
-    (Preset("2 × 30 (lecture)", "The slide's network: two hidden layers of 30 units "
-            f"(here tanh, {UA_LECTURE.epochs} epochs):", lecture_network, (UA_LECTURE,)),
+    (Preset(f"{notes.LECTURE_BUTTON} (lecture)", f"The slide's network: "
+            f"{UA_LECTURE.hidden_layers} hidden layers of {UA_LECTURE.hidden_units} units (here "
+            f"{UA_LECTURE.activation}, {UA_LECTURE.epochs} epochs):", lecture_network,
+            (UA_LECTURE,)),
      Preset("Width sweep", "Open 'Width' on sin(x) and run the sweep: how does the "
             "error change with the number of units?", width_sweep, (UA_WIDTH,), tab=4)))
