@@ -48,7 +48,7 @@ def test_a_step_answer_holds_only_numbers_of_its_runs(exercise, step):
     p = step.params[0]
     r = results.playground_run(p)
     text = step.answer_text()
-    allowed = _verdict_numbers(r) | _params_numbers(p) | {"1", "90"}
+    allowed = _verdict_numbers(r) | _params_numbers(p) | {"1", f"{lecture.QUADRANT_SHARE:.0%}"}
     if step.label.startswith("3 ReLU"):  # the two three-unit runs, both named
         for q in (C.CHECKERBOARD_THREE, C.CHECKERBOARD_THREE_SEED_3):
             allowed |= _verdict_numbers(results.playground_run(q)) | {str(q.seed)}
@@ -78,7 +78,7 @@ def test_quadrants_are_counted_from_the_test_points():
     r = results.playground_run(C.CHECKERBOARD_TWO)
     right = r.head.classes(r.predict(r.test.x)) == r.test.y
     expected = sum(right[(np.sign(r.test.x[:, 0]) == a) & (np.sign(r.test.x[:, 1]) == b)].mean()
-                   >= 0.9 for a in (-1, 1) for b in (-1, 1))
+                   >= 0.9 for a in (-1, 1) for b in (-1, 1))  # a quadrant: 90 % right
     assert lecture.quadrants_right(r) == expected
     solved = results.playground_run(C.CHECKERBOARD)
     assert lecture.quadrants_right(solved) == 4  # positive case: a solved run gets all four

@@ -21,6 +21,8 @@ from ui.lectures import Lecture, Question
 
 #: Test accuracy from which a task counts as solved: at most 1 test point in 50 wrong.
 SOLVED = 0.98
+#: Share of a quadrant's test points that must be right for the quadrant to count as right.
+QUADRANT_SHARE = 0.9
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ def verdict(m: pg.Metrics, n_test: int) -> str:
     return f"Not solved: {numbers}."
 
 
-def quadrants_right(r: pg.PlaygroundRun, share: float = 0.9) -> int:
+def quadrants_right(r: pg.PlaygroundRun, share: float = QUADRANT_SHARE) -> int:
     """Quadrants of the plane in which at least ``share`` of the test points are right."""
     x, y = r.test.x, r.test.y
     right = r.head.classes(r.predict(x)) == y
@@ -112,9 +114,10 @@ def three_units(p: pg.PlaygroundParams) -> str:
 def two_units() -> str:
     r = run(C.CHECKERBOARD_TWO)
     n = quadrants_right(r)
-    return (f"{told(C.CHECKERBOARD_TWO)} It gets {n} of the four quadrants right (at least 90 % "
-            "of each quadrant's test points); four ReLU units are enough: |x₁+x₂| − |x₁−x₂| "
-            "has the sign of x₁x₂ and is four ReLUs, since |a| = ReLU(a) + ReLU(−a).")
+    return (f"{told(C.CHECKERBOARD_TWO)} It gets {n} of the four quadrants right (at least "
+            f"{QUADRANT_SHARE:.0%} of each quadrant's test points); four ReLU units are enough: "
+            "|x₁+x₂| − |x₁−x₂| has the sign of x₁x₂ and is four ReLUs, since "
+            "|a| = ReLU(a) + ReLU(−a).")
 
 
 CHECKERBOARD_STEPS = (
