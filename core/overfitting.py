@@ -61,6 +61,9 @@ RATES = (0.0, 1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1)
 DROPOUTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
 PATIENCES = (20, 50, 100, 200, 500)
 LEARNING_RATE = 0.03
+#: The 1-D runs' optimiser: Adam makes the large network overfit within a few hundred
+#: full-batch epochs (so an L2 penalty here is not weight decay: core.overfitting_notes).
+OPTIMIZER = "adam"
 
 
 def _layers(default: int, label: str) -> int:
@@ -95,10 +98,13 @@ class OverfitParams(Params):
                             help="which network's loss curves the right-hand chart shows")
     regularised: str = choice("large", tuple(CAPACITIES), label="network",
                               help="the capacity the regularisation is applied to")
-    l2_rate: float = number(1e-3, 0.0, 0.1, options=RATES, label="L2 rate λ₂",
-                            help="penalty λ₂·Σw² on every kernel weight (weight decay)")
-    l1_rate: float = number(0.0, 0.0, 0.1, options=RATES, label="L1 rate λ₁",
-                            help="penalty λ₁·Σ|w| (lasso); with L2 as well: ElasticNet")
+    l2_rate: float = number(1e-3, 0.0, 0.1, options=RATES, label="L2 λ₂ (+λ₂w²)",
+                            help="adds λ₂·w² per kernel weight (the biases are not "
+                                 "penalised), as Keras's L2(λ₂); trained with Adam, so not "
+                                 "weight decay")
+    l1_rate: float = number(0.0, 0.0, 0.1, options=RATES, label="L1 λ₁ (+λ₁|w|)",
+                            help="adds λ₁·|w| per kernel weight (lasso); with L2 as well: "
+                                 "ElasticNet")
     dropout: float = number(0.0, 0.0, 0.5, options=DROPOUTS, label="dropout p",
                             help="share of hidden units dropped in each training step "
                                  "(never when the validation loss is evaluated)")
@@ -271,7 +277,7 @@ def training_for(p: OverfitParams, n_train: int, reg: Regularisation, seed: int 
     """Adam on the mean squared error, full batch (so the curves show the model, not the
     batch noise), with the penalties of ``reg`` and its early stopping, which returns the
     weights of the epoch with the lowest validation loss."""
-    return engine.Training("mse", "adam", LEARNING_RATE, batch_size=n_train, epochs=p.epochs,
+    return engine.Training("mse", OPTIMIZER, LEARNING_RATE, batch_size=n_train, epochs=p.epochs,
                            l1_rate=reg.l1_rate, l2_rate=reg.l2_rate,
                            seed=p.seed if seed is None else seed,
                            early_stopping_patience=reg.patience,

@@ -1,262 +1,290 @@
-"""The lecture's overtraining exercise in 2-D, and sweeps of the final loss against the
-regularisation rate and against the model size.
+"""The lecture's overtraining exercise in 2-D, with a validation set that chooses and a test
+set looked at once.
 
-The exercise is the Playground's "overtraining" preset (``core.playground``): checkerboard
-(XOR) data with 50 % noise, a deep ReLU network, learning rate 0.03, batch size 10, about
-1000 epochs; then the same with a low and a high L2 rate; then with L1. Here its four steps
-run side by side, with the lecture's network (5 hidden layers of 6 units) as the default.
+The exercise is the Playground's overtraining task (``core.playground.OVERTRAINING``: the
+checkerboard data with 50 % noise, a deep ReLU network, 1000 epochs of SGD; then low and high
+L2 rates; then L1). Here its four runs are the Playground's own runs, side by side. Their
+roles are the lecture's: the training points move the weights; the points Playground calls
+its "test" set are the validation set here, on which the four runs are compared and one is
+chosen; and a test set of fresh points from the same generator, which took no part in
+training or choosing, is looked at once, for the chosen run (:func:`test_score`).
 
-The sweeps retrain the 1-D page's network (``core.overfitting``) at each value of a setting
-from a few seeds, and report the final training and validation losses: validation traces a
-U (too little regularisation or too much capacity overfits, too much underfits).
+The L2 rate λ is Playground's: a penalty ½·λ·w² per kernel weight, so with its SGD a step
+shrinks each weight by α·λ·w (weight decay); L1 is λ·|w|.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
-from core import limits
-from core import overfitting as of
+from core import datasets, limits, network
 from core import playground as pg
 from core.params import Params, choice, number
 
-_PRESET = pg.exercise("overtraining")
-#: The preset's four steps: plain, low L2, high L2, L1.
-PLAIN, LOW_L2, HIGH_L2, L1 = (step.params for step in _PRESET.steps)
-STEP_NAMES = ("plain", "low_l2", "high_l2", "l1")
+#: The four runs, in the task's order: plain, low L2, high L2, L1.
+STEP_NAMES = tuple(pg.OVERTRAINING_STEPS)
 DATASETS = ("xor", "checkerboard")
 #: Epochs offered (the lecture says about 1000).
 EPOCH_OPTIONS = (250, 500, 1000, 1500, 2000)
+_TASK = pg.OVERTRAINING
+_RATES = {name: p.regularization_rate for name, p in pg.OVERTRAINING_STEPS.items()}
+#: Link keys of the fields before they were renamed, read as the fields they became.
+_OLD_KEYS = {"ex_noise": "noise_2d", "ex_layers": "hidden_layers", "ex_width": "units",
+            "ex_epochs": "epochs_2d", "ex_l1": "l1", "ex_seed": "seed_2d"}
+_RATE_HELP = ("Playground's convention: the penalty is ½·λ·w² per weight, so each SGD step "
+              "shrinks a weight by α·λ·w")
 
 
 @dataclass(frozen=True)
 class ExerciseParams(Params):
-    """The exercise: data and network of the plain run, and the three regularisation rates.
+    """The exercise: the data and network of the plain run, and the three regularisation
+    rates. Where the 1-D demonstrations on the same page have a field of the same meaning
+    (noise, epochs, seed), these carry ``_2d``."""
 
-    Fields start with ``ex_`` where the 1-D demo on the same page has a field of that name
-    (its noise, epochs, seed are other things), so the two never share a URL key."""
+    OLD_KEYS = _OLD_KEYS  # a plain class attribute, not a field (ui.page reads it)
 
-    dataset: str = choice(PLAIN.dataset, DATASETS, label="data set",
+    dataset: str = choice(_TASK.dataset, DATASETS, label="data set",
                           help="xor is Playground's 'checkerboard (XOR)' task; checkerboard "
                                "has 4×4 squares")
-    ex_noise: int = number(PLAIN.noise, 0, 50, label="noise (%)")
-    ex_layers: int = number(5, 1, limits.PLAYGROUND_MAX_LAYERS, label="hidden layers")
-    ex_width: int = number(6, 1, limits.PLAYGROUND_MAX_NEURONS, label="units per layer")
-    ex_epochs: int = number(1000, 250, 2000, options=EPOCH_OPTIONS, label="epochs")
-    low_l2: float = number(LOW_L2.regularization_rate, 0.0, 10.0,
-                           options=pg.REGULARIZATION_RATES[1:], label="low L2 rate")
-    high_l2: float = number(HIGH_L2.regularization_rate, 0.0, 10.0,
-                            options=pg.REGULARIZATION_RATES[1:], label="high L2 rate")
-    ex_l1: float = number(L1.regularization_rate, 0.0, 10.0,
-                            options=pg.REGULARIZATION_RATES[1:], label="L1 rate")
-    ex_seed: int = number(PLAIN.seed, 0, 99_999, label="seed")
+    noise_2d: int = number(_TASK.noise, 0, 50, label="noise (%)")
+    train_ratio: int = number(_TASK.train_ratio, 10, 90, label="training share (%)",
+                              help="share of the 500 points that train; the rest are the "
+                                   "validation points (Playground's 'test' set)")
+    hidden_layers: int = number(len(_TASK.hidden_units), 1, limits.PLAYGROUND_MAX_LAYERS,
+                                label="hidden layers")
+    units: int = number(_TASK.hidden_units[0], 1, limits.PLAYGROUND_MAX_NEURONS,
+                        label="units per layer")
+    epochs_2d: int = number(_TASK.epochs, 250, 2000, options=EPOCH_OPTIONS, label="epochs")
+    low_l2: float = number(_RATES["low_l2"], 0.0, 10.0, options=pg.REGULARIZATION_RATES[1:],
+                           label="low L2 λ (+½λw²)", help=_RATE_HELP)
+    high_l2: float = number(_RATES["high_l2"], 0.0, 10.0, options=pg.REGULARIZATION_RATES[1:],
+                            label="high L2 λ (+½λw²)", help=_RATE_HELP)
+    l1: float = number(_RATES["l1"], 0.0, 10.0, options=pg.REGULARIZATION_RATES[1:],
+                       label="L1 λ (+λ|w|)", help="the penalty λ·|w| per weight")
+    seed_2d: int = number(_TASK.seed, 0, 99_999, label="seed")
+
+    @classmethod
+    def from_query(cls, query, *, other_keys=()):
+        """As :meth:`Params.from_query`; a link written before the fields were renamed
+        (``ex_noise`` …) is read with its keys' new names (a new name given too wins)."""
+        renamed = {k: v for k, v in query.items() if k not in cls.OLD_KEYS}
+        for old, new in cls.OLD_KEYS.items():
+            if old in query:
+                renamed.setdefault(new, query[old])
+        return super().from_query(renamed, other_keys=other_keys)
 
     def steps(self) -> dict[str, pg.PlaygroundParams]:
-        """The four Playground configurations: the preset's steps with these settings."""
-        common = dict(dataset=self.dataset, noise=self.ex_noise, epochs=self.ex_epochs,
-                      hidden_units=(self.ex_width,) * self.ex_layers, seed=self.ex_seed)
-        rates = (0.0, self.low_l2, self.high_l2, self.ex_l1)
-        return {name: step.replace(**common, regularization_rate=rate)
-                for name, step, rate in zip(STEP_NAMES, (PLAIN, LOW_L2, HIGH_L2, L1), rates)}
+        """The four Playground configurations: the task's runs with these settings (the
+        defaults give exactly the Playground's preset steps, and share their cached runs)."""
+        common = dict(dataset=self.dataset, noise=self.noise_2d, train_ratio=self.train_ratio,
+                      epochs=self.epochs_2d, hidden_units=(self.units,) * self.hidden_layers,
+                      seed=self.seed_2d)
+        rates = {"plain": 0.0, "low_l2": self.low_l2, "high_l2": self.high_l2, "l1": self.l1}
+        return {name: step.replace(**common, regularization_rate=rates[name])
+                for name, step in pg.OVERTRAINING_STEPS.items()}
 
     def titles(self) -> dict[str, str]:
-        """A short title per run for the pictures."""
+        """A short title per run for the pictures and the table."""
         return {"plain": "no regularisation", "low_l2": f"L2 {self.low_l2:g}",
-                "high_l2": f"L2 {self.high_l2:g}", "l1": f"L1 {self.ex_l1:g}"}
-
-
-#: What the four default runs show (checked by tests/test_overtraining.py).
-ANSWER = (
-    "Without regularisation the training loss keeps falling while the test loss reaches its "
-    "minimum early and then creeps up: the boundary bends around single noisy points "
-    "(overtraining). The low L2 rate keeps the weights small: the boundary is smoother and "
-    "the test loss ends lower. The high rate shrinks every weight so much that the network "
-    "underfits: it answers almost the same everywhere and gets about half the points right. "
-    "L1 sets many weights to exactly 0 (the table counts them): a sparse network that still "
-    "separates the quadrants, with the lowest test loss here.")
-
-
-@dataclass(frozen=True)
-class ExerciseRun:
-    """One of the four runs, reduced to what the page shows."""
-
-    name: str
-    history: dict[str, np.ndarray]
-    grid_outputs: np.ndarray  # final output on the Playground's grid, (GRID_SIZE², 1)
-    train_loss: float
-    test_loss: float
-    train_accuracy: float
-    test_accuracy: float
-    exact_zeros: int
-    n_weights: int
-    message: str
+                "high_l2": f"L2 {self.high_l2:g}", "l1": f"L1 {self.l1:g}"}
 
 
 def run_step(p: ExerciseParams, name: str,
-             on_chunk: Callable[[pg.Chunk], None] | None = None) -> ExerciseRun:
-    """Train one of the four configurations through the Playground's own run
-    (``on_chunk`` streams it: see ``core.playground.run``; the result is the same)."""
-    run = pg.run(p.steps()[name], frames=1, on_chunk=on_chunk)
-    kernels = np.concatenate([k.ravel() for k, _ in run.result.final.weights])
-    m = run.metrics
-    return ExerciseRun(name, run.result.history, run.grid_outputs[-1], m.train_loss,
-                       m.test_loss, m.train_accuracy, m.test_accuracy,
-                       int(np.sum(kernels == 0.0)), int(kernels.size), run.result.message)
-
-
-def exercise_data(p: ExerciseParams):
-    """The training and test points of the exercise (the same for all four runs)."""
-    train, test, _ = pg.make_data(p.steps()["plain"])
-    return train, test
-
-
-def grid_axis() -> np.ndarray:
-    """The grid the outputs are taken on (Playground's plane, both axes alike)."""
-    return pg.Plane().axes(pg.GRID_SIZE)[0]
-
-
-def run_all(p: ExerciseParams, on_progress: Callable[[int, int], None] | None = None,
-            on_chunk: Callable[[str, pg.Chunk], None] | None = None
-            ) -> dict[str, ExerciseRun]:
-    """All four runs, in the lecture's order, reporting (done, total) after each;
-    ``on_chunk(name, chunk)`` streams each run as it trains."""
-    out = {}
-    for i, name in enumerate(STEP_NAMES):
-        stream = None if on_chunk is None else functools.partial(on_chunk, name)
-        out[name] = run_step(p, name, stream)
-        if on_progress:
-            on_progress(i + 1, len(STEP_NAMES))
-    return out
+             on_chunk: Callable[[pg.Chunk], None] | None = None) -> pg.PlaygroundRun:
+    """One of the four runs: the Playground's own run of that configuration (``on_chunk``
+    streams it; the result is the same)."""
+    return pg.run(p.steps()[name], on_chunk=on_chunk)
 
 
 # ----------------------------------------------------------------------------------------
-# Sweeps over the 1-D problem
+# What the four runs show
 # ----------------------------------------------------------------------------------------
 
-#: Rates swept per penalty, each reaching past the rate where the fit collapses.
-SWEEP_RATES = {"l2": (1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1),
-               "l1": (1e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0)}
-SWEEP_WIDTHS = (1, 2, 4, 8, 16, 32, 64)
-SWEEP_KINDS = {"l2": "L2 rate λ₂", "l1": "L1 rate λ₁"}
-@dataclass(frozen=True)
-class SweepParams(Params):
-    """What the sweeps vary: the penalty swept, and how many seeds per point."""
-
-    penalty: str = choice("l2", tuple(SWEEP_KINDS), label="penalty swept",
-                          help="the rate swept on the regularised network of tab 2")
-    seeds: int = number(3, 2, 5, label="seeds per point")
-
 
 @dataclass(frozen=True)
-class Sweep:
-    """Final losses per swept value (rows) and seed (columns)."""
+class RunSummary:
+    """One run reduced to what the sentences about it need. ``val_*`` is the set the runs
+    are compared on (Playground's "test" set)."""
 
-    values: tuple[float, ...]
-    train: np.ndarray
-    val: np.ndarray
+    title: str
+    train_loss: float
+    val_loss: float
+    best_val_loss: float
+    best_epoch: int  # from 1: where the compared-on loss was lowest
+    epochs_run: int
+    train_accuracy: float
+    val_accuracy: float
+    exact_zeros: int
+    n_weights: int
+    spread: float  # max − min of the final output over the plane (tanh: at most 2)
 
     @property
-    def best(self) -> float:
-        """The value with the lowest mean final validation loss."""
-        return self.values[int(np.nanargmin(np.nanmean(self.val, axis=1)))]
+    def finite(self) -> bool:
+        return math.isfinite(self.val_loss) and math.isfinite(self.train_loss)
 
-    def strays(self, factor: float = 2.0) -> list[tuple[float, int, float, float]]:
-        """Runs that stopped in a much worse fit than the other seeds at the same value:
-        (value, seed, training loss, median training loss of that value)."""
-        median = np.nanmedian(self.train, axis=1)
-        return [(self.values[i], s, float(self.train[i, s]), float(median[i]))
-                for i, s in zip(*np.nonzero(self.train > factor * median[:, None]))]
-
-
-def _strays_text(s: Sweep, unit: str) -> str:
-    strays = s.strays()
-    if not strays:
-        return ""
-    shown = "; ".join(f"seed {seed} at {value:g}{unit} ends at {loss:.3f} against a median "
-                      f"of {median:.3f}" for value, seed, loss, median in strays)
-    return (f" Not every seed lands in the same fit ({shown}): the dots show each seed, "
-            "the line their mean.")
+    @property
+    def overtrained(self) -> bool:
+        """The compared-on loss passed a minimum well before the end and rose from it by
+        more than 5 %, while the training loss ended below it."""
+        return (self.finite and self.best_epoch <= 0.8 * self.epochs_run
+                and self.val_loss > 1.05 * self.best_val_loss
+                and self.train_loss < self.val_loss)
 
 
-def rate_answer(penalty: str, s: Sweep) -> str:
-    """What a rate sweep shows, written from its own numbers (means over the seeds, as the
-    figure's lines): where the validation loss is lowest, whether the smallest rates overfit
-    and the largest underfit, and any seed that stopped in a worse fit."""
-    train, val = np.nanmean(s.train, axis=1), np.nanmean(s.val, axis=1)
-    i_best, kind = int(np.nanargmin(val)), SWEEP_KINDS[penalty].split(" rate")[0]
-    near = [v for v, x in zip(s.values, val) if x <= 1.1 * val[i_best]]
-    text = (f"Against the {kind} rate the mean validation loss is lowest, {val[i_best]:.3f}, "
-            f"at {s.values[i_best]:g}")
-    text += (f" (within 10 % of that from {near[0]:g} to {near[-1]:g}). " if len(near) > 1
-             else ". ")
-    if val[0] > 1.2 * val[i_best] and train[0] < train[i_best]:
-        text += (f"At {s.values[0]:g} the network overfits: the lowest training loss "
-                 f"({train[0]:.3f}) but a validation loss of {val[0]:.3f}. ")
-    high = [v for v, x in zip(s.values, val) if v > s.values[i_best] and x > 2 * val[i_best]]
-    if high:
-        first = s.values.index(high[0])
-        text += (f"From {high[0]:g} on the penalty flattens the fit: training and validation "
-                 f"loss jump to {train[first]:.3f} and {val[first]:.3f} (underfitting).")
-        if np.allclose(s.train[first:], s.train[first:, :1], rtol=1e-3):
-            text += " There every seed ends at the same loss: the answer no longer depends "
-            text += "on where training started."
-    return text + _strays_text(s, "")
+def summary(run: pg.PlaygroundRun, title: str) -> RunSummary:
+    """The numbers of ``run`` the exercise's sentences and table use."""
+    m, history = run.metrics, run.result.history
+    val = np.asarray(history["val_loss"], np.float64)
+    kernels = np.concatenate([k.ravel() for k, _ in run.result.final.weights])
+    best = int(np.nanargmin(val)) if np.any(np.isfinite(val)) else len(val) - 1
+    outputs = run.grid_outputs[-1]
+    return RunSummary(
+        title, float(m.train_loss), float(m.test_loss), float(val[best]), best + 1,
+        run.result.epochs_run, float(m.train_accuracy or 0.0), float(m.test_accuracy or 0.0),
+        int(np.sum(kernels == 0.0)), int(kernels.size),
+        float(np.ptp(outputs)) if np.all(np.isfinite(outputs)) else math.inf)
 
 
-def size_answer(s: Sweep) -> str:
-    """What the model-size sweep shows, written from its own numbers (means over the seeds,
-    as the figure's lines; training losses compared by their medians, so that one seed's
-    worse fit does not decide the sentence: it is named instead)."""
-    val, train = np.nanmean(s.val, axis=1), np.nanmedian(s.train, axis=1)
-    i_best, widest = int(np.nanargmin(val)), len(s.values) - 1
-    text = ""
-    if val[0] > 1.5 * val[i_best] and train[0] > 1.5 * np.nanmin(train):
-        text += (f"Against the model size (no regularisation) {s.values[0]:g} unit per layer "
-                 f"underfits: training loss {train[0]:.3f}, validation {val[0]:.3f}. ")
-    text += (f"The lowest mean validation loss, {val[i_best]:.3f}, is at {s.values[i_best]:g} "
-             "units per layer. ")
-    if i_best < widest and val[widest] > 1.3 * val[i_best]:
-        lower = train[widest] < train[i_best]
-        text += (f"At {s.values[widest]:g} units it is {val[widest] / val[i_best]:.1f}× that "
-                 f"({val[widest]:.3f}): overfitting, "
-                 + ("with a lower training loss" if lower else "and not even a lower training loss")
-                 + f" (median {train[widest]:.3f} against {train[i_best]:.3f}).")
-        spread = np.nanstd(s.val, axis=1)
-        if spread[widest] > spread[i_best]:
-            text += " The widest networks' seeds also disagree more."
-    elif i_best < widest:
-        text += f"The widest, {s.values[widest]:g} units, are about as good: no overfitting here."
-    return text + _strays_text(s, " units")
+def table(runs: Iterable[RunSummary]) -> dict[str, list[str]]:
+    """The runs as the page's table: a column per number, formatted."""
+    runs = list(runs)
+    return {"run": [r.title for r in runs],
+            "training loss": [f"{r.train_loss:.3f}" for r in runs],
+            "validation loss": [f"{r.val_loss:.3f}" for r in runs],
+            "training accuracy": [f"{r.train_accuracy:.1%}" for r in runs],
+            "validation accuracy": [f"{r.val_accuracy:.1%}" for r in runs],
+            "weights exactly 0": [f"{r.exact_zeros} / {r.n_weights}" for r in runs]}
 
 
-def rate_point(p: of.OverfitParams, penalty: str, rate: float, seed: int) -> tuple[float, float]:
-    """Final (training, validation) loss of ``p.regularised``'s network at one rate."""
-    reg = of.Regularisation(l2_rate=rate if penalty == "l2" else 0.0,
-                            l1_rate=rate if penalty == "l1" else 0.0)
-    fit = of.train_fit(p.run_key(), p.capacity(p.regularised), reg, seed=seed)
-    return fit.final_train_loss, fit.final_val_loss
+def choose(runs: Mapping[str, RunSummary]) -> str:
+    """The run with the lowest final loss on the compared-on set (the validation set)."""
+    finite = {k: r.val_loss for k, r in runs.items() if r.finite}
+    return min(finite, key=finite.get) if finite else next(iter(runs))
 
 
-def size_point(p: of.OverfitParams, width: int, seed: int) -> tuple[float, float]:
-    """Final (training, validation) loss of an unregularised network of ``width`` units per
-    layer, with as many layers as the large network of ``p``."""
-    fit = of.train_fit(p.run_key(), (width,) * p.large_layers, seed=seed)
-    return fit.final_train_loss, fit.final_val_loss
+def step_texts(runs: Mapping[str, RunSummary], compared_on: str = "validation"
+               ) -> dict[str, str]:
+    """A sentence per run (the L2 and L1 runs against the plain one), from their numbers
+    with a branch for each case; ``compared_on`` names the set they are compared on
+    ("validation", or the Playground's word "test")."""
+    plain = runs["plain"]
+    return {"plain": _plain_text(plain, compared_on),
+            "low_l2": _low_text(runs["low_l2"], plain, compared_on),
+            "high_l2": _high_text(runs["high_l2"], plain, compared_on),
+            "l1": _l1_text(runs["l1"], compared_on)}
 
 
-def sweep(values: tuple[float, ...], seeds: int, point: Callable[[float, int], tuple],
-          on_progress: Callable[[int, int], None] | None = None) -> Sweep:
-    """Evaluate ``point(value, seed)`` for every value and seeds 0 … seeds−1."""
-    train = np.full((len(values), seeds), np.nan)
-    val = np.full((len(values), seeds), np.nan)
-    total = len(values) * seeds
-    for i, value in enumerate(values):
-        for s in range(seeds):
-            train[i, s], val[i, s] = point(value, s)
-            if on_progress:
-                on_progress(i * seeds + s + 1, total)
-    return Sweep(tuple(values), train, val)
+def notice(runs: Mapping[str, RunSummary], compared_on: str = "validation") -> str:
+    """What the four runs on screen show (:func:`step_texts` in the task's order) and which
+    has the lowest final loss on the compared-on set."""
+    chosen = runs[choose(runs)]
+    texts = step_texts(runs, compared_on)
+    return " ".join([*(texts[n] for n in STEP_NAMES),
+                     f"The lowest final {compared_on} loss: **{chosen.title}** "
+                     f"({chosen.val_loss:.3f})."])
+
+
+def _plain_text(r: RunSummary, held: str) -> str:
+    if not r.finite:
+        return "Without regularisation the run diverged: lower the learning rate."
+    if r.overtrained:
+        return (f"Without regularisation the training loss falls to {r.train_loss:.3f}, while "
+                f"the {held} loss is lowest at epoch {r.best_epoch} ({r.best_val_loss:.3f}) "
+                f"and then rises to {r.val_loss:.3f}: the network learns the noise "
+                "(overtraining), its boundary bends around single mislabelled points.")
+    lowest = (", its lowest" if r.best_epoch == r.epochs_run
+              else f" (lowest {r.best_val_loss:.3f} at epoch {r.best_epoch})")
+    return (f"Without regularisation the {held} loss ends at {r.val_loss:.3f}{lowest}: no "
+            f"clear overtraining within these {r.epochs_run} epochs.")
+
+
+def _low_text(r: RunSummary, plain: RunSummary, held: str) -> str:
+    if not r.finite:
+        return f"{r.title} diverged."
+    if not plain.finite or r.val_loss < plain.val_loss:
+        closer = (r.val_loss - r.train_loss) < (plain.val_loss - plain.train_loss)
+        return (f"{r.title} ends with a lower {held} loss ({r.val_loss:.3f} against "
+                f"{plain.val_loss:.3f})" + (", with its training loss closer to it"
+                                            if closer and plain.finite else "")
+                + ": smaller weights, a smoother boundary.")
+    return (f"{r.title} does not lower the {held} loss here ({r.val_loss:.3f} against "
+            f"{plain.val_loss:.3f}).")
+
+
+#: An output that varies by less than this over the plane (of tanh's −1 … 1) "answers almost
+#: the same everywhere".
+FLAT = 0.1
+
+
+def _high_text(r: RunSummary, plain: RunSummary, held: str) -> str:
+    if not r.finite:
+        return f"{r.title} diverged."
+    if plain.finite and r.train_loss > 1.5 * plain.train_loss and r.val_accuracy < 0.65:
+        flat = (", and it answers almost the same everywhere (its output varies by less than "
+                f"{FLAT:g} over the plane)" if r.spread < FLAT else "")
+        return (f"{r.title} shrinks the weights so much that the network underfits: "
+                f"training loss {r.train_loss:.3f}, {held} accuracy {r.val_accuracy:.0%}"
+                f"{flat}.")
+    return (f"{r.title} ends at a {held} loss of {r.val_loss:.3f} (training "
+            f"{r.train_loss:.3f}, {held} accuracy {r.val_accuracy:.0%}).")
+
+
+def _l1_text(r: RunSummary, held: str) -> str:
+    if not r.finite:
+        return f"{r.title} diverged."
+    zeros = (f"sets {r.exact_zeros} of its {r.n_weights} weights to exactly 0 (a sparse "
+             "network: the engine applies L1 as TensorFlow Playground does, a step that "
+             "stops at 0; Keras's L1 regularizer would leave them jittering near 0)"
+             if r.exact_zeros else "leaves no weight at exactly 0 here")
+    return f"{r.title} {zeros}; {held} loss {r.val_loss:.3f}."
+
+
+# ----------------------------------------------------------------------------------------
+# The test set, looked at once
+# ----------------------------------------------------------------------------------------
+
+
+#: Points of the test set: as many as the exercise's data set.
+TEST_POINTS = pg.N_POINTS
+
+
+def test_set(p: ExerciseParams) -> datasets.Dataset:
+    """Fresh points from the same generator and noise as the exercise's data, from another
+    stream of its data seed: points neither training nor the choice of a run has seen."""
+    data_seed = pg.OVERTRAINING.data_seed
+    return datasets.generate(p.dataset, TEST_POINTS, p.noise_2d / 100,
+                             np.random.default_rng([data_seed, 3]))
+
+
+@dataclass(frozen=True)
+class HeldOutScore:
+    """The chosen run on the test set: its loss (the one it was trained on) and accuracy."""
+
+    loss: float
+    accuracy: float
+    n_points: int
+
+
+def test_score(p: ExerciseParams, run: pg.PlaygroundRun) -> HeldOutScore:
+    """The chosen run's loss and accuracy on :func:`test_set`: call it once, for the run the
+    validation set chose."""
+    data = test_set(p)
+    inputs = run.inputs(data.x)
+    logits = network.predict(run.result.final.weights, run.activations, "linear", inputs)
+    loss = pg.data_loss(run.head, logits, run.head.targets(data))
+    outputs = network.output_activation(run.head.output_activation, logits)
+    accuracy = float(np.mean(run.head.classes(outputs) == data.y))
+    return HeldOutScore(loss, accuracy, len(data))
+
+
+def test_text(chosen: RunSummary, score: HeldOutScore) -> str:
+    """The sentence that reports the test set, once, for the chosen run."""
+    return (f"Chosen on validation: **{chosen.title}** (final validation loss "
+            f"{chosen.val_loss:.3f}). Its test loss, on {score.n_points} fresh points looked at "
+            f"once, for this run only: **{score.loss:.3f}** (accuracy {score.accuracy:.1%}). "
+            "Had the test loss helped choose, it would be one more validation loss, biased "
+            "low by that choice.")

@@ -10,6 +10,7 @@ import urllib.parse
 import numpy as np
 import pytest
 from conftest import open_page, problems
+from sentences import chart_captions
 
 from core import gradient_descent as GD
 from core import initialisation as I
@@ -104,10 +105,11 @@ def test_every_preset_link_renders_without_warning_or_error(info, preset):
     shows_divergence = any(w in preset.answer_text() for w in ("diverge", "run off"))
     assert messages == [] or (shows_divergence and all("iverged" in m for m in messages))
     # Something to see: a chart, or the button that runs the preset's experiment; every
-    # chart with its caption (ui.layout.chart writes one under each).
+    # chart with its own caption right under it (ui.layout.chart writes one under each).
     charts = at.get("plotly_chart")
     assert charts or [b for b in at.button if b.key != "flow.qr"]
-    assert len(at.caption) >= len(charts)
+    captions = chart_captions(at)
+    assert len(captions) == len(charts) and None not in captions
     # The link to this view pins the preset's values.
     link = at.code[-1].value if at.code else ""
     for key, value in query.items():
@@ -236,7 +238,7 @@ def test_optimiser_rosenbrock_preset_none_arrives_momentum_closest():
 def test_the_x1x2_feature_alone_solves_the_checkerboard():
     from core import playground as pg
 
-    r = pg.run(playground_lecture.PLAYGROUND_X1X2)
+    r = pg.run(playground_lecture.CHECKERBOARD_STEPS[-1].params[0])
     assert r.feature_names == ("x1x2",) or list(r.feature_names) == ["x1x2"]
     assert r.metrics.test_accuracy >= 0.98
 
@@ -332,24 +334,24 @@ def test_every_chart_on_a_page_has_its_text_alternative():
 
 
 def test_the_other_answers_rest_on_the_configurations_their_modules_test():
-    """The answers of these presets are asserted, with exactly these parameters, in
-    test_universal_approximation (2 × 30 fits, error falls with width), test_overfitting
-    (capacities), test_overtraining (the four exercise runs) and test_playground (the
-    exercises)."""
+    """The answers of these presets are written from their own runs and checked, number by
+    number, in test_universal_approximation_lecture, test_overfitting_lecture and
+    test_playground_lecture, with exactly these parameters."""
     from core import overfitting as of
     from core import overtraining as ot
     from core import playground as pg
     from core import universal_approximation as U
+    from core.playground import exercises
+    from ui.lectures import overfitting as overfitting_lecture
 
     assert U.ApproxParams().replace(**U.LECTURE_PRESET) == ua_lecture.UA_LECTURE
     assert U.ApproxParams(target="sin", activation="tanh",
-                                              learning_rate=0.03, epochs=400, points=100,
-                                              seed=1) == ua_lecture.UA_WIDTH
+                          learning_rate=0.03, epochs=400, points=100,
+                          seed=1) == ua_lecture.UA_WIDTH
     overfitting = lecture("overfitting").presets
-    assert overfitting[0].params == (of.OverfitParams(),)
+    assert overfitting[0].params == (of.OverfitParams(),) == (overfitting_lecture.CAPACITIES,)
     assert overfitting[1].params == (ot.ExerciseParams(),) and overfitting[1].tab == 3
-    assert playground_lecture.PLAYGROUND_STEPS["checkerboard"] == pg.PlaygroundParams(
-        dataset="xor", hidden_units=(4,), activation="relu")
-    steps = playground_lecture.PLAYGROUND_STEPS
-    assert steps["spiral"] == pg.exercise("spiral").steps[0].params
-    assert steps["overtraining"] == pg.exercise("overtraining").steps[0].params
+    presets = {p.label: p.params[0] for p in lecture("playground").presets}
+    assert presets["Checkerboard"] == pg.PlaygroundParams(dataset="xor", hidden_units=(4,),
+                                                          activation="relu")
+    assert presets["Spiral"] == exercises.SPIRAL and presets["Overtraining"] == pg.OVERTRAINING

@@ -55,6 +55,21 @@ def test_streamed_caches_of_different_bounds_used_in_turn_keep_their_entries() -
     calls = _square.calls
     bounds(5)
     assert _square.calls == calls + 1  # the store was replaced: computed again
+
+
+def test_a_result_computed_under_a_progress_bar_is_stored_once() -> None:
+    st.cache_data.clear()
+    cache = live.StreamedCache(_square, max_entries=4)
+    reports: list[tuple[float, str]] = []
+
+    def compute(report) -> int:
+        report(0.5, "half")
+        reports.append((0.5, "half"))
+        return 49
+
+    assert live.computed(cache, compute, 7) == 49 and reports == [(0.5, "half")]
+    assert live.computed(cache, compute, 7) == 49 and len(reports) == 1  # from the cache
+    assert cache.get(7) == 49
     st.cache_data.clear()
 
 

@@ -1,14 +1,16 @@
-"""The lecture's 2-D overtraining exercise (built on the Playground's preset) and the sweeps:
-the four runs show what the page says they show, and a sweep collects what it is given."""
+"""The lecture's 2-D overtraining exercise (core.overtraining): one configuration with the
+Playground's preset, compared on the validation set, the chosen run tested once on fresh
+points; its sentences follow the four runs in every case."""
 
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
 import pytest
+from sentences import assert_numbers_from
 
-from core import overfitting as of
 from core import overtraining as ot
 from core import playground as pg
 from core.figures import overfitting as fig
@@ -16,186 +18,195 @@ from core.figures import overfitting as fig
 EX = ot.ExerciseParams()
 
 
-def test_the_exercise_is_the_playground_preset_with_the_lecture_network():
-    preset = [s.params for s in pg.exercise("overtraining").steps]
-    steps = EX.steps()
-    assert list(steps) == ["plain", "low_l2", "high_l2", "l1"]
-    for ours, theirs in zip(steps.values(), preset):
-        assert ours.regularization == theirs.regularization
-        assert ours.hidden_units == (6, 6, 6, 6, 6)  # the lecture: 5 hidden layers of 6
-        assert (ours.activation, ours.learning_rate, ours.batch_size) == ("relu", 0.03, 10)
-        assert ours.noise == 50 and ours.epochs == 1000
-        assert ours.dataset in ("xor", "checkerboard")
-        assert ours.train_ratio == theirs.train_ratio
-    rates = [s.regularization_rate for s in steps.values()]
-    assert rates == [0.0, 0.01, 0.1, 0.01]
-    assert EX.replace(ex_layers=2, ex_width=3).steps()["l1"].hidden_units == (3, 3)
+def test_the_exercise_is_the_playgrounds_overtraining_preset():
+    assert EX.steps() == pg.OVERTRAINING_STEPS  # the same runs, the same cache entries
+    task = pg.OVERTRAINING
+    # The lecture: checkerboard data, noise 50 %, a deep network (its slide: 5 hidden layers
+    # of ReLU units), 1000 epochs, Playground's learning rate and batch size.
+    assert (task.dataset, task.noise, task.activation, task.epochs) == ("xor", 50, "relu", 1000)
+    assert len(task.hidden_units) == 5
+    assert (task.learning_rate, task.batch_size, task.optimizer) == (0.03, 10, "sgd")
+    assert [s.regularization for s in EX.steps().values()] == ["none", "l2", "l2", "l1"]
+    assert [s.regularization_rate for s in EX.steps().values()] == [0.0, 0.01, 0.1, 0.01]
+    assert EX.replace(hidden_layers=2, units=3).steps()["l1"].hidden_units == (3, 3)
+
+
+def test_the_training_share_that_differs_from_playgrounds_is_said():
+    said = pg.overtraining_setup(pg.OVERTRAINING)
+    assert pg.OVERTRAINING.train_ratio == 20 != pg.PlaygroundParams().train_ratio
+    assert "20 % of the points train (Playground's default is 50 %" in said
+    assert "5 hidden layers of 8 ReLU units" in said and "50 % noise" in said
+    same = pg.overtraining_setup(pg.OVERTRAINING.replace(train_ratio=50))  # positive case
+    assert "50 % of the points train." in same and "default" not in same
 
 
 def test_parameters_name_what_they_reject():
-    with pytest.raises(ValueError, match="ex_layers"):
-        ot.ExerciseParams(ex_layers=99)
+    with pytest.raises(ValueError, match="hidden_layers"):
+        ot.ExerciseParams(hidden_layers=99)
     with pytest.raises(ValueError, match="dataset"):
         ot.ExerciseParams(dataset="spiral")
 
 
+def test_links_with_the_old_field_names_still_work():
+    old = {"ex_noise": "30", "ex_layers": "3", "ex_width": "4", "ex_epochs": "500",
+           "ex_l1": "0.03", "ex_seed": "7"}
+    read, notes = ot.ExerciseParams.from_query(old)
+    assert notes == []
+    assert (read.noise_2d, read.hidden_layers, read.units, read.epochs_2d, read.l1,
+            read.seed_2d) == (30, 3, 4, 500, 0.03, 7)
+    # The new name wins over the old one; an unknown key is still named.
+    read, notes = ot.ExerciseParams.from_query({"ex_width": "4", "units": "6", "x": "1"})
+    assert read.units == 6 and notes == ["ignored unknown parameter 'x'"]
+
+
+# ----------------------------------------------------------------------------------------
+# The four runs: compared on validation, the chosen one tested once
+# ----------------------------------------------------------------------------------------
+
+
 @pytest.fixture(scope="module")
-def runs() -> dict[str, ot.ExerciseRun]:
-    seen = []
-    out = ot.run_all(EX, lambda done, total: seen.append((done, total)))
-    assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]  # progress after every run
+def runs() -> dict[str, pg.PlaygroundRun]:
+    return {name: ot.run_step(EX, name) for name in ot.STEP_NAMES}
+
+
+@pytest.fixture(scope="module")
+def summaries(runs) -> dict[str, ot.RunSummary]:
+    titles = EX.titles()
+    return {name: ot.summary(r, titles[name]) for name, r in runs.items()}
+
+
+def test_runs_are_compared_on_the_validation_set_and_the_best_is_chosen(runs, summaries):
+    for name, r in runs.items():
+        s, val = summaries[name], r.result.history["val_loss"]
+        # What the runs are compared on is the Playground's held-out share, not training.
+        assert s.val_loss == pytest.approx(float(val[-1]), rel=1e-6)
+        assert s.best_val_loss == pytest.approx(float(np.min(val)), rel=1e-6)
+        assert s.best_epoch == int(np.argmin(val)) + 1
+        assert len(r.train) == 100 and len(r.test) == 400
+    lowest = min(summaries, key=lambda n: summaries[n].val_loss)
+    assert ot.choose(summaries) == lowest
+
+
+def _half_squared_error(r: pg.PlaygroundRun, x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Playground's loss and accuracy of the final network, written out by hand (ReLU hidden
+    layers, a tanh output, labels ±1)."""
+    h = x.astype(np.float64)
+    *hidden, (k_out, b_out) = r.result.final.weights
+    for kernel, bias in hidden:
+        h = np.maximum(h @ kernel + bias, 0.0)
+    out = np.tanh(h @ k_out + b_out)[:, 0]
+    target = np.where(y == 1, 1.0, -1.0)
+    return float(np.mean(0.5 * (out - target) ** 2)), float(np.mean((out >= 0) == (y == 1)))
+
+
+def test_the_test_set_is_fresh_points_seen_by_neither_training_nor_the_choice(runs):
+    test = ot.test_set(EX)
+    plain = runs["plain"]
+    assert len(test) == ot.TEST_POINTS == 500
+    seen = {tuple(p) for p in plain.train.x} | {tuple(p) for p in plain.test.x}
+    assert not seen & {tuple(p) for p in test.x}
+    # Same generator, same noise: about half of each class, like the exercise's data.
+    assert 0.4 < np.mean(test.y) < 0.6
+    chosen = runs[ot.choose({n: ot.summary(r, n) for n, r in runs.items()})]
+    score = ot.test_score(EX, chosen)
+    loss, accuracy = _half_squared_error(chosen, test.x, test.y)
+    assert score.loss == pytest.approx(loss, rel=1e-6)
+    assert score.accuracy == pytest.approx(accuracy)
+    assert score.n_points == len(test)
+
+
+def test_the_default_runs_show_what_the_lecture_asks_about(summaries):
+    """Facts of the default runs with wide margins (they hold on any machine): the plain run
+    overtrains, the high L2 rate underfits, L1 leaves many exact zeros and L2 none."""
+    plain, high = summaries["plain"], summaries["high_l2"]
+    assert plain.overtrained and plain.val_loss > 1.3 * plain.best_val_loss
+    assert high.train_loss > 1.5 * plain.train_loss and high.val_accuracy < 0.65
+    assert summaries["l1"].exact_zeros > 0.5 * summaries["l1"].n_weights
+    assert summaries["low_l2"].exact_zeros == summaries["plain"].exact_zeros == 0
+
+
+def _allowed(summaries: dict[str, ot.RunSummary]) -> set[str]:
+    """Every number a sentence about these runs may contain, formatted from them."""
+    out = {f"{ot.FLAT:g}"}
+    for s in summaries.values():
+        out |= {f"{s.train_loss:.3f}", f"{s.val_loss:.3f}", f"{s.best_val_loss:.3f}",
+                str(s.best_epoch), str(s.epochs_run), f"{s.val_accuracy:.0%}",
+                str(s.exact_zeros), str(s.n_weights)}
+    out |= {f"{rate:g}" for rate in (EX.low_l2, EX.high_l2, EX.l1)}
     return out
 
 
-def test_without_regularisation_the_test_loss_passes_a_minimum(runs):
-    h = runs["plain"].history
-    best = int(np.argmin(h["val_loss"]))
-    assert best < 0.5 * len(h["val_loss"])
-    assert h["val_loss"][-1] > h["val_loss"][best] * 1.02
-    assert h["loss"][-1] < h["loss"][best]  # training loss still fell after it
-    assert runs["plain"].train_loss < runs["plain"].test_loss
+def test_the_notice_is_written_from_the_four_runs(summaries):
+    text = ot.notice(summaries)
+    assert_numbers_from(text, _allowed(summaries))
+    plain, low, high, l1 = (summaries[n] for n in ot.STEP_NAMES)
+    assert ("learns the noise (overtraining)" in text) == plain.overtrained
+    assert ("ends with a lower validation loss" in text) == (low.val_loss < plain.val_loss)
+    assert ("underfits" in text) == (high.train_loss > 1.5 * plain.train_loss
+                                     and high.val_accuracy < 0.65)
+    assert ("almost the same everywhere" in text) == (high.spread < ot.FLAT and "underfits"
+                                                      in text)
+    assert f"sets {l1.exact_zeros} of its {l1.n_weights} weights to exactly 0" in text
+    chosen = summaries[ot.choose(summaries)]
+    assert text.endswith(f"**{chosen.title}** ({chosen.val_loss:.3f}).")
+    assert "test" not in text  # the runs are compared on validation; test is looked at once
+    playground = ot.notice(summaries, compared_on="test")  # the Playground's own word
+    assert "validation" not in playground and "test loss" in playground
 
 
-def test_low_l2_ends_with_a_lower_test_loss(runs):
-    assert runs["low_l2"].test_loss < runs["plain"].test_loss
-    gap = {k: runs[k].test_loss - runs[k].train_loss for k in ("plain", "low_l2")}
-    assert gap["low_l2"] < gap["plain"]
+def _run(title: str, **numbers) -> ot.RunSummary:
+    base = dict(train_loss=0.1, val_loss=0.3, best_val_loss=0.25, best_epoch=50,
+                epochs_run=1000, train_accuracy=0.9, val_accuracy=0.8, exact_zeros=0,
+                n_weights=280, spread=1.9)
+    return ot.RunSummary(title, **{**base, **numbers})
 
 
-def test_high_l2_underfits_and_answers_almost_the_same_everywhere(runs):
-    high = runs["high_l2"]
-    assert high.train_loss > 1.8 * runs["plain"].train_loss
-    assert high.test_accuracy < 0.65  # about half the points
-    assert np.ptp(high.grid_outputs) < 0.5 * np.ptp(runs["plain"].grid_outputs)
+def _four(**changes) -> dict[str, ot.RunSummary]:
+    runs = {"plain": _run("no regularisation"), "low_l2": _run("L2 0.01", val_loss=0.28),
+            "high_l2": _run("L2 0.1", train_loss=0.5, val_accuracy=0.5, spread=0.01),
+            "l1": _run("L1 0.01", exact_zeros=200, val_loss=0.29)}
+    for name, numbers in changes.items():
+        runs[name] = _run(runs[name].title, **numbers)
+    return runs
 
 
-def test_l1_gives_exact_zeros_and_the_lowest_test_loss(runs):
-    assert runs["l1"].exact_zeros > 0.25 * runs["l1"].n_weights
-    assert runs["plain"].exact_zeros == 0 and runs["low_l2"].exact_zeros == 0
-    assert runs["l1"].test_loss == min(r.test_loss for r in runs.values())
-    assert runs["l1"].test_accuracy > 0.7  # still separates the quadrants
+def test_each_sentence_follows_its_numbers_in_every_case():
+    text = ot.notice(_four())
+    assert "learns the noise" in text and "lower validation loss (0.280 against 0.300)" in text
+    assert "underfits" in text and "almost the same everywhere" in text
+    assert "sets 200 of its 280 weights to exactly 0" in text and "L2 0.01** (0.280)" in text
+    # No clear overtraining: the minimum at the end, or a rise of under 5 %.
+    calm = ot.notice(_four(plain=dict(best_epoch=1000, best_val_loss=0.3)))
+    assert "no clear overtraining within these 1000 epochs" in calm and ", its lowest" in calm
+    late = ot.notice(_four(plain=dict(val_loss=0.26)))
+    assert "(lowest 0.250 at epoch 50)" in late
+    # Low L2 no better; high L2 not underfitting, or underfitting but not flat.
+    text = ot.notice(_four(low_l2=dict(val_loss=0.35), high_l2=dict(train_loss=0.12)))
+    assert "does not lower the validation loss here (0.350 against 0.300)" in text
+    assert "underfits" not in text and "L2 0.1 ends at a validation loss of 0.300" in text
+    varied = ot.notice(_four(high_l2=dict(train_loss=0.5, val_accuracy=0.5, spread=0.5)))
+    assert "underfits" in varied and "almost the same" not in varied
+    # L1 without exact zeros; a diverged run.
+    assert "leaves no weight at exactly 0" in ot.notice(_four(l1=dict(exact_zeros=0)))
+    broken = ot.notice(_four(plain=dict(val_loss=math.inf), high_l2=dict(train_loss=math.nan)))
+    assert "the run diverged" in broken and "L2 0.1 diverged" in broken
 
 
-def test_exercise_figures_show_four_runs(runs):
-    train, test = ot.exercise_data(EX)
-    titles = list(EX.titles().values())
-    maps = json.loads(fig.exercise_maps(ot.grid_axis(), [r.grid_outputs for r in runs.values()],
-                                        titles, (train.x, train.y), (test.x, test.y)).to_json())
+def test_the_test_sentence_names_the_chosen_run_and_its_score():
+    chosen = _run("L2 0.01", val_loss=0.28)
+    text = ot.test_text(chosen, ot.HeldOutScore(0.2912, 0.786, 500))
+    assert "**L2 0.01** (final validation loss 0.280)" in text
+    assert "on 500 fresh points" in text and "**0.291** (accuracy 78.6%)" in text
+
+
+def test_exercise_figures_show_four_runs_against_their_validation_points(runs):
+    plain, titles = runs["plain"], list(EX.titles().values())
+    maps = json.loads(fig.exercise_maps(
+        plain.grid_axes[0], [r.grid_outputs[-1] for r in runs.values()], titles,
+        (plain.train.x, plain.train.y), (plain.test.x, plain.test.y)).to_json())
     assert sum(t["type"] == "contour" for t in maps["data"]) == 4
     assert [a["text"] for a in maps["layout"]["annotations"]] == titles
-    losses = json.loads(fig.exercise_losses([r.history for r in runs.values()], titles).to_json())
-    assert sum(t["name"] == "test" for t in losses["data"]) == 4
-
-
-# ----------------------------------------------------------------------------------------
-# Sweeps
-# ----------------------------------------------------------------------------------------
-
-
-def test_sweep_collects_every_value_and_seed_and_finds_the_minimum():
-    calls = []
-
-    def point(value, seed):  # a known U: (log10 v + 2)² plus a seed offset
-        calls.append((value, seed))
-        return 0.1 * seed, (np.log10(value) + 2) ** 2 + 0.01 * seed
-
-    progress = []
-    s = ot.sweep((1e-4, 1e-3, 1e-2, 1e-1), 3, point, lambda d, t: progress.append((d, t)))
-    assert calls == [(v, k) for v in (1e-4, 1e-3, 1e-2, 1e-1) for k in range(3)]
-    assert progress[-1] == (12, 12) and len(progress) == 12
-    np.testing.assert_allclose(s.val[:, 0], [4.0, 1.0, 0.0, 1.0])
-    np.testing.assert_allclose(s.train[2], [0.0, 0.1, 0.2])
-    assert s.best == 1e-2
-
-
-def test_sweep_figure_marks_the_best_mean_and_shows_every_seed():
-    val = np.array([[4.0, 4.2], [1.0, 1.1], [0.5, 0.7], [2.0, 2.5]])
-    figure = fig.sweep_curve((1e-4, 1e-3, 1e-2, 1e-1), val / 2, val, title="t",
-                             x_title="rate", log_x=True)
-    spec = json.loads(figure.to_json())
-    best = [t for t in spec["data"] if t["name"].startswith("best")][0]
-    assert best["x"] == [0.01] and best["y"] == [pytest.approx(0.6)]
-    [dots] = [t for t in figure.data if t.name == "validation, each seed"]
-    np.testing.assert_allclose(dots.y, val.ravel())
-    assert spec["layout"]["xaxis"]["type"] == "log"
-
-
-def test_rate_point_is_the_regularised_run_at_that_rate():
-    p = of.OverfitParams(epochs=200, regularised="right", l2_rate=0.0)
-    train, val = ot.rate_point(p, "l1", 1e-3, 2)
-    fit = of.train_fit(p, p.capacity("right"), of.Regularisation(l1_rate=1e-3), seed=2)
-    assert (train, val) == (fit.final_train_loss, fit.final_val_loss)
-
-
-@pytest.fixture(scope="module")
-def default_sweeps() -> tuple[ot.Sweep, ot.Sweep]:
-    p, seeds = of.OverfitParams(), ot.SweepParams().seeds
-    rates = ot.sweep(ot.SWEEP_RATES["l2"], seeds, lambda r, s: ot.rate_point(p, "l2", r, s))
-    sizes = ot.sweep(ot.SWEEP_WIDTHS, seeds, lambda w, s: ot.size_point(p, int(w), s))
-    return rates, sizes
-
-
-def test_validation_loss_against_the_l2_rate_is_a_u(default_sweeps):
-    """What holds on any machine (means over three seeds, wide margins); which seed, if any,
-    stops in a worse fit depends on the last bits of float32 and is not asserted."""
-    rates, _ = default_sweeps
-    val, train = rates.val.mean(axis=1), rates.train.mean(axis=1)
-    assert 1e-4 < rates.best < 0.03  # inside the swept range, not at an end
-    assert val[0] > 1.2 * val.min()  # the smallest rate overfits
-    assert val[-1] > 3 * val.min() and val[-2] > 2 * val.min()  # the largest ones underfit
-    assert train[-1] > 5 * train[0]
-    answer = ot.rate_answer("l2", rates)
-    assert f"at {rates.best:g}" in answer
-    assert "overfits" in answer and "underfitting" in answer
-
-
-def test_validation_loss_against_the_model_size_is_a_u(default_sweeps):
-    _, sizes = default_sweeps
-    val, train = sizes.val.mean(axis=1), np.median(sizes.train, axis=1)
-    assert sizes.best in (2, 4, 8, 16)
-    assert val[0] > 2 * val.min() and train[0] > 3 * train.min()  # one unit underfits
-    assert max(val[-2:]) > 1.3 * val.min()  # the widest overfit
-    answer = ot.size_answer(sizes)
-    assert "1 unit per layer underfits" in answer
-    assert f"is at {sizes.best:g} units per layer" in answer and "overfitting" in answer
-
-
-def _sweep(values, train, val):
-    return ot.Sweep(tuple(values), np.array(train, float), np.array(val, float))
-
-
-def test_the_size_answer_follows_its_numbers_in_every_case():
-    widths = (1, 4, 64)
-    overfit = _sweep(widths, [[0.3, 0.3], [0.07, 0.07], [0.05, 0.05]],
-                     [[0.4, 0.4], [0.13, 0.13], [0.25, 0.21]])
-    text = ot.size_answer(overfit)
-    assert "underfits" in text and "is at 4 units" in text
-    assert "1.8× that" in text and "with a lower training loss" in text
-    assert "disagree more" in text and "Not every seed" not in text
-    # The widest seeds' median above the best's: the sentence says so instead.
-    stray = _sweep(widths, [[0.3, 0.3, 0.3], [0.07, 0.07, 0.07], [0.08, 0.2, 0.08]],
-                   [[0.4] * 3, [0.13] * 3, [0.25] * 3])
-    text = ot.size_answer(stray)
-    assert "not even a lower training loss" in text
-    assert "seed 1 at 64 units ends at 0.200 against a median of 0.080" in text
-    # No overfitting at all: no such claim.
-    flat = _sweep(widths, [[0.3] * 2, [0.07] * 2, [0.06] * 2], [[0.4] * 2, [0.13] * 2,
-                                                               [0.135] * 2])
-    text = ot.size_answer(flat)
-    assert "overfitting" not in text.replace("no overfitting", "")
-    assert "no overfitting here" in text
-
-
-def test_the_rate_answer_follows_its_numbers_in_every_case():
-    rates = (1e-4, 1e-3, 1e-2, 0.1)
-    u = _sweep(rates, [[0.05] * 2, [0.06] * 2, [0.07] * 2, [0.5, 0.5]],
-               [[0.2] * 2, [0.13] * 2, [0.14] * 2, [0.9, 0.9]])
-    text = ot.rate_answer("l2", u)
-    assert "lowest, 0.130, at 0.001 (within 10 % of that from 0.001 to 0.01)" in text
-    assert "At 0.0001 the network overfits" in text and "From 0.1 on" in text
-    assert "every seed ends at the same loss" in text
-    # Monotone: the smallest rate is best, nothing overfits or underfits.
-    down = _sweep(rates, [[0.05] * 2] * 4, [[0.1] * 2, [0.11] * 2, [0.12] * 2, [0.13] * 2])
-    text = ot.rate_answer("l1", down)
-    assert "L1 rate" in text and "at 0.0001" in text
-    assert "overfits" not in text and "underfitting" not in text
+    assert {t["name"] for t in maps["data"]} >= {"class 0 (validation)", "class 1 (training)"}
+    losses = json.loads(fig.exercise_losses([r.result.history for r in runs.values()],
+                                            titles).to_json())
+    assert sum(t["name"] == "validation" for t in losses["data"]) == 4

@@ -26,6 +26,7 @@ from core import playground as pg
 from core.datasets import Dataset
 from core.figures import playground as fig_pg
 from core.initializers import initial_weights
+from core.playground import exercises
 
 P = pg.PlaygroundParams
 
@@ -207,19 +208,20 @@ def test_grid_outputs_are_the_networks_output_over_the_plane(default_run) -> Non
 
 
 def test_exercise_xor_is_solved_by_one_layer_of_four_relu_units() -> None:
-    r = pg.run(P(dataset="xor", hidden_units=(4,), activation="relu"))
+    r = pg.run(exercises.CHECKERBOARD)
+    assert r.params == P(dataset="xor", hidden_units=(4,), activation="relu")
     assert r.metrics.test_loss < 0.02 and r.metrics.test_accuracy >= 0.98
 
 
 def test_exercise_spiral_is_solvable_with_sin_features() -> None:
-    r = pg.run(pg.exercise("spiral").steps[0].params)
+    r = pg.run(exercises.SPIRAL)
     assert {"sin_x1", "sin_x2"} <= set(r.feature_names)
     assert r.metrics.test_accuracy >= 0.95
 
 
 def test_exercise_overtraining_test_loss_ends_clearly_above_training_loss() -> None:
-    p = pg.exercise("overtraining").steps[0].params
-    assert p.noise == 50 and len(p.hidden_units) >= 4 and p.activation == "relu"
+    p = pg.OVERTRAINING
+    assert p.noise == 50 and len(p.hidden_units) == 5 and p.activation == "relu"
     r = pg.run(p)
     history = r.result.history
     assert r.metrics.test_loss > 1.5 * r.metrics.train_loss
@@ -237,6 +239,7 @@ def test_train_more_continues_exactly_where_training_stopped() -> None:
 def test_divergence_is_reported_with_its_epoch_and_still_draws() -> None:
     r = pg.run(P(dataset="plane", learning_rate=10.0, epochs=50))
     assert r.result.diverged and 1 <= r.result.diverged_at <= 50
+    assert len(r.grid_outputs) >= 1
     assert all(np.all(np.isfinite(o)) for o in r.grid_outputs)
     fig_pg.output_replay(r)
     fig_pg.loss_figure(r)
@@ -343,6 +346,7 @@ def test_an_exported_constant_initializer_builds_constant_kernels(default_run, t
     model = runpy.run_path(str(script), run_name="exported")["build_model"]()
     kernels = [layer.get_weights()[0] for layer in model.layers
                if isinstance(layer, keras.layers.Dense)]
+    assert len(kernels) == 3  # (4, 2) hidden and the output
     assert all(np.all(k == np.float32(initializers.CONSTANT_VALUE)) for k in kernels)
 
 
@@ -422,8 +426,24 @@ def test_exported_code_matches_other_configurations(default_run, p, n_classes: i
         assert "to_categorical(labels, 3)" in code
     if p.regularization == "l1":
         assert "keras.regularizers.L1(0.01)" in code and "half_squared_error" in code
+        assert "not exactly 0" in code and "stops at 0" in code  # what Keras's L1 does
     if p.loss == "cross_entropy":
         assert '"binary_crossentropy"' in code and "'silu'" in code and "HeNormal" in code
+
+
+def test_the_export_says_what_its_regularizer_does_differently(default_run) -> None:
+    def code(**changes) -> str:
+        return pg.keras_code(dataclasses.replace(default_run, params=P(**changes)))
+
+    l2 = code(regularization="l2", regularization_rate=0.03)
+    assert "kernel_regularizer=keras.regularizers.L2(0.015)," in l2
+    assert "λ = 0.03 means ½·λ·w²" in l2 and "l2 = λ/2 = 0.015" in l2
+    l1 = code(regularization="l1", regularization_rate=0.1)
+    assert "kernel_regularizer=keras.regularizers.L1(0.1)," in l1
+    assert "jittering around it, not exactly 0" in l1
+    for text in (code(), code(regularization="l1", regularization_rate=0.0)):
+        assert "kernel_regularizer=None," in text and "jittering" not in text
+        assert "½·λ·w²" not in text
 
 
 def test_trained_model_file_predicts_like_the_page(default_run) -> None:
@@ -461,15 +481,12 @@ def test_hide_link_pins_the_configuration_and_hides_controls() -> None:
         pg.hide_link(p, ["learning_rat"])
 
 
-def test_exercises_have_questions_answers_and_valid_presets() -> None:
-    assert [e.name for e in pg.EXERCISES] == ["checkerboard", "spiral", "overtraining"]
-    for ex in pg.EXERCISES:
-        assert ex.questions and len(ex.answer) > 100 and ex.steps
-        for step in ex.steps:
-            assert isinstance(step.params, P) and step.params.feature_names
-    assert pg.exercise("spiral").steps[0].params.dataset == "spiral"
-    with pytest.raises(ValueError, match="exercise"):
-        pg.exercise("nope")
+def test_the_exercise_configurations_are_distinct_and_trainable() -> None:
+    configurations = pg.CONFIGURATIONS
+    assert len(configurations) == len(set(configurations)) == 15
+    assert all(isinstance(p, P) and p.feature_names for p in configurations)
+    assert set(pg.OVERTRAINING_STEPS.values()) <= set(configurations)
+    assert exercises.SPIRAL.dataset == "spiral" and exercises.CHECKERBOARD_X1X2.x1x2
 
 
 # ----------------------------------------------------------------------------------------
@@ -485,7 +502,7 @@ def _valid(fig: go.Figure) -> dict:
 def test_replay_shows_the_end_and_replays_every_snapshot(default_run) -> None:
     r = default_run
     spec = _valid(fig_pg.output_replay(r, show_test=True))
-    assert len(spec["frames"]) == len(r.result.snapshots)
+    assert len(spec["frames"]) == len(r.result.snapshots) > 1
     assert spec["layout"]["sliders"][0]["active"] == len(r.result.snapshots) - 1
     assert spec["data"][0]["type"] == "contour"  # coloured like a heatmap, boundary drawn
     assert spec["data"][0]["contours"]["coloring"] == "heatmap"
@@ -581,7 +598,9 @@ def test_feature_thumbnails_cover_all_features() -> None:
     grid = r.plane.grid(8)
     expected = features.feature_matrix(grid, pg.FEATURE_NAMES)
     np.testing.assert_allclose(maps.features.reshape(7, -1).T, expected, atol=1e-5)
-    assert dataclasses.asdict(r.metrics)["test_accuracy"] is not None
+    # The accuracy of all seven features' network, from its own predictions.
+    right = (r.predict(r.test.x)[:, 0] >= 0) == (r.test.y == 1)  # tanh output, labels ±1
+    assert r.metrics.test_accuracy == pytest.approx(np.mean(right))
     assert io.BytesIO(pg.data_csv(r)).read(11) == b"x1,x2,label"
 
 
@@ -644,7 +663,7 @@ def test_without_a_watching_option_all_training_data_trains_and_test_is_the_seco
 def test_early_stopping_stops_on_the_validation_loss() -> None:
     # 50 % noise and a deep net overfit: the validation loss stops improving long before
     # 1000 epochs, and training ends once it has not improved for the patience.
-    r = pg.run(pg.EXERCISES[2].steps[0].params.replace(early_stopping=True), frames=4)
+    r = pg.run(pg.OVERTRAINING.replace(early_stopping=True), frames=4)
     stop = r.result.stopped_early_at
     assert stop is not None and stop < 1000
     val = r.result.history["val_loss"]
@@ -671,21 +690,11 @@ def test_xor_and_the_playground_share_one_replay_builder() -> None:
     assert [t["name"] for t in spec["data"][1:]] == ["class 0", "class 1"]
 
 
-def test_exercise_answer_three_relu_units_solve_xor_from_most_starts_not_all() -> None:
-    # The checkerboard answer's claim, at the exercise's settings (7 of seeds 1-10 solve it).
-    solved = [pg.run(P(dataset="xor", hidden_units=(3,), activation="relu", seed=s),
-                     frames=2).metrics.test_accuracy for s in (2, 3)]
-    assert solved[0] < 0.9 and solved[1] >= 0.98
-    assert "7 of seeds 1–10" in pg.exercise("checkerboard").answer
-
-
 def test_the_warm_up_compiles_neighbours_only_while_the_pool_has_room(monkeypatch) -> None:
-    from core.playground import exercises
-
     compiled: list = []
     monkeypatch.setattr(exercises, "run", lambda p, **_: compiled.append(p))
     monkeypatch.setattr(exercises.engine, "TRAINERS", compiled)  # one trainer per run
-    presets = 1 + sum(len(ex.steps) for ex in exercises.EXERCISES)
+    presets = 1 + len(exercises.CONFIGURATIONS)
     monkeypatch.setattr(exercises.engine, "MAX_TRAINERS", presets + 2)
     exercises.warm_up()
     assert len(compiled) == presets + 2  # the defaults, every preset, two neighbours

@@ -8,6 +8,7 @@ import json
 
 import pandas as pd
 from conftest import as_read, link_notes, open_page, problems
+from sentences import chart_captions
 
 from core.playground import PlaygroundParams
 
@@ -49,12 +50,13 @@ def test_default_page_trains_and_draws_everything():
     at = open_page(PAGE)
     assert not problems(at) and not at.error
     # The main view, then the first of the lazy detail tabs: replay, loss, accuracy, confusion.
-    assert len(at.get("plotly_chart")) == 4
+    assert len(at.get("plotly_chart")) == 4 == len(chart_captions(at))
+    assert None not in chart_captions(at)  # each chart with its own text alternative
     assert _metric(at, "epoch") == "500"
     assert float(_metric(at, "test accuracy").rstrip("%")) >= 95
     assert not at.get("download_button")  # the export tab is not open, so not computed
     assert at.latex  # Playground's loss
-    assert str(at.query_params["dataset"]) in ("circle", "['circle']")
+    assert "dataset" not in at.query_params  # the link holds only what differs
 
 
 def test_the_detail_tabs_draw_the_network_and_the_exports_when_opened():
@@ -123,6 +125,11 @@ def test_a_preset_loads_the_exercise_with_its_question_and_answer():
     text = " ".join(m.value for m in at.markdown)
     assert "how few layers and neurons" in text  # the exercise's questions
     assert any(e.label == "Answer" for e in at.expander)
+    assert "Solved: test accuracy" not in text  # an answer is written only when opened
+    at.session_state["playground.answer.checkerboard"] = True
+    at.run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "**one layer, 4 ReLU**: Solved: test accuracy" in text and not problems(at)
 
 
 def test_divergence_is_a_message_not_a_broken_plot():
@@ -137,12 +144,24 @@ def test_train_more_reset_and_new_seed():
     _button(at, "+250 epochs").click().run()
     assert not problems(at) and _metric(at, "epoch") == "350"
     assert "350" in str(at.query_params["epochs"])
-    _button(at, "reset").click().run()
-    assert _metric(at, "epoch") == "100"
+    _button(at, "reset").click().run()  # back to Playground's start, 500 epochs
+    assert _metric(at, "epoch") == "500" and "epochs" not in at.query_params
     _button(at, "new seed").click().run()
     assert at.session_state["playground.seed"] == 2
     _button(at, "new data").click().run()
     assert at.session_state["playground.data_seed"] == 2 and not problems(at)
+
+
+def test_more_epochs_stop_at_the_limit_and_seeds_wrap_round():
+    top = str(P.meta("seed")["hi"])
+    at = open_page(PAGE, {"epochs": "1900", "seed": top, "data_seed": top,
+                          "dataset": "gauss", "hidden_units": "2"})
+    _button(at, "+250 epochs").click().run()
+    assert not problems(at) and at.session_state["playground.epochs"] == P.meta("epochs")["hi"]
+    _button(at, "new seed").click().run()
+    _button(at, "new data").click().run()
+    assert at.session_state["playground.seed"] == 0 == at.session_state["playground.data_seed"]
+    assert not problems(at) and not at.warning
 
 
 def test_switching_to_regression_picks_a_regression_data_set():

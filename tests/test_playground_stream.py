@@ -98,8 +98,7 @@ def test_start_up_compiles_neighbours_one_click_away_that_nothing_else_compiles(
     from core.playground.exercises import NEIGHBOURS
 
     default = P()
-    already = {_structure(default)} | {_structure(s.params) for ex in pg.EXERCISES
-                                        for s in ex.steps}
+    already = {_structure(default)} | {_structure(p) for p in pg.CONFIGURATIONS}
     for p in NEIGHBOURS:
         changed = [f for f in P.field_names() if getattr(p, f) != getattr(default, f)]
         # One control away from the defaults (a penalty counts with its rate: without one
@@ -119,10 +118,10 @@ def test_start_up_compiles_neighbours_one_click_away_that_nothing_else_compiles(
 def test_the_overtraining_exercise_streams_each_run_without_changing_it() -> None:
     from core import overtraining as ot
 
-    p = ot.ExerciseParams(ex_layers=2, ex_width=4, ex_epochs=250)
+    p = ot.ExerciseParams(hidden_layers=2, units=4, epochs_2d=250)
     seen: list[tuple[str, int]] = []
     streamed = ot.run_step(p, "l1", on_chunk=lambda c: seen.append(("l1", c.epochs_done)))
     plain = ot.run_step(p, "l1")
-    np.testing.assert_array_equal(streamed.history["loss"], plain.history["loss"])
-    assert streamed.exact_zeros == plain.exact_zeros
-    assert seen[0] == ("l1", 0) and seen[-1] == ("l1", len(plain.history["loss"]))
+    np.testing.assert_array_equal(streamed.result.history["loss"], plain.result.history["loss"])
+    assert ot.summary(streamed, "l1") == ot.summary(plain, "l1")
+    assert seen[0] == ("l1", 0) and seen[-1] == ("l1", len(plain.result.history["loss"]))

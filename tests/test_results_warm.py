@@ -21,6 +21,7 @@ COMPUTED = {"gradient_descent": [(engine, "train")],
             "classification": [(engine, "train")],
             "optimisers": [(O, "run_path")],
             "overfitting": [(engine, "train")],
+            "universal_approximation": [(engine, "train")],
             "backpropagation": [(BNR, "keras_gradients"), (BC, "measure"), (I, "probe")]}
 #: Each page's view that trains when opened, as a link opens it.
 OPENED = {"gradient_descent": ("gradient_descent", {}),
@@ -28,20 +29,25 @@ OPENED = {"gradient_descent": ("gradient_descent", {}),
           "classification": ("classification", {}),
           "optimisers": ("optimisers", {}), "overfitting": ("overfitting", {}),
           "overfitting tab 2": ("overfitting", {"tab": "2"}),
+          "universal_approximation": ("universal_approximation", {}),
           "backpropagation": ("backpropagation", {}),
           "backpropagation tab 3": ("backpropagation", {"tab": "3"})}
 WARM = {"gradient_descent": results.warm_gradient_descent,
         "activations": results.warm_activations, "xor": results.warm_xor,
         "classification": results.warm_classification,
         "optimisers": results.warm_optimisers, "overfitting": results.warm_overfitting,
+        "universal_approximation": results.warm_universal_approximation,
         "backpropagation": results.warm_backpropagation}
 
 
 def _clear_caches() -> None:
     for cached in (results.keras_fit, results.probe_all, results.train_one, results.train_xor,
                    results.train_linear, results.compute_paths, results.train_fit,
-                   results.playground_runs, results.two_tasks, results.neuron_run,
-                   results.network_run, results.network_tape_gap, results.cost_sweep):
+                   results.make_split, results.rate_point, results.size_point,
+                   results.overfitting_sweeps, results.playground_runs, results.approx_fits,
+                   results.approx_sweep_point, results.width_sweeps, results.two_tasks,
+                   results.neuron_run, results.network_run, results.network_tape_gap,
+                   results.cost_sweep):
         cached.clear()
 
 
@@ -78,6 +84,23 @@ def test_without_the_warm_up_the_same_view_trains(monkeypatch, view):
     at = open_page(f"pages/{page}.py", query)
     assert not problems(at)
     assert calls
+
+
+@pytest.mark.parametrize("warmed", [True, False])
+def test_the_overfitting_exercise_shows_the_playgrounds_warmed_runs(monkeypatch, warmed):
+    """The exercise's four runs are the Playground's overtraining preset: warmed for the
+    Playground, they open on the overfitting page at once; without them it waits for a click
+    (the positive case: a button, nothing trained)."""
+    from core import overtraining as ot
+
+    _clear_caches()
+    if warmed:
+        results.exercise_runs(ot.ExerciseParams())
+    calls = _count_computations(monkeypatch, "overfitting")
+    at = open_page("pages/overfitting.py", {"tab": "3"})
+    assert not problems(at) and calls == []
+    button = [b for b in at.button if b.label == "Train the four runs"]
+    assert (len(at.get("plotly_chart")), len(button)) == ((2, 0) if warmed else (0, 1))
 
 
 def _preset(at, label: str):

@@ -4,6 +4,7 @@ preset, the tabs, and expressions typed or linked (including hostile ones)."""
 import json
 
 from conftest import open_page, problems
+from sentences import chart_captions
 
 PATH = "pages/universal_approximation.py"
 
@@ -22,13 +23,16 @@ def _titles(at) -> list[str]:
     return [t.replace("<br>", " ") for t in out]  # the style wraps long titles
 
 
-def _query(at, name: str) -> str:
+def _query(at, name: str) -> str | None:
+    """The link's value of ``name``; None when the link leaves it out (at its default)."""
+    if name not in at.query_params:
+        return None
     value = at.query_params[name]
     return value[-1] if isinstance(value, list) else value
 
 
 def _open_tab(at, label: str):
-    at.session_state["universal.tab"] = label
+    at.session_state["universal_approximation.tab"] = label
     return at.run()
 
 
@@ -38,14 +42,15 @@ def test_defaults_show_the_fit_and_the_loss():
     titles = _titles(at)
     assert any(t.startswith("Fit at epoch 400") for t in titles)
     assert "Loss (MSE) per epoch" in titles
+    assert len(chart_captions(at)) == 2 and None not in chart_captions(at)
     assert {m.label for m in at.metric} >= {"max error", "RMS error", "parameters"}
-    assert _query(at, "target") == "bumpy" and _query(at, "hidden_units") == "16"
+    assert _query(at, "target") is None and _query(at, "hidden_units") is None  # defaults
     assert not at.error and not at.warning
 
 
 def test_a_control_retrains_and_updates_the_link():
     at = _open()
-    at.slider(key="universal.hidden_units").set_value(8).run()
+    at.slider(key="universal_approximation.hidden_units").set_value(8).run()
     assert not problems(at)
     assert _query(at, "hidden_units") == "8"
     assert [m.value for m in at.metric if m.label == "parameters"] == ["25"]
@@ -56,7 +61,7 @@ def test_the_lecture_preset_is_one_click():
     [b for b in at.button if b.label == "2 × 30"][0].click().run()
     assert not problems(at)
     assert _query(at, "hidden_layers") == "2" and _query(at, "hidden_units") == "30"
-    assert _query(at, "activation") == "tanh" and _query(at, "epochs") == "1500"
+    assert _query(at, "activation") is None and _query(at, "epochs") == "1500"  # tanh: default
 
 
 def test_a_mangled_link_keeps_the_page_going():
@@ -73,7 +78,7 @@ def test_a_hostile_expression_in_the_link_is_refused_and_not_echoed():
     assert not problems(at)
     notes = " ".join(w.value for w in at.warning)
     assert "unknown name" in notes and "__import__" not in notes and "import" not in notes
-    assert at.text_input(key="universal.expression").value == "sin(3*x) + 0.5*x"
+    assert at.text_input(key="universal_approximation.expression").value == "sin(3*x) + 0.5*x"
     assert any(t.startswith("Fit at epoch") for t in _titles(at))
 
 
@@ -81,17 +86,17 @@ def test_a_linked_expression_is_fitted():
     at = _open({"target": "custom", "expression": "abs(x) - x^2/4", "x_min": "-2",
                           "x_max": "2", "epochs": "100"})
     assert not problems(at) and not at.warning and not at.error
-    assert at.text_input(key="universal.expression").value == "abs(x) - x^2/4"
+    assert at.text_input(key="universal_approximation.expression").value == "abs(x) - x^2/4"
     assert _query(at, "expression") == "abs(x) - x^2/4"
 
 
 def test_a_typed_hostile_expression_is_shown_as_text_with_a_message():
     at = _open({"target": "custom", "epochs": "100"})
-    at.text_input(key="universal.expression").input("9**9**9").run()
+    at.text_input(key="universal_approximation.expression").input("9**9**9").run()
     assert not problems(at)
-    assert any("exponent" in e.value and "too large" in e.value for e in at.error)
-    assert any(c.value.startswith("9**9**9") for c in at.code)
-    assert _query(at, "expression") == "sin(3*x) + 0.5*x"  # the last accepted one stays
+    assert any("exponent" in w.value and "too large" in w.value for w in at.warning)
+    assert any(c.value.startswith("9**9**9\n") and c.value.endswith("^") for c in at.code)
+    assert _query(at, "expression") is None  # the last accepted one (the default) stays
     assert any(t.startswith("Fit at epoch") for t in _titles(at))
 
 
@@ -131,3 +136,27 @@ def test_shallow_and_deep_side_by_side_with_their_parameter_counts():
     assert not problems(at)
     titles = _titles(at)
     assert "1 × 56: 169 parameters" in titles and "3 × 8: 169 parameters" in titles
+
+
+def test_an_edit_of_the_hand_table_becomes_the_link_and_a_fresh_table():
+    at = _open_tab(_open(), "By hand")
+    [key] = [k for k in at.session_state if str(k).startswith(
+        "universal_approximation.hand_table.")]
+    at.session_state[key] = {"edited_rows": {0: {"height": 3.0}}, "added_rows": [],
+                             "deleted_rows": [4]}
+    at.run()
+    assert not problems(at)
+    assert _query(at, "hand_heights") == "3,-2,2,-2"
+    assert _query(at, "hand_positions") == "-2,-1,0,1"
+    assert "A sum of 4 ReLU hinges, built by hand" in _titles(at)
+    # The next run shows the new pieces in a table of its own (no edits replayed on them).
+    at.run()
+    assert _query(at, "hand_heights") == "3,-2,2,-2" and not problems(at)
+    # Positive case for the message: a table without rows is not used.
+    [key] = [k for k in at.session_state if str(k).startswith(
+        "universal_approximation.hand_table.") and k != key]
+    at.session_state[key] = {"edited_rows": {}, "added_rows": [],
+                             "deleted_rows": [0, 1, 2, 3]}
+    at.run()
+    assert any("Table not used" in w.value for w in at.warning)
+    assert _query(at, "hand_heights") == "3,-2,2,-2"

@@ -17,6 +17,7 @@ from core import momentum as M
 from core import optimiser_network as ON
 from core import optimiser_page as OP
 from core import overfitting as of
+from core import overfitting_sweeps as sweeps
 from core import overtraining as ot
 from core import playground as pg
 from core import universal_approximation as U
@@ -141,7 +142,7 @@ PAGES: tuple[PageInfo, ...] = (
              "hand, error against width, shallow vs deep at equal parameters, and no "
              "extrapolation outside the data.",
              question="Can one hidden layer approximate any reasonable function?",
-             warm_up="core.universal_approximation:warm_up",
+             warm_up="ui.results:warm_universal_approximation",
              params=(U.ApproxParams, U.HandParams, U.CompareParams)),
     PageInfo("pages/optimisers.py", "Optimisers", ":material/route:", TRAINING,
              "Optimisers: momentum, NAG, Adagrad, Adadelta, RMSprop, Adam",
@@ -161,7 +162,7 @@ PAGES: tuple[PageInfo, ...] = (
              "overtraining exercise; sweeps over the rate and the model size.",
              question="When does a network start learning the noise, and what stops it?",
              warm_up="ui.results:warm_overfitting",
-             params=(of.OverfitParams, ot.ExerciseParams, ot.SweepParams)),
+             params=(of.OverfitParams, ot.ExerciseParams, sweeps.SweepParams)),
     PageInfo("pages/misunderstandings.py", "Check yourself", ":material/fact_check:",
              GENERALISATION, "Clarifying frequent misunderstandings",
              "The lecture's frequent misunderstandings, each settled by a live run: a layer "

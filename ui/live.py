@@ -155,3 +155,19 @@ def mark(event: str) -> None:
     """Tell the observers (benchmarks) that ``event`` happened now."""
     for observer in OBSERVERS:
         observer(event)
+
+
+def computed(cache: StreamedCache[R], compute: Callable[[Callable[[float, str], None]], R],
+             *args: Any, text: str = "Training…") -> R:
+    """``cache``'s result for ``args``, or ``compute(report)`` run now under a progress bar
+    (``text`` at first; ``report(share, text)`` moves it) and then stored: a result too slow
+    to wait for without seeing it move (a long fit, a sweep)."""
+    found = cache.get(*args)
+    if found is not None:
+        return found
+    bar = st.progress(0.0, text=text)
+    try:
+        return cache.put(compute(lambda share, text: bar.progress(min(1.0, share), text=text)),
+                         *args)
+    finally:
+        bar.empty()

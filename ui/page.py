@@ -141,7 +141,11 @@ class PageState:
         if not stored:
             link = st.query_params.to_dict()
             for cls in self.classes:
-                others = [*RESERVED_KEYS, *(n for n in self._owner if self._owner[n] is not cls)]
+                # A class may read renamed keys of older links (its OLD_KEYS): they are
+                # not unknown to the others either.
+                others = [*RESERVED_KEYS, *(n for n in self._owner if self._owner[n] is not cls),
+                          *(k for c in self.classes if c is not cls
+                            for k in getattr(c, "OLD_KEYS", ()))]
                 stored[cls], notes = cls.from_query(link, other_keys=others)
                 self._notes().extend(notes)
             # Keys no class knows are reported once, not once per class.

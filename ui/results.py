@@ -5,10 +5,15 @@ A page caches each core result per parameter set (:func:`ui.layout.cached`: one
 source and its bound). The caches below are defined here, once, so that the page showing a
 result and the warm-up computing it at server start share one cache: a page's default view,
 and a view that trains when it is first opened (the activations page's runs from every
-initialiser, XOR's trained network, overfitting's regularisation), then answer from the
-cache instead of training while the lecturer waits (benchmarks.browser_latency). The
-Playground's runs are filled for its default and for every exercise step, so that a preset
-button the lecturer clicks shows its finished run at once (some train 1000 epochs, ~2 s).
+initialiser, XOR's trained network, overfitting's regularisation, the universal-approximation
+fit), then answer from the cache instead of training while the lecturer waits
+(benchmarks.browser_latency). The Playground's runs are filled for its default and for every
+exercise step, so that a preset button the lecturer clicks shows its finished run at once
+(some train 1000 epochs, ~2 s); the overfitting page's exercise shows the same runs.
+
+Results computed under a progress bar (the sweeps, a streamed run, a long fit) are
+``live.StreamedCache``s: a page looks them up without computing, computes and stores them
+(``live.computed``), and a lecture's answer asks for them like any cached call.
 """
 
 from __future__ import annotations
@@ -16,15 +21,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import streamlit as st
-
 from core import activation_functions as A
 from core import gradient_descent as GD
 from core import initialisation as I
 from core import optimiser_paths as O
 from core import overfitting as of
+from core import overfitting_sweeps as sweeps
 from core import overtraining as ot
 from core import playground as pg
+from core import universal_approximation as U
 from core import xor as X
 from core.backprop import cost as BC
 from core.backprop import network as BN
@@ -63,9 +68,33 @@ network_run = layout.cached(BN.network_run, max_entries=128, spinner=False)
 network_tape_gap = layout.cached(BN.tape_gap, max_entries=128, spinner=False)
 cost_sweep = layout.cached(BC.sweep, max_entries=8, spinner="Timing both ways…")
 train_fit = layout.cached(of.train_fit, max_entries=256)
+make_split = layout.cached(of.make_split, max_entries=64, spinner=False)
+rate_point = layout.cached(sweeps.rate_point, max_entries=1024, spinner=False)
+size_point = layout.cached(sweeps.size_point, max_entries=1024, spinner=False)
+
+
+def _overfitting_sweeps(p: of.OverfitParams, sw: sweeps.SweepParams
+                        ) -> tuple[sweeps.Sweep, sweeps.Sweep]:
+    return sweeps.run_sweeps(p, sw, rate_point=rate_point, size_point=size_point)
+
+
+#: The overfitting page's two sweeps per :func:`core.overfitting_sweeps.sweep_key` and
+#: setting (the page streams their progress and stores them here).
+overfitting_sweeps = live.StreamedCache(_overfitting_sweeps, max_entries=32)
 #: The Playground's finished runs, shared by all sessions; a streamed run is stored when it
-#: finishes (pages/playground.py).
+#: finishes (pages/playground.py). The overfitting page's exercise runs are the same runs.
 playground_runs = live.StreamedCache(pg.run, max_entries=48)
+#: The universal-approximation page's fits (streamed with a progress bar, then stored).
+approx_fits = live.StreamedCache(U.train_fit, max_entries=48)
+approx_sweep_point = layout.cached(U.sweep_point, max_entries=256, spinner=False)
+
+
+def _width_sweep(p: U.ApproxParams):
+    return U.width_sweep(p, approx_sweep_point)
+
+
+#: Its width sweeps per :func:`core.universal_approximation.sweep_key`.
+width_sweeps = live.StreamedCache(_width_sweep, max_entries=32)
 #: The classification page's runs, one cache per view (:func:`trained` trains a missing one
 #: with a progress bar and stores it; the warm-up fills the default view's).
 two_tasks = live.StreamedCache(CT.two_tasks, max_entries=48)
@@ -100,19 +129,12 @@ def trained(cache: live.StreamedCache, fn: Callable[..., R], label: str, *args: 
     with a progress bar (``on_progress(done, total)`` counts ``unit``s: the epochs of all its
     runs together, or its runs), and stores it. While it waits for a free trainer the page
     says so (ui.waiting)."""
-    found = cache.get(*args)
-    if found is not None:
-        return found
-    bar = st.progress(0.0, text=f"{label}: starting…")
+    def compute(report: Callable[[float, str], None]) -> R:
+        return fn(*args, lambda done, total: report(done / max(total, 1),
+                                                    f"{label}: {unit} {done} of {total}"))
 
-    def report(done: int, total: int) -> None:
-        bar.progress(min(1.0, done / max(total, 1)), text=f"{label}: {unit} {done} of {total}")
-
-    try:
-        with notify_waits(layout.WaitNotice()):
-            return cache.put(fn(*args, report), *args)
-    finally:
-        bar.empty()
+    with notify_waits(layout.WaitNotice()):
+        return live.computed(cache, compute, *args, text=f"{label}: starting…")
 
 
 def probes(p: I.InitParams) -> dict[str, I.Probe]:
@@ -178,14 +200,37 @@ def warm_optimisers() -> None:
     compute_paths(PathControls().paths())
 
 
+def playground_run(p: pg.PlaygroundParams) -> pg.PlaygroundRun:
+    """A Playground run of generated data, cached (computed now if missing)."""
+    return playground_runs(p.training_key(), None)
+
+
+def exercise_runs(p: ot.ExerciseParams) -> dict[str, pg.PlaygroundRun]:
+    """The overtraining exercise's four runs: the Playground's own cached runs."""
+    return {name: playground_run(step) for name, step in p.steps().items()}
+
+
+def exercise_summaries(p: ot.ExerciseParams) -> dict[str, ot.RunSummary]:
+    titles = p.titles()
+    return {name: ot.summary(run, titles[name]) for name, run in exercise_runs(p).items()}
+
+
 def warm_overfitting() -> None:
     """The overfitting page's defaults: the three capacities (tab 1), the regularised and
-    plain runs (tab 2), and the exercise's one structure compiled."""
+    plain runs (tab 2), and the exercise's two structures compiled (its runs are the
+    Playground's overtraining preset, filled by :func:`warm_playground`)."""
     p = of.OverfitParams()
     for which in of.CAPACITIES:
         fit_of(p, p.capacity(which))
     fit_of(p, p.capacity(p.regularised), of.regularisation_of(p))
-    pg.run(ot.ExerciseParams().steps()["plain"].replace(epochs=1), frames=1)
+    for step in (pg.OVERTRAINING_STEPS["plain"], pg.OVERTRAINING_STEPS["l1"]):
+        pg.run(step.replace(epochs=1), frames=1)
+
+
+def warm_universal_approximation() -> None:
+    """The universal-approximation page's default fit and the lecture's 2 × 30 network."""
+    approx_fits(U.ApproxParams())
+    approx_fits(U.ApproxParams().replace(**U.LECTURE_PRESET))
 
 
 def warm_playground() -> None:
@@ -194,9 +239,9 @@ def warm_playground() -> None:
     for a quiet moment (``server.WARM_UP_QUIET_S``), as every warm-up target does: they are
     ~15 s of training in all, and a visitor's page comes first."""
     pg.warm_up()
-    for p in (pg.PlaygroundParams(), *(step.params for ex in pg.EXERCISES for step in ex.steps)):
+    for p in (pg.PlaygroundParams(), *pg.CONFIGURATIONS):
         server.PAGE_RUNS.wait_quiet(server.WARM_UP_QUIET_S)
-        playground_runs(p.training_key(), None)
+        playground_run(p)
 
 
 def warm_classification() -> None:

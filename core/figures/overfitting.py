@@ -189,10 +189,11 @@ def weight_histogram(plain: of.Fit, regularised: of.Fit, *, label: str,
 
 
 def exercise_maps(axis: np.ndarray, outputs: Sequence[np.ndarray], titles: Sequence[str],
-                  train: tuple[np.ndarray, np.ndarray], test: tuple[np.ndarray, np.ndarray],
-                  *, height: int = 330) -> go.Figure:
+                  train: tuple[np.ndarray, np.ndarray], held: tuple[np.ndarray, np.ndarray],
+                  *, held_name: str = "validation", height: int = 330) -> go.Figure:
     """Each run's output over the plane (tanh output: −1 blue … +1 orange) with the training
-    points (filled) and the test points (open), side by side."""
+    points (filled) and the held-out points the runs are compared on (open, ``held_name``),
+    side by side."""
     n = len(outputs)
     fig = make_subplots(rows=1, cols=n, horizontal_spacing=0.02, subplot_titles=list(titles))
     for col, out in enumerate(outputs, start=1):
@@ -202,7 +203,7 @@ def exercise_maps(axis: np.ndarray, outputs: Sequence[np.ndarray], titles: Seque
             contours=dict(coloring="heatmap", start=0, end=0, size=1, showlines=True),
             line=dict(color="#1A1A1A", width=2), hoverinfo="skip", name="output"),
             row=1, col=col)
-        for (x, y), test_part in ((train, False), (test, True)):
+        for (x, y), test_part in ((train, False), (held, True)):
             for k in (0, 1):
                 sel = y == k
                 marker = style.class_marker(k, size=7 if test_part else 8)
@@ -212,7 +213,7 @@ def exercise_maps(axis: np.ndarray, outputs: Sequence[np.ndarray], titles: Seque
                                                                    width=1.5))
                 fig.add_trace(go.Scatter(
                     x=x[sel, 0], y=x[sel, 1], mode="markers", marker=marker,
-                    name=f"class {k}" + (" (test)" if test_part else " (training)"),
+                    name=f"class {k}" + (f" ({held_name})" if test_part else " (training)"),
                     legendgroup=f"{k}{test_part}", showlegend=col == 1, hoverinfo="skip"),
                     row=1, col=col)
         lo, hi = float(axis[0]), float(axis[-1])
@@ -227,15 +228,16 @@ def exercise_maps(axis: np.ndarray, outputs: Sequence[np.ndarray], titles: Seque
 
 
 def exercise_losses(histories: Sequence[Mapping[str, np.ndarray]], titles: Sequence[str],
-                    *, height: int = 300) -> go.Figure:
-    """Training and test loss per epoch of each run, side by side on one log scale."""
+                    *, held_name: str = "validation", height: int = 300) -> go.Figure:
+    """Training and held-out loss (``held_name``: the set the runs are compared on) per
+    epoch of each run, side by side on one log scale."""
     n = len(histories)
     fig = make_subplots(rows=1, cols=n, shared_yaxes=True, horizontal_spacing=0.02,
                         subplot_titles=list(titles))
     for col, h in enumerate(histories, start=1):
         epochs = np.arange(1, len(h["loss"]) + 1)
         for key, name, color in (("loss", "training", style.TRAIN_COLOR),
-                                 ("val_loss", "test", style.VALIDATION_COLOR)):
+                                 ("val_loss", held_name, style.VALIDATION_COLOR)):
             fig.add_trace(go.Scatter(x=epochs, y=h[key], mode="lines", name=name,
                                      legendgroup=name, showlegend=col == 1,
                                      line=dict(color=color, width=2.5)), row=1, col=col)

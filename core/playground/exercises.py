@@ -1,13 +1,18 @@
-"""Classroom: links that hide controls, and the lecture's three Playground exercises as
-one-click presets with their questions and answers."""
+"""Classroom: links that hide controls, and the configurations of the lecture's three
+Playground exercises (checkerboard, spiral, overtraining).
+
+The configurations are plain :class:`PlaygroundParams`; ``ui.lectures.playground`` makes
+them one-click presets with their questions and answers (written from their runs), and the
+server's warm-up trains every one of them (:data:`CONFIGURATIONS`), so a click on a preset
+shows its finished run at once.
+"""
 
 from __future__ import annotations
 
 import urllib.parse
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-from core import engine
+from core import activations, datasets, engine, optimizers
 from core.playground.model import run
 from core.playground.params import PlaygroundParams
 
@@ -27,107 +32,69 @@ def hide_link(p: PlaygroundParams, hidden: Iterable[str], base: str = "") -> str
     return f"{base}?{urllib.parse.urlencode(query, safe=',')}"
 
 
-@dataclass(frozen=True)
-class Step:
-    """One configuration of an exercise, loaded with one click."""
+# -- 1 · the checkerboard (Playground's "xor" data) ------------------------------------------
 
-    label: str
-    params: PlaygroundParams
+CHECKERBOARD = PlaygroundParams(dataset="xor", hidden_units=(4,), activation="relu")
+CHECKERBOARD_TANH = CHECKERBOARD.replace(activation="tanh")
+CHECKERBOARD_LINEAR = CHECKERBOARD.replace(hidden_units=(4, 2), activation="linear")
+CHECKERBOARD_TWO_LAYERS = CHECKERBOARD.replace(hidden_units=(4, 2), activation="tanh")
+#: Fewer ReLU units: three from two starting points (seed 1 is the default, seed 3 another),
+#: and two.
+CHECKERBOARD_THREE = CHECKERBOARD.replace(hidden_units=(3,))
+CHECKERBOARD_THREE_SEED_3 = CHECKERBOARD_THREE.replace(seed=3)
+CHECKERBOARD_TWO = CHECKERBOARD.replace(hidden_units=(2,))
+#: The feature x₁x₂ alone, no hidden layer: the output unit sees the class's sign directly.
+CHECKERBOARD_X1X2 = CHECKERBOARD.replace(x1=False, x2=False, x1x2=True, hidden_units=())
 
+# -- 2 · the spiral ----------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Exercise:
-    """A hands-on task of the lecture: its configurations, questions, and the answer."""
+SPIRAL = PlaygroundParams(dataset="spiral", hidden_units=(8, 8), activation="tanh",
+                          sin_x1=True, sin_x2=True)
+SPIRAL_BARE = PlaygroundParams(dataset="spiral", hidden_units=(8, 8, 8), activation="relu",
+                               optimizer="adam", learning_rate=0.01)
+SPIRAL_BARE_SGD = SPIRAL_BARE.replace(hidden_units=(8, 8, 8, 8), activation="tanh",
+                                      optimizer="sgd", learning_rate=0.03, epochs=1000)
 
-    name: str
-    title: str
-    steps: tuple[Step, ...]
-    questions: tuple[str, ...]
-    answer: str
+# -- 3 · overtraining --------------------------------------------------------------------------
 
-
-_XOR = PlaygroundParams(dataset="xor", hidden_units=(4,), activation="relu")
-_SPIRAL = PlaygroundParams(dataset="spiral", hidden_units=(8, 8), activation="tanh",
-                           sin_x1=True, sin_x2=True)
-_SPIRAL_BARE = PlaygroundParams(dataset="spiral", hidden_units=(8, 8, 8), activation="relu",
-                                optimizer="adam", learning_rate=0.01)
-_OVERFIT = PlaygroundParams(dataset="xor", noise=50, train_ratio=20,
-                            hidden_units=(8, 8, 8, 8, 8, 8), activation="relu", epochs=1000)
-
-EXERCISES: tuple[Exercise, ...] = (
-    Exercise(
-        "checkerboard", "1 · Checkerboard (XOR data)",
-        (Step("one layer, 4 ReLU", _XOR),
-         Step("same with tanh", _XOR.replace(activation="tanh")),
-         Step("linear activation (fails)", _XOR.replace(hidden_units=(4, 2),
-                                                         activation="linear")),
-         Step("two layers (4, 2) tanh", _XOR.replace(hidden_units=(4, 2), activation="tanh")),
-         Step("x₁x₂ only, no hidden layer", _XOR.replace(x1=False, x2=False, x1x2=True,
-                                                         hidden_units=()))),
-        ("How do the decision boundaries differ between ReLU, tanh, sigmoid and linear?",
-         "What do the neurons of the second hidden layer compute, compared with the first?",
-         "With ReLU: how few layers and neurons still solve the data?",
-         "Which single extra input feature helps most?"),
-        "ReLU gives boundaries made of straight pieces, tanh smooth curves, sigmoid the same "
-        "shapes but slower training (its gradient is at most ¼), and linear cannot solve it at "
-        "all: stacked linear layers stay one linear function, one straight line. Every "
-        "first-layer neuron is a half-plane split by one line; second-layer neurons combine "
-        "those lines into corners and stripes. One hidden layer of 4 ReLU units is enough and "
-        "trains reliably (|x₁+x₂| − |x₁−x₂| is four ReLUs); 3 units solve it from most "
-        "starting points but not all (7 of seeds 1–10; try a few seeds), 2 get about three "
-        "quadrants (70–76 % test accuracy). The most useful "
-        "feature is x₁x₂: its sign is the class, so a network without any hidden layer "
-        "solves the data with it alone.",
-    ),
-    Exercise(
-        "spiral", "2 · Spiral",
-        (Step("sin features, two layers of 8", _SPIRAL),
-         Step("bonus: x₁, x₂ only (ReLU, Adam)", _SPIRAL_BARE),
-         Step("bonus with Playground's SGD", _SPIRAL_BARE.replace(
-             hidden_units=(8, 8, 8, 8), activation="tanh", optimizer="sgd",
-             learning_rate=0.03, epochs=1000))),
-        ("Find any architecture and features that separate the two arms.",
-         "Bonus: solve it with x₁ and x₂ only (no extra features)."),
-        "With sin(x₁) and sin(x₂) as extra inputs two layers of 8 tanh neurons separate the "
-        "arms within a few hundred epochs: the sines already wind like the spiral. With x₁, x₂ "
-        "only, the network has to build the winding itself from straight cuts: it needs depth "
-        "(three layers of 8 ReLU units with Adam solve it in 500 epochs; with Playground's "
-        "plain SGD four layers of 8 tanh units need about 1000 epochs and still miss a few "
-        "test points). Noise makes both harder.",
-    ),
-    Exercise(
-        "overtraining", "3 · Overtraining",
-        (Step("no regularisation", _OVERFIT),
-         Step("L2, low rate 0.01", _OVERFIT.replace(regularization="l2",
-                                                     regularization_rate=0.01)),
-         Step("L2, high rate 0.1", _OVERFIT.replace(regularization="l2",
-                                                    regularization_rate=0.1)),
-         Step("L1, rate 0.01", _OVERFIT.replace(regularization="l1",
-                                                regularization_rate=0.01))),
-        ("Train the deep net for 1000 epochs on the noisy data: what happens to the training "
-         "and the test loss?",
-         "Add L2 regularisation with a low and with a high rate: what changes?",
-         "Compare L1 with L2: what happens to the weights in the network diagram (tab "
-         "*Inside the network*)?"),
-        "The training loss keeps falling while the test loss reaches its minimum after a few "
-        "hundred epochs and then rises: the network learns the noise (overtraining), its "
-        "boundary bends around single mislabelled points. A small training set (20 % here) "
-        "makes it show sooner. A low L2 rate keeps the weights small and the boundary "
-        "smooth, and the test loss stays closer to the training loss; a high rate shrinks "
-        "every weight so much that the network underfits (it predicts nearly a constant). L1 "
-        "drives most weights to (nearly) zero, so most lines of the diagram vanish and only a "
-        "few paths remain (a sparse network); L2 keeps all weights, just small.",
-    ),
-)
+#: The lecture's overtraining task ("checkerboard data, noise 50 %, a deep network, 1000
+#: epochs"; the slide's network has 5 hidden layers of ReLU units), the one configuration
+#: both the Playground's preset and the overfitting page's exercise train. Two choices the
+#: task leaves open, said on screen by :func:`overtraining_setup`: 8 units per layer
+#: (Playground's largest layer) and a training share of 20 % instead of Playground's default
+#: 50 %: with fewer training points the overtraining shows within the 1000 epochs.
+OVERTRAINING = PlaygroundParams(dataset="xor", noise=50, train_ratio=20,
+                                hidden_units=(8,) * 5, activation="relu", epochs=1000)
+#: Its four runs, in the task's order: plain, L2 with a low and a high rate, then L1.
+OVERTRAINING_STEPS: dict[str, PlaygroundParams] = {
+    "plain": OVERTRAINING,
+    "low_l2": OVERTRAINING.replace(regularization="l2", regularization_rate=0.01),
+    "high_l2": OVERTRAINING.replace(regularization="l2", regularization_rate=0.1),
+    "l1": OVERTRAINING.replace(regularization="l1", regularization_rate=0.01),
+}
 
 
-def exercise(name: str) -> Exercise:
-    """The exercise called ``name``; ValueError naming the parameter if unknown."""
-    for ex in EXERCISES:
-        if ex.name == name:
-            return ex
-    raise ValueError(f"exercise must be one of {', '.join(e.name for e in EXERCISES)}, "
-                     f"got {name!r}")
+def overtraining_setup(p: PlaygroundParams) -> str:
+    """The overtraining configuration in words, with the share of training points said
+    (and Playground's own default beside it when it differs)."""
+    layers = len(p.hidden_units)
+    units = "/".join(map(str, sorted(set(p.hidden_units)))) if p.hidden_units else "no"
+    default = PlaygroundParams().train_ratio
+    share = (f"{p.train_ratio} % of the points train"
+             + (f" (Playground's default is {default} %: fewer training points make the "
+                "overtraining show sooner)" if p.train_ratio != default else ""))
+    return (f"{datasets.DATASETS[p.dataset].label} data with {p.noise} % noise, "
+            f"{layers} hidden layer{'s' if layers != 1 else ''} of {units} "
+            f"{activations.get(p.activation).label} units, "
+            f"{optimizers.SHORT_LABELS[p.optimizer]} with learning rate {p.learning_rate:g} "
+            f"and batch size {p.batch_size}, {p.epochs} epochs; {share}.")
+
+
+#: Every configuration of the exercises (each a one-click preset), for the warm-up and tests.
+CONFIGURATIONS: tuple[PlaygroundParams, ...] = (
+    CHECKERBOARD, CHECKERBOARD_TANH, CHECKERBOARD_LINEAR, CHECKERBOARD_TWO_LAYERS,
+    CHECKERBOARD_THREE, CHECKERBOARD_THREE_SEED_3, CHECKERBOARD_TWO, CHECKERBOARD_X1X2,
+    SPIRAL, SPIRAL_BARE, SPIRAL_BARE_SGD, *OVERTRAINING_STEPS.values())
 
 
 #: Structures one click away from the defaults that the lecture reaches for first (the
@@ -153,9 +120,8 @@ def warm_up() -> None:
     visitor nor a click on a preset or on the most used settings waits for TensorFlow to
     trace. The neighbours come last and only while the pool of compiled trainers has room."""
     run(PlaygroundParams())
-    for ex in EXERCISES:
-        for step in ex.steps:
-            run(step.params.replace(epochs=1), frames=1)
+    for p in CONFIGURATIONS:
+        run(p.replace(epochs=1), frames=1)
     for p in NEIGHBOURS:
         if len(engine.TRAINERS) >= engine.MAX_TRAINERS:
             break  # more would drop trainers the warm-up compiled first (other pages' defaults)

@@ -16,7 +16,8 @@ import numpy as np
 
 from core import activations, datasets, initializers, optimizers
 from core.datasets import Dataset
-from core.playground.model import Head, PlaygroundRun
+from core.playground.head import Head
+from core.playground.model import PlaygroundRun
 from core.playground.params import (
     DATASET_LABELS,
     EARLY_STOPPING_PATIENCE,
@@ -54,8 +55,25 @@ def _regularizer_code(p: PlaygroundParams) -> str:
     if p.regularization == "l1" and p.regularization_rate > 0:
         return f"keras.regularizers.L1({p.regularization_rate!r})"
     if p.regularization == "l2" and p.regularization_rate > 0:
-        return f"keras.regularizers.L2({p.regularization_rate / 2!r})  # Playground: ½·λ·w²"
+        return f"keras.regularizers.L2({p.regularization_rate / 2!r})"
     return "None"
+
+
+def _regularizer_note(p: PlaygroundParams) -> str:
+    """What the exported regularizer does differently from the page (for the script's
+    docstring; "" without one). Keras's ``L1`` is ``l1 * sum(abs(x))`` and ``L2`` is
+    ``l2 * sum(square(x))`` (keras/src/regularizers/regularizers.py)."""
+    rate = p.regularization_rate
+    if p.regularization == "l1" and rate > 0:
+        return (f"\nL1: keras.regularizers.L1({rate!r}) adds {rate!r}·sign(w) to each "
+                "weight's gradient, so weights that\nare not needed end near 0, jittering "
+                "around it, not exactly 0. The page applies L1 as a step\nthat stops at 0 "
+                "(as TensorFlow Playground does), so there they become exactly 0.\n")
+    if p.regularization == "l2" and rate > 0:
+        return (f"\nL2: the page's rate λ = {rate!r} means ½·λ·w² per weight (TensorFlow "
+                f"Playground's convention);\nkeras.regularizers.L2(l2) means l2·w², so the "
+                f"code passes l2 = λ/2 = {rate / 2!r}.\n")
+    return ""
 
 
 def _target_code(head: Head) -> tuple[str, str]:
@@ -128,7 +146,8 @@ def keras_code(r: PlaygroundRun) -> str:
         targets=targets, targets_comment=targets_comment,
         kernel_init=_kernel_code(p.initializer),
         bias_init=f"keras.initializers.Constant({initializers.get(p.initializer).bias!r})",
-        regularizer=_regularizer_code(p), seed=p.seed, n_features=len(p.feature_names),
+        regularizer=_regularizer_code(p), regularizer_note=_regularizer_note(p), seed=p.seed,
+        n_features=len(p.feature_names),
         layers=_layers_code(p, head), optimizer=optimizers.get(p.optimizer).code(p.learning_rate),
         loss=loss, metrics=metrics, batch_size=p.batch_size, epochs=r.epochs,
         callbacks=_callbacks_code(p),
@@ -143,7 +162,7 @@ exported from the same page ({data_file}) next to this script and run it. Its fi
 stopping and the plateau schedule), the rest are the test set, used once at the end.
 
 Keras reports the loss including the regularisation penalty; the page shows the data term.
-"""
+{regularizer_note}"""
 
 import numpy as np
 import keras

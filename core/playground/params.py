@@ -90,7 +90,9 @@ class PlaygroundParams(Params):
                                             max_len=MAX_LAYERS, label="hidden layers",
                                             help="neurons in each hidden layer")
     activation: str = choice("tanh", tuple(activations.ACTIVATIONS), label="activation")
-    dropout: float = number(0.0, 0.0, 0.5, options=DROPOUTS, label="dropout")
+    dropout: float = number(0.0, 0.0, 0.5, options=DROPOUTS, label="dropout",
+                            help="Drop probability after every hidden layer while training; "
+                                 "off at test time.")
     initializer: str = choice("playground", tuple(initializers.INITIALIZERS),
                               label="initialisation")
     loss: str = choice("playground", tuple(LOSSES), label="loss")
@@ -99,13 +101,26 @@ class PlaygroundParams(Params):
                                   label="learning rate α")
     regularization: str = choice("none", REGULARIZATIONS, label="regularisation")
     regularization_rate: float = number(0.0, 0.0, 10.0, options=REGULARIZATION_RATES,
-                                        label="regularisation rate λ")
+                                        label="regularisation rate λ",
+                                        help="L2 adds ½·λ·w² per weight (TensorFlow "
+                                             "Playground's convention: a step subtracts "
+                                             "α·λ·w); L1 adds λ·|w|. Weights only, never "
+                                             "the biases.")
     batch_size: int = number(10, 1, MAX_BATCH, label="batch size")
-    epochs: int = number(500, 1, MAX_EPOCHS, label="epochs")
+    epochs: int = number(500, 1, MAX_EPOCHS, label="epochs", help=LIMITS_HELP)
     seed: int = number(1, 0, 99_999, label="seed")
-    lr_schedule: bool = flag(False, label="reduce the rate on a plateau")
-    early_stopping: bool = flag(False, label="early stopping")
-    discretize: bool = flag(False, label="discretize output")
+    lr_schedule: bool = flag(
+        False, label="reduce the rate on a plateau",
+        help=f"Halve the learning rate when the validation loss has not improved for "
+             f"{PLATEAU_PATIENCE} epochs. The validation set is {VALIDATION_SHARE:.0%} of the "
+             "training data, held out for this.")
+    early_stopping: bool = flag(
+        False, label="early stopping",
+        help=f"Stop when the validation loss has not improved for {EARLY_STOPPING_PATIENCE} "
+             f"epochs. The validation set is {VALIDATION_SHARE:.0%} of the training data, held "
+             "out for this: the test set is never watched.")
+    discretize: bool = flag(False, label="discretize output",
+                            help="Show the output as its sign (the predicted class).")
     show_test: bool = flag(False, label="show test data")
 
     def __post_init__(self) -> None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from core.playground.model import Head
+    from core.playground.head import Head
 
 
 def data_loss(head: Head, logits: np.ndarray, targets: np.ndarray) -> float:
