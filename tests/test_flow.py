@@ -10,11 +10,10 @@ import urllib.parse
 import numpy as np
 import pytest
 from conftest import open_page, problems
+from sentences import charts_without_caption
 
-from core import gradient_descent as GD
 from core import initialisation as I
 from core import optimiser_paths as OP
-from core import quadratic as Q
 from core import xor as X
 from core.figures import style, theme
 from core.figures import training as fig_training
@@ -23,7 +22,6 @@ from core.presets import Preset
 from ui import flow
 from ui.catalog import PAGES, PARTS
 from ui.lectures import activations as activations_lecture
-from ui.lectures import gradient_descent as gd_lecture
 from ui.lectures import lecture
 from ui.lectures import optimisers as optimisers_lecture
 from ui.lectures import playground as playground_lecture
@@ -104,14 +102,35 @@ def test_every_preset_link_renders_without_warning_or_error(info, preset):
     shows_divergence = any(w in preset.answer_text() for w in ("diverge", "run off"))
     assert messages == [] or (shows_divergence and all("iverged" in m for m in messages))
     # Something to see: a chart, or the button that runs the preset's experiment; every
-    # chart with its caption (ui.layout.chart writes one under each).
+    # chart with its caption (ui.layout.chart writes one under each), chart by chart.
     charts = at.get("plotly_chart")
     assert charts or [b for b in at.button if b.key != "flow.qr"]
-    assert len(at.caption) >= len(charts)
+    assert charts_without_caption(at) == []
     # The link to this view pins the preset's values.
     link = at.code[-1].value if at.code else ""
     for key, value in query.items():
         assert f"{key}={urllib.parse.quote(value, safe=',')}" in link, (key, link)
+
+
+def _chart_then_text() -> None:
+    import plotly.graph_objects as go
+    import streamlit as st
+
+    st.plotly_chart(go.Figure(), key="captioned")
+    st.caption("A chart of nothing.")
+    st.plotly_chart(go.Figure(), key="bare")
+    st.markdown("Not a caption.")
+    st.caption("A caption of another element.")
+
+
+def test_the_caption_check_goes_chart_by_chart():
+    """Positive case of charts_without_caption: two charts and two captions on the page,
+    but only the first chart has its caption under it."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_chart_then_text).run()
+    assert len(at.get("plotly_chart")) == len(at.caption) == 2
+    assert len(charts_without_caption(at)) == 1
 
 
 def test_a_page_ends_with_presets_the_link_and_the_way_on():
@@ -157,22 +176,6 @@ def test_home_lists_every_part_page_question_and_preset():
 # modules with the same parameters: test_playground, test_overtraining, test_overfitting,
 # test_universal_approximation)
 # ----------------------------------------------------------------------------------------
-
-
-def test_gradient_descent_presets_crawl_and_diverge():
-    run = GD.run(gd_lecture.GD_SLOW)
-    q = run.quadratic
-    # Closed form: plain GD on a quadratic diverges exactly for α > 2/λ_max.
-    assert gd_lecture.GD_DIVERGES.learning_rate > 2 / q.eigenvalues[-1] > 0.44
-    assert gd_lecture.GD_SLOW.learning_rate < 2 / q.eigenvalues[-1]
-    assert not run.descent.diverged and run.descent.losses[-1] > 4 * q.j_min
-    assert run.descent.losses[0] == pytest.approx(4.12, abs=0.01)
-    assert run.descent.losses[-1] == pytest.approx(0.74, abs=0.01)
-    fast = GD.run(gd_lecture.GD_DIVERGES).descent
-    assert fast.diverged and fast.diverged_at <= 5
-    rates = Q.preset_rates(q, GD.LEARNING_RATES, 100)
-    assert rates["too small"] == gd_lecture.GD_SLOW.learning_rate
-    assert rates["too large"] == gd_lecture.GD_DIVERGES.learning_rate
 
 
 def test_initialisation_presets_vanish_stay_stable_and_stay_symmetric():

@@ -16,6 +16,7 @@ from __future__ import annotations
 from core import activation_functions as A
 from core import gradient_descent as GD
 from core import initialisation as I
+from core import one_weight as OW
 from core import optimiser_paths as O
 from core import overfitting as of
 from core import overtraining as ot
@@ -24,6 +25,9 @@ from core import xor as X
 from core.optimiser_page import PathControls
 from ui import layout, live
 
+gd_run = layout.cached(GD.run, max_entries=256, spinner=False)
+gd_one_weight = layout.cached(OW.run, max_entries=256, spinner=False)
+gd_batches = layout.cached(GD.compare_batches, max_entries=64, spinner=False)
 keras_fit = layout.cached(GD.keras_fit)
 probe_all = layout.cached(I.probe_all, max_entries=32, spinner="Probing the network…")
 train_one = layout.cached(I.train_one, max_entries=128, spinner=False)
