@@ -55,6 +55,10 @@ ACTIVATIONS: dict[str, ActivationInfo] = {
     )
 }
 
+#: Each activation's name in figures and tables, and in the row of pills (shorter).
+LABELS = {name: a.label for name, a in ACTIVATIONS.items()}
+PILLS = {name: a.pill for name, a in ACTIVATIONS.items()}
+
 #: Half-width of the x range the curves are drawn on (the properties use a wider one).
 X_RANGE = 5.0
 CURVE_POINTS = 241
@@ -220,6 +224,18 @@ def properties(name: str) -> Properties:
     z = np.linspace(-12.0, 12.0, 48001)
     mean = float(np.trapezoid(apply(name, z) * np.exp(-z * z / 2), z) / np.sqrt(2 * np.pi))
     return Properties(name, lo, hi, slope0, bool(np.all(df >= -1e-9)), mean)
+
+
+def property_rows() -> list[dict[str, object]]:
+    """The property table: one row per activation, in the registry's order."""
+    rows = []
+    for name in ACTIVATIONS:
+        p = properties(name)
+        rows.append({"activation": LABELS[name], "keras": name, "range": p.range_text,
+                     "f′(0)": round(p.slope_at_zero, 3), "monotonic": p.monotonic,
+                     "mean output, x ~ N(0,1)": round(p.mean_output, 3),
+                     "zero-centred": p.zero_centred})
+    return rows
 
 
 # ----------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import numpy as np
 
 from core import gradient_descent as GD
 from core import one_weight as OW
-from core.notes import Note, listing
+from core.notes import BLOWN_UP, Note, listing
 from core.quadratic import LAMBDA_MAX, LAMBDA_MIN, Quadratic
 
 #: A valley at least this elongated (λₘₐₓ/λₘᵢₙ) is "long and narrow" in the text.
@@ -54,9 +54,9 @@ def regime_note(regime, diverged_at: int | None, p: GD.GradientDescentParams) ->
         return Note("error", f"**Diverged at step {diverged_at}.** {regime.explanation} "
                     "Lower α.")
     if regime.name == "too_large":
-        return Note("error", f"**{regime.label.capitalize()}.** {regime.explanation} This run "
-                    "stopped before the loss passed 1000× its start, the point at which a run "
-                    "counts as diverged.")
+        return Note("error", f"**{regime.label.capitalize()}.** {regime.explanation} This "
+                    f"run stopped before the loss passed {BLOWN_UP} its start, the point at "
+                    "which a run counts as diverged.")
     return Note(LEVEL[regime.name], f"**{regime.label.capitalize()}.** {regime.explanation}")
 
 
@@ -329,7 +329,7 @@ def diverges_answer(r: GD.GradientDescentRun) -> str:
         return (f"α = {alpha:g} is above this data's limit {limit}: along the steepest "
                 "direction every step lands on the other side of the minimum, "
                 f"{q.contraction(alpha):.2f}× as far as before, and "
-                f"by step {d.diverged_at} the loss is over 1000× its start (diverged).")
+                f"by step {d.diverged_at} the loss is over {BLOWN_UP} its start (diverged).")
     return (f"α = {alpha:g} is above this data's limit {limit}: every step lands further from "
-            f"the minimum, although within {d.steps} steps the loss has not yet passed 1000× "
-            "its start.")
+            f"the minimum, although within {d.steps} steps the loss has not yet passed "
+            f"{BLOWN_UP} its start.")

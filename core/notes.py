@@ -10,7 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from core.engine.api import DIVERGENCE_FACTOR
+
 LEVELS = ("info", "success", "warning", "error")
+#: How the texts name the engine's divergence rule (core.engine.first_divergence): a loss
+#: over this factor of its start.
+BLOWN_UP = f"{DIVERGENCE_FACTOR:g}×"
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ import pytest
 from conftest import open_page, problems
 from sentences import charts_without_caption
 
-from core import initialisation as I
 from core import optimiser_paths as OP
 from core import xor as X
 from core.figures import style, theme
@@ -21,7 +20,6 @@ from core.figures import xor as fig_xor
 from core.presets import Preset
 from ui import flow
 from ui.catalog import PAGES, PARTS
-from ui.lectures import activations as activations_lecture
 from ui.lectures import lecture
 from ui.lectures import optimisers as optimisers_lecture
 from ui.lectures import playground as playground_lecture
@@ -176,23 +174,6 @@ def test_home_lists_every_part_page_question_and_preset():
 # modules with the same parameters: test_playground, test_overtraining, test_overfitting,
 # test_universal_approximation)
 # ----------------------------------------------------------------------------------------
-
-
-def test_initialisation_presets_vanish_stay_stable_and_stay_symmetric():
-    glorot = I.probe(activations_lecture.INIT_GLOROT_RELU)
-    he = I.probe(activations_lecture.INIT_HE_RELU)
-    assert I.classify(glorot) == "vanishing" and I.classify(he) == "stable"
-    per_layer = (glorot.act_std[-1] / glorot.act_std[0]) ** (1 / (glorot.depth - 1))
-    assert 0.6 < per_layer < 0.8  # halves about every two layers
-    assert I.classify(I.probe(activations_lecture.INIT_CONSTANT)) == "symmetric"
-
-
-def test_a_stack_of_linear_layers_is_one_line():
-    from core import activation_functions as A
-
-    s = A.stack(A.StackParams())
-    assert np.max(np.abs(s.linear - (s.w_eff * s.x + s.b_eff))) < 1e-12
-    assert s.bend > 0.1  # positive case: with σ the same weights bend
 
 
 LINEAR_ANSWER = next(p.answer_text() for p in lecture("xor").presets
