@@ -12,7 +12,6 @@ import pytest
 from conftest import open_page, problems
 from sentences import charts_without_caption
 
-from core import optimiser_paths as OP
 from core import xor as X
 from core.figures import style, theme
 from core.figures import training as fig_training
@@ -21,7 +20,6 @@ from core.presets import Preset
 from ui import flow
 from ui.catalog import PAGES, PARTS
 from ui.lectures import lecture
-from ui.lectures import optimisers as optimisers_lecture
 from ui.lectures import playground as playground_lecture
 from ui.lectures import universal_approximation as ua_lecture
 from ui.lectures import xor as xor_lecture
@@ -195,26 +193,6 @@ def test_xor_presets_fail_as_the_answers_say():
     steps = X.hand_steps(X.HandParams())
     np.testing.assert_array_equal(steps.h.T[1], steps.h.T[2])  # (0,1) and (1,0) meet
     assert steps.solved
-
-
-def test_optimiser_presets_escape_the_saddle_and_diverge_when_doubled():
-    saddle = {p.optimizer: p
-              for p in OP.compute_paths(optimisers_lecture.OPT_SADDLE.paths()).paths}
-    assert saddle["sgd"].diverged_at is None and abs(saddle["sgd"].final[1]) < 0.5
-    assert all(abs(saddle[o].final[1]) > 3 for o in ("rmsprop", "adam"))
-    assert all(150 < saddle[o].diverged_at < 300 for o in ("momentum", "nesterov"))
-    fast = {p.optimizer: p
-            for p in OP.compute_paths(optimisers_lecture.OPT_TOO_FAST.paths()).paths}
-    assert fast["sgd"].diverged_at <= 10 and fast["nesterov"].diverged_at <= 10
-    for name in ("momentum", "adam"):
-        assert OP.reached_minimum(fast[name], "quadratic") is not None
-
-
-def test_optimiser_rosenbrock_preset_none_arrives_momentum_closest():
-    paths = OP.compute_paths(optimisers_lecture.OPT_ROSENBROCK.paths()).paths
-    dist = {p.optimizer: np.hypot(p.final[0] - 1, p.final[1] - 1) for p in paths}
-    assert min(dist.values()) > 0.1
-    assert min(dist, key=dist.get) == "momentum" and max(dist, key=dist.get) == "sgd"
 
 
 def test_the_x1x2_feature_alone_solves_the_checkerboard():

@@ -16,7 +16,9 @@ from __future__ import annotations
 from core import activation_functions as A
 from core import gradient_descent as GD
 from core import initialisation as I
+from core import momentum as M
 from core import one_weight as OW
+from core import optimiser_network as ON
 from core import optimiser_paths as O
 from core import overfitting as of
 from core import overtraining as ot
@@ -40,6 +42,9 @@ train_linear = layout.cached(X.train_linear)
 #: progress and stores the result; a later visit with the same settings finds it here).
 xor_sweeps = live.StreamedCache(X.sweep_units, max_entries=32)
 compute_paths = layout.cached(O.compute_paths, spinner="Computing the paths…")
+momentum_run = layout.cached(M.run, max_entries=256, spinner=False)
+momentum_map = layout.cached(M.rate_map, max_entries=4, spinner=False)
+train_network = layout.cached(ON.train_all, max_entries=64, spinner="Training the network…")
 train_fit = layout.cached(of.train_fit, max_entries=256)
 #: The Playground's finished runs, shared by all sessions; a streamed run is stored when it
 #: finishes (pages/playground.py).
