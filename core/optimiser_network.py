@@ -133,7 +133,8 @@ def _names(names: list[str]) -> str:
 def network_notice(p: NetworkParams, runs: Sequence[NetworkRun]) -> str:
     """What to notice under the network's curves: who is ahead early and late."""
     sound = [r for r in runs if r.diverged_at is None]
-    text = (f"**What to notice.** A 2 → 8 → 8 → 1 tanh network with a sigmoid output and "
+    layers = " → ".join(str(n) for n in (2, *HIDDEN_UNITS, 1))
+    text = (f"**What to notice.** A {layers} tanh network with a sigmoid output and "
             f"binary cross-entropy, {N_POINTS} points of {DATASET_LABELS[p.dataset]}, batch "
             f"{p.batch_size}: same data, same initial weights, same shuffles; only the "
             "optimizer differs.")

@@ -52,9 +52,7 @@ def curves_view() -> None:
     layout.explain(notes.saturation_notice(c))
     table = pd.DataFrame(A.property_rows()).set_index("activation")
     st.dataframe(table, width="stretch", height=36 * (len(table) + 1) + 4)
-    st.caption("Measured from Keras's values: range over x in [−60, 60] and at ±10⁶; f′(0) "
-               "by GradientTape (at a kink, as for ReLU, it returns one side's slope); "
-               "zero-centred when the mean output for standard-normal inputs is within ±0.05.")
+    st.caption(A.properties_caption())
 
 
 def neuron_view() -> None:
