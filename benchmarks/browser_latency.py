@@ -110,11 +110,13 @@ def free_port() -> int:
 
 
 class AppServer:
-    """``streamlit run app.py`` on a free local port while the ``with`` block runs; waits for
-    /_stcore/health. The log goes to ``log_path`` (default: discarded)."""
+    """``streamlit run app.py`` (or another ``script`` of the repository) on a free local port
+    while the ``with`` block runs; waits for /_stcore/health. The log goes to ``log_path``
+    (default: discarded)."""
 
-    def __init__(self, *, log_path: Path | None = None, warm_up: bool = False) -> None:
-        self.port = free_port()
+    def __init__(self, *, log_path: Path | None = None, warm_up: bool = False,
+                 script: str = "app.py") -> None:
+        self.port, self.script = free_port(), script
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path, self.warm_up = log_path, warm_up
         self.proc: subprocess.Popen | None = None
@@ -123,7 +125,7 @@ class AppServer:
         env = dict(os.environ, DASHBOARD_WARM_UP="1" if self.warm_up else "0")
         self._log = open(self.log_path, "w") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+            [sys.executable, "-m", "streamlit", "run", self.script, "--server.headless=true",
              f"--server.port={self.port}", "--server.address=127.0.0.1",
              "--browser.gatherUsageStats=false"],
             cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, env=env,

@@ -44,7 +44,7 @@ from benchmarks import training_speed  # noqa: E402
 from benchmarks.memory_soak import rss_mb  # noqa: E402
 from core import activations, engine, optimizers  # noqa: E402
 from core import playground as pg  # noqa: E402
-from ui import layout, live  # noqa: E402
+from ui import live, server  # noqa: E402
 from ui.catalog import PAGES  # noqa: E402
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -109,13 +109,13 @@ def _p(values: list[float], q: float) -> float:
 
 
 def warm_up() -> float:
-    """The server's start-up warm-up (ui.layout.start_warm_up's targets), in the foreground."""
+    """The server's start-up warm-up (ui.server.start_warm_up's targets), in the foreground."""
     start = time.perf_counter()
     for page in PAGES:
         if page.warm_up:
             module, _, function = page.warm_up.partition(":")
             getattr(importlib.import_module(module), function)()
-    layout.freeze_warm_objects()  # as the server's warm-up thread does last
+    server.freeze_warm_objects()  # as the server's warm-up thread does last
     return time.perf_counter() - start
 
 

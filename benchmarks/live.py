@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 #: Alert.Format.ERROR in Streamlit's protocol (st.error).
 ALERT_ERROR = 1
-#: What ui.layout.run_guarded shows instead of a stack trace.
+#: What ui.server.run_guarded shows instead of a stack trace.
 GUARD_TEXT = "Something went wrong"
 
 

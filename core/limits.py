@@ -79,6 +79,15 @@ OVERFITTING_MAX_LAYERS = 4
 OVERFITTING_MAX_UNITS = 64
 OVERFITTING_MAX_EPOCHS = 3000
 OVERFITTING_MAX_POINTS = 200
+#: The classification page (core.classification): points of each data set, units per hidden
+#: layer, and the calculator's typed input (examples, classes, characters per field, and the
+#: largest logit: differences of larger ones overflow float64 to an infinite loss).
+CLASSIFICATION_POINTS = 200
+CLASSIFICATION_MAX_UNITS = 16
+CALCULATOR_MAX_EXAMPLES = 20
+CALCULATOR_MAX_CLASSES = 10
+CALCULATOR_MAX_CHARS = 400
+CALCULATOR_MAX_ABS_LOGIT = 1e6
 
 # -- streaming results (core.engine.run: train(..., on_chunk=...)) -------------------------
 

@@ -37,6 +37,9 @@ INITIALIZER_HELP = "  \n".join(f"{SHORT_INITIALIZERS.get(k, i.label)}: {i.label}
                                for k, i in initializers.INITIALIZERS.items())
 SHORT_LOSSES = {"playground": "½ squared error", "cross_entropy": "cross-entropy"}
 LOSS_HELP = "  \n".join(f"{SHORT_LOSSES.get(k, v)}: {v}" for k, v in pg.LOSSES.items())
+LOSS_NOTE = ("The default loss is TensorFlow Playground's ½·squared error on a tanh output; "
+             "cross-entropy on a sigmoid is the usual choice for classes "
+             "([why](classification?tab=2)).")
 OPTIMIZER_LABELS = {k: o.label for k, o in optimizers.OPTIMIZERS.items()}
 
 #: Finished runs, shared by all sessions and filled for the presets by the server's warm-up.
@@ -116,6 +119,7 @@ def training_controls(where) -> None:
     if st.session_state[key("problem")] == "classification":
         control("loss", where, labels={k: SHORT_LOSSES.get(k, v) for k, v in pg.LOSSES.items()},
                 help=LOSS_HELP)
+        where.caption(LOSS_NOTE)
     control("optimizer", where, labels=OPTIMIZER_LABELS)
     left, right = where.columns(2)
     control("batch_size", left)
@@ -392,6 +396,7 @@ def about() -> None:
         st.latex(r"J(\theta) = \frac{1}{N}\sum_i \tfrac12\big(y_m(x_i,\theta) - y_i\big)^2,"
                  r"\quad y_i = \pm 1,\qquad \theta \leftarrow \theta - \alpha\,"
                  r"\frac{dJ}{d\theta}")
+        st.markdown(LOSS_NOTE)
         st.markdown("Playground's defaults are the starting point: 500 points on the plane "
                     "[−6, 6]², a tanh output with labels ±1, weights U(−0.5, 0.5) and biases "
                     "0.1. Cross-entropy, more optimizers, initialisations, dropout and your "

@@ -18,7 +18,7 @@ APP = str(ROOT / "app.py")
 def _route_every_run_through_app_py() -> None:
     """AppTest starts every run as if the server had just started, when Streamlit still
     serves files of the pages/ folder on their own (its legacy multipage mode); a page then
-    reruns itself through app.py (ui.layout.require_router), and that rerun drops a button's
+    reruns itself through app.py (ui.patches.require_router), and that rerun drops a button's
     click. A real server does this once per process, for its first request (covered by the
     browser test); here app.py runs directly, as it does on a server after that request."""
     import runpy
@@ -47,12 +47,16 @@ def open_page(path: str, query: dict[str, str] | None = None, timeout: float = 1
     return at
 
 
+def as_read(markdown: str) -> str:
+    """Text as the reader sees it: the page escapes every punctuation mark of a link's or an
+    upload's text and puts invisible word joiners around ``:.@`` (ui.state.plain); the
+    browser shows neither."""
+    return re.sub(r"\\(.)", r"\1", markdown.replace("\u2060", ""))
+
+
 def link_notes(at) -> str:
-    """The text of the page's warnings as the reader sees it: the page escapes every
-    punctuation mark of a link's text and puts invisible word joiners around ``:.@``
-    (ui.state.plain); the browser shows neither."""
-    text = " ".join(w.value for w in at.warning).replace("\u2060", "")
-    return re.sub(r"\\(.)", r"\1", text)
+    """The text of the page's warnings as the reader sees it."""
+    return as_read(" ".join(w.value for w in at.warning))
 
 
 def problems(at) -> list[str]:

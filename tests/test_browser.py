@@ -91,7 +91,7 @@ def _url(server: str, path: str, query: str) -> str:
 
 def test_a_deep_link_on_a_fresh_server_goes_through_the_router(server, tab):
     """First request of this server: a link straight to a page (as pasted into slides) must
-    still get app.py's navigation, not Streamlit's folder-based one (ui.layout.require_router).
+    still get app.py's navigation, not Streamlit's folder-based one (ui.patches.require_router).
     Keep this test first in the module: it needs a server no session has used yet."""
     first = PAGES[0]
     tab.goto(_url(server, first.url_path, "seed=8"))

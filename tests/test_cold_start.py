@@ -13,7 +13,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from ui import layout
+from ui import server
 
 ROOT = Path(__file__).resolve().parent.parent
 PRELOAD_APP = str(Path(__file__).parent / "apps" / "preload.py")
@@ -61,7 +61,7 @@ def test_the_preload_chart_is_sent_once_per_browser_tab():
 def test_the_router_removes_the_preload_chart_when_the_page_is_done():
     at = AppTest.from_file(PRELOAD_APP, default_timeout=30)
     at.run()
-    assert at.session_state[layout.PLOTLY_LOADED] is True  # it was sent ...
+    assert at.session_state[server.PLOTLY_LOADED] is True  # it was sent ...
     assert not at.get("plotly_chart")  # ... and is gone from the finished page
     assert at.markdown[-1].value == "page" and not at.exception
 
@@ -69,12 +69,12 @@ def test_the_router_removes_the_preload_chart_when_the_page_is_done():
 def test_the_home_page_gets_no_preload_chart():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
-    assert layout.PLOTLY_LOADED not in at.session_state
+    assert server.PLOTLY_LOADED not in at.session_state
     assert not at.exception
 
 
 def test_waiting_for_quiet_lasts_while_a_page_runs_and_a_moment_after():
-    runs = layout.PageRuns()
+    runs = server.PageRuns()
     returned: list[float] = []
     with runs.running():
         waiter = threading.Thread(target=lambda: (runs.wait_quiet(0.3, poll_s=0.02),
@@ -99,10 +99,10 @@ def _warm() -> None:
 
 def test_the_warm_up_starts_only_when_no_page_has_run_for_a_moment(monkeypatch):
     monkeypatch.setenv("DASHBOARD_WARM_UP", "1")
-    monkeypatch.setattr(layout, "freeze_warm_objects", lambda: None)
+    monkeypatch.setattr(server, "freeze_warm_objects", lambda: None)
     WARMED.clear()
-    with layout.PAGE_RUNS.running():
-        thread = layout.start_warm_up((f"{__name__}:_warm",), quiet_s=0.3)
+    with server.PAGE_RUNS.running():
+        thread = server.start_warm_up((f"{__name__}:_warm",), quiet_s=0.3)
         time.sleep(0.5)
         assert not WARMED  # a page is running: the warm-up waits
     ended = time.monotonic()

@@ -86,6 +86,27 @@ def test_full_batch_steps_match_numpy(optimizer: str, steps: int) -> None:
     assert result.message == f"trained {steps} epochs"
 
 
+def test_initial_weights_chosen_on_purpose_start_the_run() -> None:
+    seed, lr = 11, 0.1
+    fit = Training(loss="mse", optimizer="sgd", learning_rate=lr, batch_size=len(X8),
+                   epochs=2, seed=seed)
+    drawn = initial_weights(NET.sizes, NET.initializer, seed)
+    chosen = [(3.0 * k[::-1], b + 0.5) for k, b in drawn]
+    result = train(NET, fit, Data(X8, Y8), initial_weights=chosen, snapshots_at=(0, 2))
+    for got, start in zip(flat(result.snapshots[0].weights), flat(chosen)):
+        np.testing.assert_array_equal(got, start.astype(np.float32))
+    expected = reference_steps("sgd", flat(chosen), X8, Y8, lr, 2)
+    for g, e in zip(flat(result.final.weights), expected):
+        np.testing.assert_allclose(g, e, rtol=1e-5, atol=1e-6)
+    # Not the seed's own start: that run ends elsewhere.
+    assert differs(result, train(NET, fit, Data(X8, Y8)))
+    (k1, b1), (k2, b2) = chosen
+    with pytest.raises(ValueError, match="initial_weights: layer 2"):
+        train(NET, fit, Data(X8, Y8), initial_weights=[(k1, b1), (np.zeros((2, 1)), b2)])
+    with pytest.raises(ValueError, match="NaN"):
+        train(NET, fit, Data(X8, Y8), initial_weights=[(k1, b1), (k2 * np.nan, b2)])
+
+
 @pytest.mark.parametrize(("l1", "l2"), [(0.0, 0.5), (0.5, 0.0), (0.3, 0.2)])
 def test_regularisation_gradient(l1: float, l2: float) -> None:
     seed, lr = 11, 0.1

@@ -60,19 +60,19 @@ def _waits(at) -> list[str]:
 
 
 def test_a_waiting_page_shows_the_wait_and_removes_it_when_training_starts(monkeypatch) -> None:
-    from ui import layout
+    from ui import waiting
 
     slots = TrainingSlots(1)  # one slot, held by "another student" until this page waits
     monkeypatch.setattr(engine_run, "SLOTS", slots)
     monkeypatch.setattr(engine, "SLOTS", slots)
     shown: list[str] = []
-    real_show = layout.WaitNotice._show
+    real_show = waiting.WaitNotice._show
 
     def spy(self, text: str) -> None:
         shown.append(text)
         real_show(self, text)
 
-    monkeypatch.setattr(layout.WaitNotice, "_show", spy)
+    monkeypatch.setattr(waiting.WaitNotice, "_show", spy)
     holding, release = threading.Event(), threading.Event()
 
     def other_student() -> None:
@@ -104,10 +104,10 @@ def test_a_waiting_page_shows_the_wait_and_removes_it_when_training_starts(monke
 
 
 def test_the_wait_notice_is_only_drawn_while_a_run_waits(monkeypatch) -> None:
-    from ui import layout
+    from ui import waiting
 
     drawn: list[str] = []
-    monkeypatch.setattr(layout.WaitNotice, "_show", lambda self, text: drawn.append(text))
+    monkeypatch.setattr(waiting.WaitNotice, "_show", lambda self, text: drawn.append(text))
     at = open_page("pages/xor.py", {"seed": "4322"})  # slots free: nobody waits
     assert drawn == [] and _waits(at) == [] and not problems(at)
 

@@ -1,5 +1,5 @@
 """ui/live.py's cache for streamed results and its redraw pacing, and the warm-up's freezing
-of long-lived objects (ui.layout.freeze_warm_objects)."""
+of long-lived objects (ui.server.freeze_warm_objects)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import weakref
 
 import streamlit as st
 
-from ui import layout, live
+from ui import live, server
 
 
 def _square(x: int) -> int:
@@ -85,7 +85,7 @@ def test_frozen_objects_are_skipped_and_later_garbage_is_still_collected() -> No
     frozen = _Node()
     frozen_ref = weakref.ref(frozen)
     try:
-        layout.freeze_warm_objects()
+        server.freeze_warm_objects()
         assert gc.get_freeze_count() > 0
         del frozen
         gc.collect()

@@ -36,7 +36,7 @@ def test_page_survives_a_mangled_link(page):
 
 def test_streamlit_does_not_clear_the_keras_session_between_runs(monkeypatch):
     """Compiled trainers outlive a script run; Streamlit's per-run clear_session must not
-    reset Keras under them (ui.layout.keep_keras_state)."""
+    reset Keras under them (ui.patches.keep_keras_state)."""
     import keras
 
     calls = []

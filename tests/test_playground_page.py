@@ -5,10 +5,9 @@ the buttons that continue or restart training."""
 from __future__ import annotations
 
 import json
-import re
 
 import pandas as pd
-from conftest import link_notes, open_page, problems
+from conftest import as_read, link_notes, open_page, problems
 
 from core.playground import PlaygroundParams
 
@@ -22,7 +21,7 @@ def _metric(at, label: str) -> str:
 
 def _errors(at) -> str:
     """The error boxes' text as the reader sees it (the page escapes an upload's text)."""
-    return re.sub(r"\\(.)", r"\1", " ".join(e.value for e in at.error))
+    return as_read(" ".join(e.value for e in at.error))
 
 
 def _button(at, label: str):

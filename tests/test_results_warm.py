@@ -16,22 +16,25 @@ from ui import results
 COMPUTED = {"gradient_descent": [(engine, "train")],
             "activations": [(I, "probe"), (engine, "train")],
             "xor": [(engine, "train")],
+            "classification": [(engine, "train")],
             "optimisers": [(O, "run_path")],
             "overfitting": [(engine, "train")]}
 #: Each page's view that trains when opened, as a link opens it.
 OPENED = {"gradient_descent": ("gradient_descent", {}),
           "activations tab 2": ("activations", {"tab": "2"}), "xor tab 3": ("xor", {"tab": "3"}),
+          "classification": ("classification", {}),
           "optimisers": ("optimisers", {}), "overfitting": ("overfitting", {}),
           "overfitting tab 2": ("overfitting", {"tab": "2"})}
 WARM = {"gradient_descent": results.warm_gradient_descent,
         "activations": results.warm_activations, "xor": results.warm_xor,
+        "classification": results.warm_classification,
         "optimisers": results.warm_optimisers, "overfitting": results.warm_overfitting}
 
 
 def _clear_caches() -> None:
     for cached in (results.keras_fit, results.probe_all, results.train_one, results.train_xor,
                    results.train_linear, results.compute_paths, results.train_fit,
-                   results.playground_runs):
+                   results.playground_runs, results.two_tasks):
         cached.clear()
 
 

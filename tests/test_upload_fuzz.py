@@ -16,7 +16,7 @@ import tomllib
 
 import numpy as np
 import pytest
-from conftest import ROOT, open_page, problems
+from conftest import ROOT, as_read, open_page, problems
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -140,7 +140,7 @@ def test_any_bytes_give_a_dataset_or_a_value_error(data: bytes) -> None:
 
 
 def _errors(at) -> str:
-    return re.sub(r"\\(.)", r"\1", " ".join(e.value for e in at.error))
+    return as_read(" ".join(e.value for e in at.error))
 
 
 def _upload(at, name: str, data: bytes):

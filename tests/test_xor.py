@@ -114,3 +114,22 @@ def test_the_sweeps_answer_says_what_the_default_sweep_shows():
     # Bars that say otherwise get another answer.
     assert "did not make training more reliable" in X.sweep_answer(units, [0, 0.5, 0.5], "ReLU")
     assert "No width solved" in X.sweep_answer(units, [0, 0, 0], "tanh")
+
+
+def test_a_flat_output_draws_no_decision_line_and_says_so():
+    """Logistic regression on XOR answers ½ ± 10⁻⁸: a contour at ½ would be a jagged line of
+    rounding noise. The map shows no line and names the value; a trained network, whose
+    output does vary, keeps its boundary (the positive case)."""
+    from core.figures import training as fig_training
+
+    linear = X.train_linear()
+    flat = fig_training.output_map(linear.grid_axis, linear.result.final.outputs[:, 0],
+                                   X.XOR_INPUTS, X.XOR_TARGETS.astype(int), title="t")
+    assert flat.data[0].type == "heatmap"
+    assert "0.50 everywhere" in flat.layout.annotations[0].text
+    trained = X.train_xor(X.XorParams(), frames=2)
+    varied = fig_training.output_map(trained.grid_axis, trained.result.final.outputs[:, 0],
+                                     X.XOR_INPUTS, X.XOR_TARGETS.astype(int), title="t")
+    assert varied.data[0].type == "contour" and not varied.layout.annotations
+    assert fig_training.is_flat(np.full(9, 0.5) + 1e-8, (0.0, 1.0))
+    assert not fig_training.is_flat(np.array([0.4, 0.6]), (0.0, 1.0))

@@ -20,6 +20,11 @@ from core import overtraining as ot
 from core import playground as pg
 from core import universal_approximation as U
 from core import xor as X
+from core.classification import calculator as CC
+from core.classification import saturation as CS
+from core.classification import softmax as CM
+from core.classification import tasks as CT
+from core.classification import wrong_layer as CW
 from core.params import Params
 
 #: Query keys that belong to the page furniture, not to a page's parameters: the open tab
@@ -103,6 +108,16 @@ PAGES: tuple[PageInfo, ...] = (
              question="Why can no line separate XOR, and how does one hidden layer do it?",
              warm_up="ui.results:warm_xor",
              params=(X.HandParams, X.XorParams)),
+    PageInfo("pages/classification.py", "Classification vs regression", ":material/category:",
+             FUNDAMENTALS, "Classification vs regression: output layers and their losses",
+             "One data set read as a regression (linear output, MSE) and as a classification "
+             "(sigmoid, cross-entropy) side by side; why a sigmoid wants cross-entropy, by "
+             "GradientTape and from a confidently wrong start; softmax on three classes with "
+             "a cross-entropy calculator; and what the wrong output layer does.",
+             question="Which output layer and loss for a value, and which for a class?",
+             warm_up="ui.results:warm_classification",
+             params=(CT.TaskParams, CS.SaturationParams, CM.SoftmaxParams,
+                     CC.CalculatorParams, CW.WrongParams)),
     PageInfo("pages/universal_approximation.py", "Universal approximation",
              ":material/show_chart:", FUNDAMENTALS,
              "Universal approximation theorem, fitting a complicated 1-D function",

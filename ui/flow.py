@@ -14,9 +14,9 @@ from typing import Any
 
 import streamlit as st
 
-from ui import layout
 from ui.catalog import PAGES, PageInfo
 from ui.lectures import Lecture, lecture
+from ui.presenter import is_presenting
 
 _PAGE_KEY = "flow.page"
 #: The QR code's size in the dialog (px): large enough to scan from the back rows when
@@ -52,7 +52,7 @@ def recap(where: Any = None) -> None:
     screen. Not drawn while presenting (the lecturer says it)."""
     info = current()
     content = lecture(info.url_path) if info else None
-    if content is None or layout.is_presenting():
+    if content is None or is_presenting():
         return
     with (where or st).popover("Recap", icon=":material/school:",
                     help="The lecture's summary of this page and its key formula"):

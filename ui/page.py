@@ -25,6 +25,7 @@ import streamlit as st
 from core.params import Params
 from core.presets import Preset, query
 from ui import catalog, widgets
+from ui.patches import require_router
 from ui.state import RESERVED_KEYS, plain, widget_key
 
 P = TypeVar("P", bound=Params)
@@ -41,7 +42,11 @@ class PageState:
     @classmethod
     def load(cls, url_path: str) -> PageState:
         """The state of a catalogued page for this run: read from the link on the session's
-        first visit, from the session afterwards; the link's ignored values reported once."""
+        first visit, from the session afterwards; the link's ignored values reported once.
+
+        The page must run inside app.py's router first: on a fresh server the first request
+        reruns through it, and notes shown before that rerun would be lost with it."""
+        require_router()
         state = cls(url_path, catalog.page(url_path).params)
         state._restore()
         state._show_notes()

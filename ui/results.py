@@ -13,6 +13,11 @@ button the lecturer clicks shows its finished run at once (some train 1000 epoch
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import streamlit as st
+
 from core import activation_functions as A
 from core import gradient_descent as GD
 from core import initialisation as I
@@ -24,8 +29,15 @@ from core import overfitting as of
 from core import overtraining as ot
 from core import playground as pg
 from core import xor as X
+from core.classification import calculator as CC
+from core.classification import saturation as CS
+from core.classification import softmax as CM
+from core.classification import tasks as CT
+from core.classification import wrong_layer as CW
 from core.optimiser_page import PathControls
-from ui import layout, live
+from ui import layout, live, server
+
+R = TypeVar("R")
 
 gd_run = layout.cached(GD.run, max_entries=256, spinner=False)
 gd_one_weight = layout.cached(OW.run, max_entries=256, spinner=False)
@@ -49,6 +61,32 @@ train_fit = layout.cached(of.train_fit, max_entries=256)
 #: The Playground's finished runs, shared by all sessions; a streamed run is stored when it
 #: finishes (pages/playground.py).
 playground_runs = live.StreamedCache(pg.run, max_entries=48)
+#: The classification page's runs, one cache per view (:func:`trained` trains a missing one
+#: with a progress bar and stores it; the warm-up fills the default view's).
+two_tasks = live.StreamedCache(CT.two_tasks, max_entries=48)
+races = live.StreamedCache(CS.race, max_entries=48)
+softmax_runs = live.StreamedCache(CM.softmax_run, max_entries=48)
+ceilings = live.StreamedCache(CW.ceiling, max_entries=48)
+linear_classifiers = live.StreamedCache(CW.linear_classifier, max_entries=48)
+saturation_curves = layout.cached(CS.curves, max_entries=1, spinner=False)
+calculate = layout.cached(CC.calculate, max_entries=256, spinner=False)
+
+
+def trained(cache: live.StreamedCache, fn: Callable[..., R], label: str, *args: Any) -> R:
+    """``cache``'s result for ``args``; missing, ``fn(*args, on_progress)`` trains it now
+    with a progress bar (the epochs of all its runs together), and stores it."""
+    found = cache.get(*args)
+    if found is not None:
+        return found
+    bar = st.progress(0.0, text=f"{label}: starting…")
+
+    def report(done: int, total: int) -> None:
+        bar.progress(min(1.0, done / max(total, 1)), text=f"{label}: epoch {done} of {total}")
+
+    try:
+        return cache.put(fn(*args, report), *args)
+    finally:
+        bar.empty()
 
 
 def probes(p: I.InitParams) -> dict[str, I.Probe]:
@@ -106,9 +144,15 @@ def warm_overfitting() -> None:
 def warm_playground() -> None:
     """The Playground: its trainers compiled (:func:`core.playground.warm_up`), then the runs
     of its default and of every exercise step (the preset buttons) filled. Each run waits
-    for a quiet moment (``layout.WARM_UP_QUIET_S``), as every warm-up target does: they are
+    for a quiet moment (``server.WARM_UP_QUIET_S``), as every warm-up target does: they are
     ~15 s of training in all, and a visitor's page comes first."""
     pg.warm_up()
     for p in (pg.PlaygroundParams(), *(step.params for ex in pg.EXERCISES for step in ex.steps)):
-        layout.PAGE_RUNS.wait_quiet(layout.WARM_UP_QUIET_S)
+        server.PAGE_RUNS.wait_quiet(server.WARM_UP_QUIET_S)
         playground_runs(p.training_key(), None)
+
+
+def warm_classification() -> None:
+    """The classification page's default view: both tasks trained on the default data (their
+    two trainers compiled)."""
+    two_tasks(CT.TaskParams())

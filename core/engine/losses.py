@@ -26,20 +26,21 @@ def _squared(scale: float) -> Callable[[Any, Any, str], Any]:
     def loss(y: Any, z: Any, output_activation: str) -> Any:
         import keras
 
-        return scale * keras.ops.mean(keras.ops.square(activate(z, output_activation) - y))
+        return scale * keras.ops.mean(keras.ops.square(activate(z, output_activation) - y),
+                                      axis=-1)
     return loss
 
 
 def _binary_crossentropy(y: Any, z: Any, output_activation: str) -> Any:
     import keras
 
-    return keras.ops.mean(keras.losses.binary_crossentropy(y, z, from_logits=True))
+    return keras.losses.binary_crossentropy(y, z, from_logits=True)
 
 
 def _categorical_crossentropy(y: Any, z: Any, output_activation: str) -> Any:
     import keras
 
-    return keras.ops.mean(keras.losses.categorical_crossentropy(y, z, from_logits=True))
+    return keras.losses.categorical_crossentropy(y, z, from_logits=True)
 
 
 @dataclass(frozen=True)
@@ -47,13 +48,19 @@ class Loss:
     name: str
     label: str
     latex: str
-    #: (targets, logits, output activation) → the mean loss, a scalar tensor.
-    fn: Callable[[Any, Any, str], Any]
+    #: (targets, logits, output activation) → each example's loss, one value per row.
+    per_example: Callable[[Any, Any, str], Any]
     #: The output activation this loss needs (None: any) ...
     output_activation: str | None = None
     #: ... and how many outputs, at least and at most.
     min_outputs: int = 1
     max_outputs: int | None = None
+
+    def fn(self, y: Any, z: Any, output_activation: str) -> Any:
+        """The mean loss over the rows, a scalar tensor: the number training minimises."""
+        import keras
+
+        return keras.ops.mean(self.per_example(y, z, output_activation))
 
     def check(self, n_outputs: int, output_activation: str) -> None:
         """ValueError if this loss cannot train such an output layer (it would silently not

@@ -46,6 +46,7 @@ def train(
     snapshots_at: tuple[int, ...] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     on_chunk: Callable[[TrainResult], None] | None = None,
+    initial_weights: list[tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> TrainResult:
     """Train ``net`` on ``data`` as ``fit`` says; never raises for a diverging run.
 
@@ -62,6 +63,11 @@ def train(
     for a newer click) ends the run there and leaves the trainer free and fit for the next
     run, which resets every variable it uses.
 
+    ``initial_weights`` (one (kernel, bias) pair per layer, shaped as ``net.sizes`` says)
+    start the run instead of ``net.initializer``'s draw from the seed: a start chosen on
+    purpose, such as a classifier that is confidently wrong (Keras: ``model.set_weights``
+    before ``fit``). The seed still decides the shuffles.
+
     Raises :class:`~core.engine.budget.WorkLimitError` (a ValueError) for a run above
     ``MAX_WORK``. Waits for one of the ``MAX_TRAININGS`` slots (a listener registered with
     :func:`core.engine.slots.notify_waits` hears about the wait), then for a trainer of
@@ -74,6 +80,8 @@ def train(
     _need(y.shape[1] == net.n_outputs, f"y_train has {y.shape[1]} columns, the network "
                                        f"expects n_outputs={net.n_outputs}")
     check_loss(net, fit)
+    start = (initializers.initial_weights(net.sizes, net.initializer, fit.seed)
+             if initial_weights is None else _checked_weights(initial_weights, net))
     epochs_wanted = sorted({e for e in (snapshots_at or (fit.epochs,)) if 0 <= e <= fit.epochs})
     if not epochs_wanted or epochs_wanted[-1] != fit.epochs:
         epochs_wanted.append(fit.epochs)
@@ -85,11 +93,12 @@ def train(
         # The slot first: a run waiting in line holds no trainer, and a run holding a slot
         # waits for a trainer only while another slot holder trains the same structure.
         with SLOTS.hold(), TRAINERS.lease(Structure.of(net, fit)) as trainer, trainer.lock:
-            trainer.reset(net, fit)
+            trainer.reset(net, fit, start)
             return _run(trainer, net, fit, (x, y, xv, yv), grid, epochs_wanted, on_progress,
-                        on_chunk)
+                        on_chunk, start)
 
-    same_run = (net, fit, fingerprint(x, y, xv, yv, grid), tuple(epochs_wanted))
+    same_run = (net, fit, fingerprint(x, y, xv, yv, grid, *(a for pair in start for a in pair)),
+                tuple(epochs_wanted))
     return RUNS.run(same_run, run)
 
 
@@ -129,8 +138,26 @@ def _chunks(stops: list[int], total: int, progress: bool, steps_per_epoch: int =
     return [(e, e in stops) for e in sorted(ends | set(stops))]
 
 
+def _checked_weights(weights, net: Network) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``weights`` as float32 pairs; ValueError naming the layer if a shape does not fit
+    ``net`` or a value is not finite."""
+    sizes = net.sizes
+    _need(len(weights) == len(sizes) - 1,
+          f"initial_weights: {len(sizes) - 1} (kernel, bias) pairs expected, got {len(weights)}")
+    out = []
+    for i, (kernel, bias) in enumerate(weights):
+        kernel, bias = np.asarray(kernel, np.float32), np.asarray(bias, np.float32)
+        _need(kernel.shape == (sizes[i], sizes[i + 1]) and bias.shape == (sizes[i + 1],),
+              f"initial_weights: layer {i + 1} must be {(sizes[i], sizes[i + 1])} and "
+              f"{(sizes[i + 1],)}, got {kernel.shape} and {bias.shape}")
+        _need(bool(np.isfinite(kernel).all() and np.isfinite(bias).all()),
+              f"initial_weights: layer {i + 1} holds NaN or infinite values")
+        out.append((kernel, bias))
+    return out
+
+
 def _run(trainer: Trainer, net: Network, fit: Training, arrays, grid, stops,
-         on_progress, on_chunk=None) -> TrainResult:
+         on_progress, on_chunk, start) -> TrainResult:
     tf = tensorflow()
     x, y, xv, yv = arrays
     x, xv = _padded(x, trainer.s.n_inputs), _padded(xv, trainer.s.n_inputs)
@@ -166,8 +193,7 @@ def _run(trainer: Trainer, net: Network, fit: Training, arrays, grid, stops,
         if ended:
             break
     if not snaps:  # diverged before the first snapshot after epoch 0
-        snaps.append(Snapshot(0, initializers.initial_weights(net.sizes, net.initializer,
-                                                                fit.seed), None))
+        snaps.append(Snapshot(0, start, None))
     restored = None
     if fit.restore_best_weights:
         best = trainer.schedule.restore_best()

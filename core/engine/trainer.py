@@ -136,9 +136,12 @@ class Trainer:
 
     # -- one run ---------------------------------------------------------------------------
 
-    def reset(self, net: Network, fit: Training) -> None:
-        """Load a run's initial weights and hyper-parameters into the compiled model."""
-        weights = initializers.initial_weights(net.sizes, net.initializer, fit.seed)
+    def reset(self, net: Network, fit: Training,
+              weights: list[tuple[np.ndarray, np.ndarray]] | None = None) -> None:
+        """Load a run's initial weights (by default ``net.initializer``'s draw from the
+        seed) and hyper-parameters into the compiled model."""
+        if weights is None:
+            weights = initializers.initial_weights(net.sizes, net.initializer, fit.seed)
         for layer, (kernel, bias) in zip(self.dense, weights):
             padded_k = np.zeros(layer.kernel.shape, np.float32)
             padded_k[: kernel.shape[0], : kernel.shape[1]] = kernel

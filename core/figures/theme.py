@@ -164,19 +164,27 @@ def apply(fig: go.Figure, dark: bool = False) -> go.Figure:
         if trace.type == "contour" and trace.contours.coloring not in ("lines", "none") \
                 and trace.contours.labelfont.color is None:
             trace.contours.labelfont.color = LIGHT.text  # labels sit on the map's colours
-    if _covered(fig):
-        return fig  # lines and points were drawn for the map's colours, which stay
-    for trace in (*fig.data, *(t for frame in fig.frames or () for t in frame.data)):
-        _theme_trace(trace, theme)
+    covered = _covered(fig)
+    traces = (*fig.data, *(t for frame in fig.frames or () for t in frame.data))
+    for trace in traces:
+        # Lines, points and labels over a map keep the colours chosen against the map.
+        if _axes(trace) not in covered:
+            _theme_trace(trace, theme)
     return fig
 
 
-def _covered(fig: go.Figure) -> bool:
-    """Whether a heatmap or a filled contour covers the plot area: its colours are data and
-    stay, so what is drawn over it keeps the colours chosen against them."""
-    return any(t.type == "heatmap" or (t.type == "contour" and
-                                       t.contours.coloring not in ("lines", "none"))
-               for t in fig.data)
+def _axes(trace: Any) -> tuple[str, str]:
+    return (getattr(trace, "xaxis", None) or "x", getattr(trace, "yaxis", None) or "y")
+
+
+def _covered(fig: go.Figure) -> set[tuple[str, str]]:
+    """The subplots (x and y axis) whose plot area a map covers: a heatmap, a filled contour,
+    or filled shapes such as a loss surface's rings. The map's colours are data and stay, so
+    what is drawn over it keeps the colours chosen against them."""
+    return {_axes(t) for t in fig.data
+            if t.type == "heatmap"
+            or (t.type == "contour" and t.contours.coloring not in ("lines", "none"))
+            or (t.type == "scatter" and t.fill == "toself" and t.fillcolor is not None)}
 
 
 def _theme_trace(trace: Any, theme: Theme) -> None:
@@ -185,13 +193,23 @@ def _theme_trace(trace: Any, theme: Theme) -> None:
     if isinstance(line.get("color"), str):
         trace.line.color = themed(line["color"], theme)
     if isinstance(marker.get("color"), str) and not _outlined(marker, theme):
-        trace.marker.color = themed(marker["color"], theme)
+        # Points are small: they get the contrast of text, not of lines.
+        trace.marker.color = themed(marker["color"], theme, TEXT_CONTRAST)
     outline = marker.get("line") or {}
     if isinstance(outline.get("color"), str):
-        trace.marker.line.color = themed(outline["color"], theme)
+        trace.marker.line.color = _halo(outline["color"], theme)
     font = props.get("textfont") or {}
     if isinstance(font.get("color"), str):
         trace.textfont.color = themed(font["color"], theme, TEXT_CONTRAST)
+
+
+def _halo(colour: str, theme: Theme) -> str:
+    """A marker's outline on ``theme``: a white outline is a halo that parts the point from
+    the page and from its neighbours, so it takes the page's own colour (on the dark theme a
+    black ring would only blur the point); other outlines are themed like lines."""
+    if parse(colour) == ((255, 255, 255), 1.0):
+        return theme.background
+    return themed(colour, theme)
 
 
 def _outlined(marker: dict, theme: Theme) -> bool:
@@ -205,7 +223,7 @@ def _outlined(marker: dict, theme: Theme) -> bool:
     if any("open" in str(s) for s in symbols) or not isinstance(colour, str) or \
             not widths or min(widths) < 1 or parse(colour) is None:
         return False
-    return contrast(themed(colour, theme), theme.background) >= GRAPHICS_CONTRAST
+    return contrast(_halo(colour, theme), theme.background) >= GRAPHICS_CONTRAST
 
 
 # ----------------------------------------------------------------------------------------

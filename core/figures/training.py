@@ -123,6 +123,17 @@ def _grid_z(z: np.ndarray, n: int) -> np.ndarray:
     return np.asarray(z, np.float32).reshape(n, -1)
 
 
+#: An output that varies less than this share of its range over the whole plane is flat: it
+#: has no decision boundary, only rounding noise around one value.
+FLAT_SHARE = 1e-3
+
+
+def is_flat(z: np.ndarray, zrange: tuple[float, float]) -> bool:
+    """Whether the output is the same everywhere (to FLAT_SHARE of ``zrange``)."""
+    z = np.asarray(z, dtype=np.float64)
+    return bool(np.nanmax(z) - np.nanmin(z) < FLAT_SHARE * (zrange[1] - zrange[0]))
+
+
 def output_trace(ax1: np.ndarray, ax2: np.ndarray, z: np.ndarray, *,
                  zrange: tuple[float, float], kind: str = "boundary",
                  colorbar_title: str = "output", colorscale=None) -> go.Contour | go.Heatmap:
@@ -149,6 +160,10 @@ def output_trace(ax1: np.ndarray, ax2: np.ndarray, z: np.ndarray, *,
         return go.Heatmap(x=ax1, y=ax2, z=z, zmin=zrange[0], zmax=zrange[1], zsmooth="fast",
                           colorscale=colorscale or style.DIVERGING, colorbar=colorbar,
                           hovertemplate=hover)
+    if is_flat(z, zrange):  # a contour of rounding noise would draw a jagged false line
+        return go.Heatmap(x=ax1, y=ax2, z=z, zmin=zrange[0], zmax=zrange[1], zsmooth="fast",
+                          colorscale=colorscale or style.DIVERGING, colorbar=colorbar,
+                          name="no decision boundary", hovertemplate=hover)
     mid = (zrange[0] + zrange[1]) / 2
     return go.Contour(x=ax1, y=ax2, z=z, zmin=zrange[0], zmax=zrange[1],
                       colorscale=colorscale or style.DIVERGING, colorbar=colorbar,
@@ -175,9 +190,15 @@ def output_map(axis: np.ndarray, outputs: np.ndarray, x: np.ndarray, labels: np.
                title: str, zrange: tuple[float, float] = (0.0, 1.0),
                colorbar_title: str = "output") -> go.Figure:
     """The network's output over the input plane, with the labelled points and the decision
-    boundary (the contour at the middle of ``zrange``)."""
+    boundary (the contour at the middle of ``zrange``); an output that is the same
+    everywhere gets no line, and a note saying so."""
     trace = output_trace(axis, axis, outputs, zrange=zrange, colorbar_title=colorbar_title)
-    return plane_figure(axis, axis, [trace, *points_trace(x, labels)], title=title, height=520)
+    fig = plane_figure(axis, axis, [trace, *points_trace(x, labels)], title=title, height=520)
+    if is_flat(outputs, zrange):
+        fig.add_annotation(text=f"{colorbar_title} {float(np.mean(outputs)):.2f} everywhere:"
+                           "<br>no decision boundary", x=0.5, y=0.5, xref="paper",
+                           yref="paper", showarrow=False, bgcolor="rgba(255,255,255,0.8)")
+    return fig
 
 
 def replay(ax1: np.ndarray, ax2: np.ndarray, frames: Sequence[tuple[int, np.ndarray]],

@@ -3,7 +3,7 @@ left in place (``?keep=1``) or run through the router's guard, which removes it.
 
 import streamlit as st
 
-from ui import layout
+from ui import server
 
 
 class Page:
@@ -14,6 +14,6 @@ class Page:
 
 
 if st.query_params.get("keep"):
-    st.session_state["sent"] = layout._plotly_preload(Page()) is not None
+    st.session_state["sent"] = server._plotly_preload(Page()) is not None
 else:
-    layout.run_guarded(Page())
+    server.run_guarded(Page())

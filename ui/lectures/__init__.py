@@ -37,8 +37,11 @@ class Lecture:
 
 
 def lecture(url_path: str) -> Lecture | None:
-    """The lecture content of the page at ``url_path`` (None for a page without any)."""
-    if not url_path.isidentifier():
+    """The lecture content of the page at ``url_path`` (None for a page without any, and for
+    any name that is not a page of the catalogue: only those modules are ever imported)."""
+    from ui.catalog import PAGES
+
+    if url_path not in {p.url_path for p in PAGES}:
         return None
     try:
         module = importlib.import_module(f"{__name__}.{url_path}")
