@@ -60,6 +60,9 @@ CLICKS: dict[str, list[tuple[str, str]]] = {
     "gradient_descent": [("button", "too large"), ("button", "too small"),
                          ("button", "just right")],
     "activations": [("tab", "2 · Initialisation"), ("tab", "1 · Activation functions")],
+    # The step control walks the backward pass (a fragment: only the graph is redrawn).
+    "backpropagation": [("button", "◀"), ("button", "◀"), ("button", "▶"),
+                        ("tab", "2 · A network"), ("button", "◀"), ("tab", "1 · One neuron")],
     "xor": [("tab", "3 · Train it"), ("fill", "seed=8"), ("fill", "seed=9"),
             ("tab", "2 · The hand-set network")],
     "universal_approximation": [("select", "target f(x)=sin x"), ("select", "target f(x)=step"),

@@ -1,16 +1,17 @@
-"""A function of x typed by the user, parsed by a small whitelisted grammar and evaluated
-with NumPy.
+"""A function typed by the user, parsed by a small whitelisted grammar and evaluated with
+NumPy: f(x) on the universal-approximation page, f(a, b, c) on the backpropagation page.
 
 User text is never handed to ``eval``/``exec``/``ast``: a tokenizer turns it into numbers,
-the name ``x``, the constants ``pi`` and ``e``, the functions of :data:`FUNCTIONS`, the
-operators ``+ - * / ^ **`` and parentheses, and rejects everything else; a recursive-descent
-parser turns the tokens into a tiny tree that is evaluated on a NumPy array. The grammar::
+the variable names the caller allows (``x`` unless told otherwise), the constants ``pi`` and
+``e``, the functions of :data:`FUNCTIONS`, the operators ``+ - * / ^ **`` and parentheses,
+and rejects everything else; a recursive-descent parser turns the tokens into a tiny tree
+that is evaluated on NumPy arrays. The grammar::
 
     sum     := product (("+" | "-") product)*
     product := unary (("*" | "/") unary)*
     unary   := ("-" | "+") unary | power
     power   := atom (("^" | "**") unary)?          # right-associative, -x^2 = -(x^2)
-    atom    := NUMBER | "x" | "pi" | "e" | FUNCTION "(" sum ")" | "(" sum ")"
+    atom    := NUMBER | VARIABLE | "pi" | "e" | FUNCTION "(" sum ")" | "(" sum ")"
 
 Bounds keep hostile input cheap: the length is checked before anything else, the nesting
 depth while parsing, and a constant exponent's size before it is ever used (``9**9**9`` is
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,10 +42,20 @@ FUNCTIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "arctan": np.arctan,
 }
 CONSTANTS: dict[str, float] = {"pi": float(np.pi), "e": float(np.e)}
-ALLOWED_NAMES = ("x", *CONSTANTS, *FUNCTIONS)
-HELP = ("An expression in x: numbers, x, + − * / and ^ (or **), parentheses, the constants "
-        "pi and e, and the functions " + ", ".join(FUNCTIONS) + f". At most {MAX_LENGTH} "
-        "characters.")
+#: The variable of a function of one variable (the default everywhere below).
+X: tuple[str, ...] = ("x",)
+ALLOWED_NAMES = (*X, *CONSTANTS, *FUNCTIONS)
+
+
+def help_text(variables: Sequence[str] = X) -> str:
+    """What may be typed, for a text box's help."""
+    names = ", ".join(variables)
+    return (f"An expression in {names}: numbers, {names}, + − * / and ^ (or **), parentheses, "
+            "the constants pi and e, and the functions " + ", ".join(FUNCTIONS) +
+            f". At most {MAX_LENGTH} characters.")
+
+
+HELP = help_text()
 
 
 class ExpressionError(ValueError):
@@ -72,9 +83,11 @@ class Token:
     position: int  # 1-based column, for messages
 
 
-def tokenize(text: str) -> list[Token]:
+def tokenize(text: str, variables: Sequence[str] = X) -> list[Token]:
     """The tokens of ``text`` followed by an "end" token; ExpressionError for any character
-    or name outside the grammar."""
+    or name outside the grammar (whose names are ``variables``, the constants and the
+    functions)."""
+    allowed = (*variables, *CONSTANTS, *FUNCTIONS)
     text = text.translate(_LOOKALIKES)
     tokens, pos = [], 0
     while pos < len(text):
@@ -84,10 +97,10 @@ def tokenize(text: str) -> list[Token]:
         kind = match.lastgroup or ""
         if kind != "space":
             tokens.append(Token("op" if kind == "op" else kind, match.group(), pos + 1))
-            if kind == "name" and match.group() not in ALLOWED_NAMES:
+            if kind == "name" and match.group() not in allowed:
                 raise ExpressionError(
                     f"unknown name at column {pos + 1} (a name of {len(match.group())} "
-                    f"characters); allowed: {', '.join(ALLOWED_NAMES)}")
+                    f"characters); allowed: {', '.join(allowed)}")
         pos = match.end()
     tokens.append(Token("end", "", len(text) + 1))
     return tokens
@@ -116,7 +129,7 @@ class Num:
 
 @dataclass(frozen=True)
 class Var:
-    pass
+    name: str = "x"
 
 
 @dataclass(frozen=True)
@@ -145,35 +158,47 @@ _BINARY: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
 
 
 def evaluate(node: Node, x: np.ndarray) -> np.ndarray:
-    """The expression's values at the points ``x`` (float64; NaN/inf where undefined)."""
-    x = np.asarray(x, dtype=np.float64)
+    """The values of a function of x at the points ``x`` (float64; NaN/inf where undefined)."""
+    return evaluate_at(node, {"x": x})
+
+
+def evaluate_at(node: Node, values: Mapping[str, np.ndarray]) -> np.ndarray:
+    """The expression's values where each variable takes ``values[name]`` (arrays of one
+    shape, or scalars), float64, NaN/inf where undefined."""
+    env = {name: np.asarray(v, dtype=np.float64) for name, v in values.items()}
+    shape = np.broadcast_shapes(*(v.shape for v in env.values())) if env else ()
     with np.errstate(all="ignore"):
-        return np.broadcast_to(_eval(node, x), x.shape).astype(np.float64)
+        return np.broadcast_to(_eval(node, env), shape).astype(np.float64)
 
 
-def _eval(node: Node, x: np.ndarray) -> np.ndarray | float:
+def _eval(node: Node, env: Mapping[str, np.ndarray]) -> np.ndarray | float:
     if isinstance(node, Num):
         return node.value
     if isinstance(node, Var):
-        return x
+        return env[node.name]
     if isinstance(node, Unary):
-        return np.negative(_eval(node.operand, x))
+        return np.negative(_eval(node.operand, env))
     if isinstance(node, Binary):
-        return _BINARY[node.op](np.float64(_eval(node.left, x)), _eval(node.right, x))
-    return FUNCTIONS[node.function](np.float64(_eval(node.argument, x)))
+        return _BINARY[node.op](np.float64(_eval(node.left, env)), _eval(node.right, env))
+    return FUNCTIONS[node.function](np.float64(_eval(node.argument, env)))
+
+
+def variables_in(node: Node) -> frozenset[str]:
+    """The names of the variables that occur in the tree (none: the tree is a constant)."""
+    if isinstance(node, Var):
+        return frozenset((node.name,))
+    if isinstance(node, Num):
+        return frozenset()
+    if isinstance(node, Unary):
+        return variables_in(node.operand)
+    if isinstance(node, Binary):
+        return variables_in(node.left) | variables_in(node.right)
+    return variables_in(node.argument)
 
 
 def uses_x(node: Node) -> bool:
     """Whether x occurs in the tree (a tree without x is a constant)."""
-    if isinstance(node, Var):
-        return True
-    if isinstance(node, Num):
-        return False
-    if isinstance(node, Unary):
-        return uses_x(node.operand)
-    if isinstance(node, Binary):
-        return uses_x(node.left) or uses_x(node.right)
-    return uses_x(node.argument)
+    return "x" in variables_in(node)
 
 
 # ----------------------------------------------------------------------------------------
@@ -181,22 +206,25 @@ def uses_x(node: Node) -> bool:
 # ----------------------------------------------------------------------------------------
 
 
-def parse(text: str) -> Node:
-    """The tree of ``text``; ExpressionError (saying what and where) if it is not in the
-    grammar or breaks a bound. The length is checked before any other work."""
+def parse(text: str, variables: Sequence[str] = X) -> Node:
+    """The tree of ``text``, a function of ``variables``; ExpressionError (saying what and
+    where) if it is not in the grammar or breaks a bound. The length is checked before any
+    other work."""
     if not isinstance(text, str):
         raise ExpressionError("the expression must be text")
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"the expression is {len(text)} characters long; at most "
                               f"{MAX_LENGTH} are allowed")
     if not text.strip():
-        raise ExpressionError("the expression is empty: type a function of x, e.g. sin(3*x)")
-    return _Parser(tokenize(text)).parse()
+        raise ExpressionError(f"the expression is empty: type a function of "
+                              f"{', '.join(variables)}, e.g. sin(3*{variables[0]})")
+    return _Parser(tokenize(text, variables), variables).parse()
 
 
 class _Parser:
-    def __init__(self, tokens: list[Token]) -> None:
+    def __init__(self, tokens: list[Token], variables: Sequence[str]) -> None:
         self.tokens = tokens
+        self.variables = tuple(variables)
         self.i = 0
         self.depth = 0
 
@@ -277,14 +305,15 @@ class _Parser:
             return Num(value)
         if t.kind == "name":
             self.advance()
-            if t.text == "x":
-                return Var()
+            if t.text in self.variables:
+                return Var(t.text)
             if t.text in CONSTANTS:
                 return Num(CONSTANTS[t.text])
             return Call(t.text, self._bracketed(f"'(' after {t.text}"))
         if t.text == "(":
             return self._bracketed("'('")
-        raise ExpressionError(self._unexpected("a number, x, a function or '('"))
+        names = ", ".join(self.variables)
+        raise ExpressionError(self._unexpected(f"a number, {names}, a function or '('"))
 
     def _bracketed(self, wanted: str) -> Node:
         if self.token.text != "(":
@@ -303,9 +332,9 @@ def _check_exponent(exponent: Node, column: int) -> None:
     """Refuse a constant exponent larger than MAX_EXPONENT, before anything raises to it.
 
     Its own powers were checked when they were parsed, so working it out is cheap."""
-    if uses_x(exponent):
+    if variables_in(exponent):
         return
-    value = float(evaluate(exponent, np.zeros(1))[0])
+    value = float(evaluate_at(exponent, {})[()])
     if not abs(value) <= MAX_EXPONENT:
         raise ExpressionError(f"the exponent of the power at column {column} is "
                               f"{'not a finite number' if not np.isfinite(value) else 'too large'}"

@@ -77,6 +77,7 @@ class Probe:
 
     act_std: np.ndarray  # std of the activations over inputs and units
     grad_std: np.ndarray  # std of ∂L/∂h, L = Σ r·output with r ~ N(0, 1)
+    kernel_grad: np.ndarray  # mean |∂L/∂W| of each layer's kernel (what training would use)
     unit_spread: np.ndarray  # mean over inputs of the std across a layer's units
     saturated: np.ndarray  # share of units whose slope is < 5 % of f′(0)
     weight_var: np.ndarray  # Var of each layer's kernel entries
@@ -107,17 +108,19 @@ def probe(p: InitParams) -> Probe:
     n = batch_size(p.width)
     x = tf.constant(rng.normal(size=(n, p.width)))
     upstream = tf.constant(rng.normal(size=(n, p.width)))
+    kernels = [tf.constant(k, tf.float64) for k, _ in weights]
     hs, zs = [], []
     with tf.GradientTape() as tape:
         tape.watch(x)
+        tape.watch(kernels)
         h = x
-        for kernel, bias in weights:
-            z = h @ tf.constant(kernel, tf.float64) + tf.constant(bias, tf.float64)
+        for kernel, (_, bias) in zip(kernels, weights):
+            z = h @ kernel + tf.constant(bias, tf.float64)
             h = act(z)
             zs.append(z)
             hs.append(h)
         loss = tf.reduce_sum(h * upstream)
-    grads = tape.gradient(loss, hs)
+    grads, kernel_grads = tape.gradient(loss, [hs, kernels])
     acts = [np.asarray(h) for h in hs]
     slope = _slopes(p.activation, [np.asarray(z) for z in zs])
     lo, hi = HIST_RANGE[p.activation]
@@ -126,6 +129,7 @@ def probe(p: InitParams) -> Probe:
     return Probe(
         act_std=np.array([a.std() for a in acts]),
         grad_std=np.array([np.asarray(g).std() for g in grads]),
+        kernel_grad=np.array([np.abs(np.asarray(g)).mean() for g in kernel_grads]),
         unit_spread=np.array([a.std(axis=1).mean() for a in acts]),
         saturated=np.array([np.mean(s < SATURATED_SLOPE) for s in slope]),
         weight_var=np.array([np.var(k.astype(np.float64)) for k, _ in weights]),

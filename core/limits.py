@@ -79,6 +79,11 @@ OVERFITTING_MAX_LAYERS = 4
 OVERFITTING_MAX_UNITS = 64
 OVERFITTING_MAX_EPOCHS = 3000
 OVERFITTING_MAX_POINTS = 200
+#: The misunderstandings page's validation-vs-test experiment trains this many networks per
+#: split (core.misunderstandings.selection), and repeats it over at most this many splits:
+#: at most 400 short runs (~0.1 s each on a quiet core) behind one button.
+MISUNDERSTANDINGS_MAX_CANDIDATES = 10
+MISUNDERSTANDINGS_MAX_SPLITS = 40
 #: The classification page (core.classification): points of each data set, units per hidden
 #: layer, and the calculator's typed input (examples, classes, characters per field, and the
 #: largest logit: differences of larger ones overflow float64 to an infinite loss).
@@ -88,6 +93,12 @@ CALCULATOR_MAX_EXAMPLES = 20
 CALCULATOR_MAX_CLASSES = 10
 CALCULATOR_MAX_CHARS = 400
 CALCULATOR_MAX_ABS_LOGIT = 1e6
+#: The backpropagation page: nodes of a typed expression's graph (all drawn with their
+#: values and gradients, readable at 1280×720), and parameters of the model whose gradient
+#: is timed by backpropagation and by finite differences (2 forward passes per parameter:
+#: ~1 s at this size on one core, measured by core.backprop.cost itself).
+BACKPROP_MAX_NODES = 16
+BACKPROP_MAX_PARAMETERS = 3000
 
 # -- streaming results (core.engine.run: train(..., on_chunk=...)) -------------------------
 

@@ -221,9 +221,10 @@ def test_the_glorot_tanh_explanation_is_the_probes():
 def _probe(act_std, unit_spread=None) -> I.Probe:
     depth = len(act_std)
     spread = act_std if unit_spread is None else unit_spread
-    return I.Probe(np.array(act_std, float), np.ones(depth), np.array(spread, float),
-                   np.zeros(depth), np.ones(depth), np.zeros((depth, 3)), np.linspace(0, 1, 4),
-                   32)
+    return I.Probe(act_std=np.array(act_std, float), grad_std=np.ones(depth),
+                   kernel_grad=np.ones(depth), unit_spread=np.array(spread, float),
+                   saturated=np.zeros(depth), weight_var=np.ones(depth),
+                   hist=np.zeros((depth, 3)), edges=np.linspace(0, 1, 4), batch=32)
 
 
 def test_the_probe_texts_take_their_other_branches():

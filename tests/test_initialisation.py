@@ -12,14 +12,17 @@ from core import initializers
 
 
 def _numpy_probe(p: I.InitParams):
-    """The probe's statistics from NumPy, with tanh and its slope 1 − tanh² by hand."""
+    """The probe's statistics from NumPy, with tanh and its slope 1 − tanh² by hand: the
+    spread of the activations and of ∂L/∂h per layer, and the mean |∂L/∂W| per kernel
+    (∂L/∂W = h_inᵀ (∂L/∂h ⊙ σ′(z)))."""
     weights = initializers.initial_weights((p.width,) * (p.depth + 1), p.initializer, p.seed)
     rng = np.random.default_rng([p.seed, 0x9B0BE])
     n = I.batch_size(p.width)
     h = rng.normal(size=(n, p.width))
     upstream = rng.normal(size=(n, p.width))
-    acts, slopes = [], []
+    inputs, acts, slopes = [], [], []
     for kernel, bias in weights:
+        inputs.append(h)
         z = h @ kernel.astype(np.float64) + bias
         h = np.tanh(z)
         acts.append(h)
@@ -27,15 +30,18 @@ def _numpy_probe(p: I.InitParams):
     grads = [upstream]
     for (kernel, _), slope in zip(weights[:0:-1], slopes[:0:-1]):
         grads.append((grads[-1] * slope) @ kernel.T.astype(np.float64))
-    return [a.std() for a in acts], [g.std() for g in grads[::-1]]
+    grads = grads[::-1]
+    kernel_grads = [np.abs(x.T @ (g * s)).mean() for x, g, s in zip(inputs, grads, slopes)]
+    return [a.std() for a in acts], [g.std() for g in grads], kernel_grads
 
 
 def test_probe_matches_a_numpy_forward_and_backward_pass():
     p = I.InitParams(initializer="he_normal", activation="tanh", depth=6, width=32, seed=4)
     pr = I.probe(p)
-    act_std, grad_std = _numpy_probe(p)
+    act_std, grad_std, kernel_grad = _numpy_probe(p)
     np.testing.assert_allclose(pr.act_std, act_std, rtol=1e-10)
     np.testing.assert_allclose(pr.grad_std, grad_std, rtol=1e-10)
+    np.testing.assert_allclose(pr.kernel_grad, kernel_grad, rtol=1e-10)
     assert pr.hist.shape == (6, I.HIST_BINS)
     np.testing.assert_allclose(pr.hist.sum(axis=1), 1.0)
 
@@ -162,9 +168,10 @@ def test_glorot_loses_tanh_signal_and_the_gain_five_thirds_keeps_it():
 
 def _probe(act_std, saturated=0.0, grad=(1.0, 1.0)) -> I.Probe:
     depth = len(act_std)
-    return I.Probe(np.array(act_std, float), np.linspace(*grad, depth), np.array(act_std, float),
-                   np.full(depth, saturated), np.ones(depth), np.zeros((depth, 3)),
-                   np.linspace(0, 1, 4), 32)
+    return I.Probe(act_std=np.array(act_std, float), grad_std=np.linspace(*grad, depth),
+                   kernel_grad=np.ones(depth), unit_spread=np.array(act_std, float),
+                   saturated=np.full(depth, saturated), weight_var=np.ones(depth),
+                   hist=np.zeros((depth, 3)), edges=np.linspace(0, 1, 4), batch=32)
 
 
 @pytest.mark.parametrize("ratio, kind", [(0.05, "vanishing"), (0.3, "shrinking"), (0.8, "stable"),

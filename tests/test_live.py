@@ -39,6 +39,25 @@ def test_streamed_cache_looks_up_without_computing_and_stores_a_handed_over_resu
     assert cache.get(3) is None and other.get(3) is None
 
 
+def test_streamed_caches_of_different_bounds_used_in_turn_keep_their_entries() -> None:
+    """Streamlit replaces a cached function's store when it is asked for with another bound;
+    each StreamedCache is its own function, so one never empties another."""
+    st.cache_data.clear()
+    small = live.StreamedCache(_square, max_entries=4)
+    large = live.StreamedCache(_cube, max_entries=64)
+    small.put(9, 3)
+    large.put(27, 3)
+    assert small.get(3) == 9 and large.get(3) == 27 and small.get(3) == 9
+    # The positive case: one function asked for with two bounds loses its entries.
+    shared = st.cache_data(max_entries=4, show_spinner=False)(_square)
+    shared(5)
+    bounds = st.cache_data(max_entries=64, show_spinner=False)(_square)
+    calls = _square.calls
+    bounds(5)
+    assert _square.calls == calls + 1  # the store was replaced: computed again
+    st.cache_data.clear()
+
+
 def test_pace_lets_a_redraw_through_at_most_every_interval() -> None:
     pace = live.Pace(0.05)
     assert pace.due() and not pace.due()

@@ -10,7 +10,9 @@ from conftest import open_page, problems
 from core import engine
 from core import initialisation as I
 from core import optimiser_paths as O
-from ui import results
+from core.backprop import cost as BC
+from core.backprop import neuron as BNR
+from ui import results, server
 
 #: What a cache miss of each warmed tab computes: trainings, the probe, optimiser paths.
 COMPUTED = {"gradient_descent": [(engine, "train")],
@@ -18,23 +20,28 @@ COMPUTED = {"gradient_descent": [(engine, "train")],
             "xor": [(engine, "train")],
             "classification": [(engine, "train")],
             "optimisers": [(O, "run_path")],
-            "overfitting": [(engine, "train")]}
+            "overfitting": [(engine, "train")],
+            "backpropagation": [(BNR, "keras_gradients"), (BC, "measure"), (I, "probe")]}
 #: Each page's view that trains when opened, as a link opens it.
 OPENED = {"gradient_descent": ("gradient_descent", {}),
           "activations tab 2": ("activations", {"tab": "2"}), "xor tab 3": ("xor", {"tab": "3"}),
           "classification": ("classification", {}),
           "optimisers": ("optimisers", {}), "overfitting": ("overfitting", {}),
-          "overfitting tab 2": ("overfitting", {"tab": "2"})}
+          "overfitting tab 2": ("overfitting", {"tab": "2"}),
+          "backpropagation": ("backpropagation", {}),
+          "backpropagation tab 3": ("backpropagation", {"tab": "3"})}
 WARM = {"gradient_descent": results.warm_gradient_descent,
         "activations": results.warm_activations, "xor": results.warm_xor,
         "classification": results.warm_classification,
-        "optimisers": results.warm_optimisers, "overfitting": results.warm_overfitting}
+        "optimisers": results.warm_optimisers, "overfitting": results.warm_overfitting,
+        "backpropagation": results.warm_backpropagation}
 
 
 def _clear_caches() -> None:
     for cached in (results.keras_fit, results.probe_all, results.train_one, results.train_xor,
                    results.train_linear, results.compute_paths, results.train_fit,
-                   results.playground_runs, results.two_tasks):
+                   results.playground_runs, results.two_tasks, results.neuron_run,
+                   results.network_run, results.network_tape_gap, results.cost_sweep):
         cached.clear()
 
 
@@ -84,10 +91,9 @@ PRESETS = ("bonus with Playground's SGD", "L1, rate 0.01")
 
 @pytest.mark.parametrize("warmed", [True, False])
 def test_the_playground_default_and_its_presets_answer_from_the_warm_up(monkeypatch, warmed):
-    from ui import layout
 
     _clear_caches()
-    monkeypatch.setattr(layout, "WARM_UP_QUIET_S", 0.0)  # no visitor to wait for here
+    monkeypatch.setattr(server, "WARM_UP_QUIET_S", 0.0)  # no visitor to wait for here
     if warmed:
         results.warm_playground()
     trainings: list[str] = []
@@ -111,11 +117,10 @@ def test_the_whole_warm_up_fits_the_pool_of_compiled_trainers(monkeypatch):
     from core.engine import run as engine_run
     from core.engine.pool import Pools
     from core.engine.trainer import Trainer
-    from ui import layout
     from ui.catalog import PAGES
 
     _clear_caches()
-    monkeypatch.setattr(layout, "WARM_UP_QUIET_S", 0.0)
+    monkeypatch.setattr(server, "WARM_UP_QUIET_S", 0.0)
     pool = Pools(Trainer, engine.TRAINERS_PER_STRUCTURE, engine.MAX_TRAINERS)
     monkeypatch.setattr(engine_run, "TRAINERS", pool)
     monkeypatch.setattr(engine, "TRAINERS", pool)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from core import activation_functions as A
 from core import gradient_descent as GD
 from core import initialisation as I
+from core import misunderstandings as MU
 from core import momentum as M
 from core import optimiser_network as ON
 from core import optimiser_page as OP
@@ -20,6 +21,10 @@ from core import overtraining as ot
 from core import playground as pg
 from core import universal_approximation as U
 from core import xor as X
+from core.backprop import cost as BC
+from core.backprop import network as BN
+from core.backprop import neuron as BNR
+from core.backprop import typed as BT
 from core.classification import calculator as CC
 from core.classification import saturation as CS
 from core.classification import softmax as CM
@@ -100,6 +105,16 @@ PAGES: tuple[PageInfo, ...] = (
              warm_up="ui.results:warm_activations",
              params=(A.CurveParams, A.NeuronParams, A.StackParams, I.InitParams,
                      I.TrainParams)),
+    PageInfo("pages/backpropagation.py", "Backpropagation", ":material/account_tree:",
+             FUNDAMENTALS, "Backpropagation: the chain rule, gradients propagated backwards",
+             "The lecture's neuron as a computational graph, stepped forward and back with "
+             "upstream × local at every node and checked against GradientTape and finite "
+             "differences; the XOR network layer by layer (vector × Jacobian); the cost of a "
+             "gradient both ways; gradients through depth; your own f(a, b, c).",
+             question="How does a network get the gradient of every weight, and why backwards?",
+             warm_up="ui.results:warm_backpropagation",
+             params=(BNR.NeuronParams, BN.NetParams, BC.CostParams, I.InitParams,
+                     BT.ExpressionParams)),
     PageInfo("pages/xor.py", "XOR", ":material/join_inner:", FUNDAMENTALS,
              "Non-linear network models, XOR example",
              "Why no line separates XOR, the lecture's hand-set ReLU network step by step "
@@ -147,6 +162,14 @@ PAGES: tuple[PageInfo, ...] = (
              question="When does a network start learning the noise, and what stops it?",
              warm_up="ui.results:warm_overfitting",
              params=(of.OverfitParams, ot.ExerciseParams, ot.SweepParams)),
+    PageInfo("pages/misunderstandings.py", "Check yourself", ":material/fact_check:",
+             GENERALISATION, "Clarifying frequent misunderstandings",
+             "The lecture's frequent misunderstandings, each settled by a live run: a layer "
+             "without activation, the approximation theorem and training, validation vs test "
+             "data, retraining, simple fits vs networks, and how much data a network needs.",
+             question="Which common beliefs about networks does a live run refute?",
+             warm_up="ui.results:warm_misunderstandings",
+             params=MU.PARAMS),
     PageInfo("pages/playground.py", "Playground", ":material/scatter_plot:", HANDS_ON,
              "Hands-on with TensorFlow Playground",
              "TensorFlow Playground on Keras: its data, features, networks and pictures, plus "

@@ -52,14 +52,19 @@ class StreamedCache(Generic[R]):
     def __init__(self, fn: Callable[..., R], *, max_entries: int = 64) -> None:
         self._name = f"{fn.__module__}.{fn.__qualname__}"
 
-        # The name is an argument, so that two StreamedCaches never share entries (Streamlit
-        # tells cached functions apart by their code, which is this one for all of them).
+        # Streamlit tells cached functions apart by module, qualified name and code, which
+        # are this one's for every StreamedCache: alone they would share one store, and as
+        # Streamlit replaces a function's store when it is asked for with another bound, two
+        # caches of different bounds used in turn would empty each other. The qualified name
+        # makes each one a function of its own; the name argument keeps the entries apart
+        # even so.
         def stored(name: str, *args: Any) -> R:
             slot = getattr(_local, "slot", None)
             if slot is _PROBE:
                 raise _Miss
             return slot if slot is not None else fn(*args)
 
+        stored.__qualname__ = f"StreamedCache[{self._name}]"
         self._cached = st.cache_data(max_entries=max_entries, show_spinner=False)(stored)
 
     def _call(self, slot: Any, args: tuple) -> R:

@@ -29,11 +29,21 @@ from core import overfitting as of
 from core import overtraining as ot
 from core import playground as pg
 from core import xor as X
+from core.backprop import cost as BC
+from core.backprop import network as BN
+from core.backprop import neuron as BNR
 from core.classification import calculator as CC
 from core.classification import saturation as CS
 from core.classification import softmax as CM
 from core.classification import tasks as CT
 from core.classification import wrong_layer as CW
+from core.engine.slots import notify_waits
+from core.misunderstandings import data_size as MD
+from core.misunderstandings import existence as ME
+from core.misunderstandings import linear_layers as ML
+from core.misunderstandings import retraining as MR
+from core.misunderstandings import selection as MS
+from core.misunderstandings import simple_fits as MF
 from core.optimiser_page import PathControls
 from ui import layout, live, server
 
@@ -57,6 +67,13 @@ compute_paths = layout.cached(O.compute_paths, spinner="Computing the paths…")
 momentum_run = layout.cached(M.run, max_entries=256, spinner=False)
 momentum_map = layout.cached(M.rate_map, max_entries=4, spinner=False)
 train_network = layout.cached(ON.train_all, max_entries=64, spinner="Training the network…")
+#: The backpropagation page: the neuron (with its GradientTape reference), the small
+#: network and its tape check, each keyed without the step (stepping asks the cache), and
+#: the timed sweep (live measurements: the first visitor's timing is every visitor's).
+neuron_run = layout.cached(BNR.neuron_run, max_entries=256, spinner=False)
+network_run = layout.cached(BN.network_run, max_entries=128, spinner=False)
+network_tape_gap = layout.cached(BN.tape_gap, max_entries=128, spinner=False)
+cost_sweep = layout.cached(BC.sweep, max_entries=8, spinner="Timing both ways…")
 train_fit = layout.cached(of.train_fit, max_entries=256)
 #: The Playground's finished runs, shared by all sessions; a streamed run is stored when it
 #: finishes (pages/playground.py).
@@ -70,21 +87,42 @@ ceilings = live.StreamedCache(CW.ceiling, max_entries=48)
 linear_classifiers = live.StreamedCache(CW.linear_classifier, max_entries=48)
 saturation_curves = layout.cached(CS.curves, max_entries=1, spinner=False)
 calculate = layout.cached(CC.calculate, max_entries=256, spinner=False)
+#: The misunderstandings page: every claim's experiment per parameter set (the page trains a
+#: missing one with :func:`trained`), one split of the validation-vs-test experiment per split
+#: (its repeat reuses them), and the repeats behind their button.
+layer_runs = live.StreamedCache(ML.run, max_entries=16)
+existence_runs = live.StreamedCache(ME.run, max_entries=16)
+selection_splits = live.StreamedCache(MS.choose, max_entries=256)
+retrainings = live.StreamedCache(MR.run, max_entries=16)
+simple_fit_runs = live.StreamedCache(MF.run, max_entries=16)
+data_size_runs = live.StreamedCache(MD.run, max_entries=16)
 
 
-def trained(cache: live.StreamedCache, fn: Callable[..., R], label: str, *args: Any) -> R:
+def selection_repeat(p: MS.SelectionParams, on_progress=None) -> MS.Repeat:
+    """Every split of ``p``'s repeat, each from (and into) the cache of single splits."""
+    return MS.repeat(p, lambda seed: selection_splits(p.split_key(), seed), on_progress)
+
+
+selection_repeats = live.StreamedCache(selection_repeat, max_entries=16)
+
+
+def trained(cache: live.StreamedCache, fn: Callable[..., R], label: str, *args: Any,
+            unit: str = "epoch") -> R:
     """``cache``'s result for ``args``; missing, ``fn(*args, on_progress)`` trains it now
-    with a progress bar (the epochs of all its runs together), and stores it."""
+    with a progress bar (``on_progress(done, total)`` counts ``unit``s: the epochs of all its
+    runs together, or its runs), and stores it. While it waits for a free trainer the page
+    says so (ui.waiting)."""
     found = cache.get(*args)
     if found is not None:
         return found
     bar = st.progress(0.0, text=f"{label}: starting…")
 
     def report(done: int, total: int) -> None:
-        bar.progress(min(1.0, done / max(total, 1)), text=f"{label}: epoch {done} of {total}")
+        bar.progress(min(1.0, done / max(total, 1)), text=f"{label}: {unit} {done} of {total}")
 
     try:
-        return cache.put(fn(*args, report), *args)
+        with notify_waits(layout.WaitNotice()):
+            return cache.put(fn(*args, report), *args)
     finally:
         bar.empty()
 
@@ -93,6 +131,16 @@ def probes(p: I.InitParams) -> dict[str, I.Probe]:
     """The probe of every initialiser for ``p``'s network; one cache entry whichever
     initialiser is selected."""
     return probe_all(p.replace(initializer=I.INITIALIZERS[0]))
+
+
+def neuron(p: BNR.NeuronParams) -> BNR.NeuronRun:
+    """The neuron's run, one cache entry for every step of its walk."""
+    return neuron_run(p.point())
+
+
+def network(p: BN.NetParams) -> BN.NetRun:
+    """The small network's run, one cache entry for every step of its walk."""
+    return network_run(p.structure())
 
 
 def fit_of(p: of.OverfitParams, units: tuple[int, ...], reg: of.Regularisation = of.NONE
@@ -120,6 +168,17 @@ def warm_xor() -> None:
     """The XOR page's defaults: the best line (tab 1) and the trained network (tab 3)."""
     train_linear()
     train_xor(X.XorParams())
+
+
+def warm_backpropagation() -> None:
+    """The backpropagation page's defaults: the neuron (tab 1) with its Keras reference, the
+    XOR network and its tape check (tab 2), the timed sweep (tab 3) and the depth probe
+    (tab 4, shared with the activations page)."""
+    neuron(BNR.NeuronParams())
+    network(BN.NetParams())
+    network_tape_gap(BN.NetParams().structure())
+    probes(I.InitParams())
+    cost_sweep(BC.CostParams())
 
 
 def warm_optimisers() -> None:
@@ -156,3 +215,17 @@ def warm_classification() -> None:
     """The classification page's default view: both tasks trained on the default data (their
     two trainers compiled)."""
     two_tasks(CT.TaskParams())
+
+
+def warm_misunderstandings() -> None:
+    """The misunderstandings page: every tab's default experiment (of the validation-vs-test
+    tab its one split; the repeat waits for its button), each after a quiet moment."""
+    fills = (lambda: layer_runs(ML.LayerParams()), lambda: existence_runs(ME.ExistenceParams()),
+             lambda: selection_splits(MS.SelectionParams().split_key(),
+                                      MS.SelectionParams().data_seed),
+             lambda: retrainings(MR.RetrainParams()),
+             lambda: simple_fit_runs(MF.SimpleFitParams()),
+             lambda: data_size_runs(MD.DataSizeParams()))
+    for fill in fills:
+        server.PAGE_RUNS.wait_quiet(server.WARM_UP_QUIET_S)
+        fill()

@@ -255,13 +255,16 @@ def exercise_losses(histories: Sequence[Mapping[str, np.ndarray]], titles: Seque
 
 
 def sweep_curve(x: Sequence[float], train: np.ndarray, val: np.ndarray, *, title: str,
-                x_title: str, log_x: bool, height: int = 380) -> go.Figure:
+                x_title: str, log_x: bool, height: int = 380,
+                names: tuple[str, str] = ("training", "validation"),
+                y_title: str = "final loss (MSE)", best: bool = True) -> go.Figure:
     """Final loss against a swept setting: mean over seeds as a line, every seed as a dot
-    (the spread), and the setting with the lowest mean validation loss marked."""
+    (the spread), and (``best``) the setting with the lowest mean of the second series
+    marked. ``names`` name the two series (rows: settings, columns: seeds)."""
     fig = style.figure(title, height=height)
     xs = np.asarray(x, float)
-    for values, name, color in ((train, "training", style.TRAIN_COLOR),
-                                (val, "validation", style.VALIDATION_COLOR)):
+    for values, name, color in ((train, names[0], style.TRAIN_COLOR),
+                                (val, names[1], style.VALIDATION_COLOR)):
         seeds = values.shape[1]
         fig.add_trace(go.Scatter(x=np.repeat(xs, seeds), y=values.ravel(), mode="markers",
                                  name=f"{name}, each seed", legendgroup=name,
@@ -270,12 +273,13 @@ def sweep_curve(x: Sequence[float], train: np.ndarray, val: np.ndarray, *, title
         fig.add_trace(go.Scatter(x=xs, y=np.nanmean(values, axis=1), mode="lines+markers",
                                  name=f"{name}, mean", legendgroup=name,
                                  line=dict(color=color), marker=dict(size=10)))
-    best = int(np.nanargmin(np.nanmean(val, axis=1)))
-    fig.add_trace(go.Scatter(x=[xs[best]], y=[float(np.nanmean(val[best]))], mode="markers",
-                             name=f"best: {xs[best]:g}",
-                             marker=dict(symbol="star", size=22, color=style.VERMILLION,
-                                         line=dict(color="#1A1A1A", width=1))))
+    if best:
+        i = int(np.nanargmin(np.nanmean(val, axis=1)))
+        fig.add_trace(go.Scatter(x=[xs[i]], y=[float(np.nanmean(val[i]))], mode="markers",
+                                 name=f"best: {xs[i]:g}",
+                                 marker=dict(symbol="star", size=22, color=style.VERMILLION,
+                                             line=dict(color="#1A1A1A", width=1))))
     x_axis = dict(type="log", dtick=1, exponentformat="power") if log_x else {}
     fig.update_xaxes(title=dict(text=x_title), **x_axis)
-    fig.update_yaxes(title=dict(text="final loss (MSE)"), **_log_axis(train, val))
+    fig.update_yaxes(title=dict(text=y_title), **_log_axis(train, val))
     return fig
