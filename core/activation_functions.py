@@ -55,6 +55,10 @@ ACTIVATIONS: dict[str, ActivationInfo] = {
     )
 }
 
+#: Each activation's name in figures and tables, and in the row of pills (shorter).
+LABELS = {name: a.label for name, a in ACTIVATIONS.items()}
+PILLS = {name: a.pill for name, a in ACTIVATIONS.items()}
+
 #: Half-width of the x range the curves are drawn on (the properties use a wider one).
 X_RANGE = 5.0
 CURVE_POINTS = 241
@@ -179,7 +183,7 @@ class Properties:
     @property
     def zero_centred(self) -> bool:
         """Outputs average to (nearly) zero for standardised inputs."""
-        return abs(self.mean_output) < 0.05
+        return abs(self.mean_output) < ZERO_CENTRED
 
     @property
     def range_text(self) -> str:
@@ -192,6 +196,8 @@ class Properties:
 #: two far points per side to tell a slow asymptote (softsign) from unbounded growth.
 _PROBE_HALF_WIDTH = 60.0
 _FAR = np.array([1e3, 1e6])
+#: A mean output for standard-normal inputs within ± this counts as zero-centred.
+ZERO_CENTRED = 0.05
 
 
 def _end(name: str, sign: float) -> float:
@@ -220,6 +226,26 @@ def properties(name: str) -> Properties:
     z = np.linspace(-12.0, 12.0, 48001)
     mean = float(np.trapezoid(apply(name, z) * np.exp(-z * z / 2), z) / np.sqrt(2 * np.pi))
     return Properties(name, lo, hi, slope0, bool(np.all(df >= -1e-9)), mean)
+
+
+def properties_caption() -> str:
+    """How the property table was measured (its bounds are this module's)."""
+    return (f"Measured from Keras's values: range over x in [−{_PROBE_HALF_WIDTH:g}, "
+            f"{_PROBE_HALF_WIDTH:g}] and at ±10⁶; f′(0) by GradientTape (at a kink, as for "
+            "ReLU, it returns one side's slope); zero-centred when the mean output for "
+            f"standard-normal inputs is within ±{ZERO_CENTRED:g}.")
+
+
+def property_rows() -> list[dict[str, object]]:
+    """The property table: one row per activation, in the registry's order."""
+    rows = []
+    for name in ACTIVATIONS:
+        p = properties(name)
+        rows.append({"activation": LABELS[name], "keras": name, "range": p.range_text,
+                     "f′(0)": round(p.slope_at_zero, 3), "monotonic": p.monotonic,
+                     "mean output, x ~ N(0,1)": round(p.mean_output, 3),
+                     "zero-centred": p.zero_centred})
+    return rows
 
 
 # ----------------------------------------------------------------------------------------

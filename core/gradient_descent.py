@@ -22,7 +22,7 @@ import numpy as np
 
 from core import engine, initializers
 from core.params import Params, choice, flag, number, optional_number
-from core.quadratic import Quadratic, Regime, quadratic, regime
+from core.quadratic import Quadratic, Regime, preset_rates, quadratic, regime
 
 #: Learning rates on the slider, roughly logarithmic, dense where the default data's limit
 #: 2/λ_max lies, so one slider shows slow, fast, zig-zagging and diverging descent.
@@ -313,6 +313,26 @@ def compare_batches(p: GradientDescentParams) -> BatchComparison:
                               rng=np.random.default_rng([p.seed, 0x5D]), plateau=p.plateau)
                 for name, size in sizes.items()}
     return BatchComparison(p, x, y, quadratic(x, y), epochs, descents, sizes)
+
+
+def full_batch_steps(p: GradientDescentParams) -> int:
+    """The steps the view's regime is judged on: every step of the line's run, one step per
+    epoch on the parabola, the full batch's steps beside the mini-batches."""
+    if p.view == "one_weight":
+        return p.epochs
+    if p.view == "batches":
+        return max(1, min(p.epochs, MAX_STEPS // p.n_points))
+    return p.epochs_run * p.steps_per_epoch
+
+
+def rate_presets(p: GradientDescentParams) -> dict[str, tuple[float, str]]:
+    """The view's three learning-rate buttons on ``p``'s data: name → (α from the slider's
+    ladder, the regime that α falls in, as its label says it)."""
+    x, y = make_data(p)
+    q = quadratic(x, y, intercept=p.view != "one_weight")
+    steps = full_batch_steps(p)
+    return {name: (rate, regime(q, rate, steps).label)
+            for name, rate in preset_rates(q, LEARNING_RATES, steps).items()}
 
 
 def replay_steps(steps: int, frames: int = 50) -> tuple[int, ...]:

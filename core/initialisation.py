@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core import activation_functions, datasets, engine, initializers
+from core.notes import times
 from core.params import Params, choice, number
 
 #: The lecture's order: no symmetry breaking, wrong scales, then the scaled schemes.
@@ -154,21 +155,28 @@ def probe_all(p: InitParams) -> dict[str, Probe]:
 # ----------------------------------------------------------------------------------------
 
 
-def _times(x: float) -> str:
-    return f"×{x:.2g}" if x >= 0.01 else f"×{x:.1e}"
+#: The signal keeps its scale when its spread at the last layer is within this factor of the
+#: first layer's, either way; beyond :data:`VANISHING_FACTOR` it vanishes or explodes, and in
+#: between it is shrinking or growing: no collapse yet, but no scale kept either.
+STABLE_FACTOR = 2.0
+VANISHING_FACTOR = 10.0
 
 
 def _gradient_clause(pr: Probe) -> str:
     change = pr.grad_std[0] / pr.grad_std[-1] if pr.grad_std[-1] > 0 else 0.0
-    trend = ("vanishes" if change < 0.1 else "explodes" if change > 10
-             else "keeps its scale")
-    return (f"the gradient {trend} on its way back (layer 1 gets {_times(change)} of what "
+    # The same bounds as the signal's (classify).
+    trend = ("vanishes" if change < 1 / VANISHING_FACTOR else
+             "explodes" if change > VANISHING_FACTOR else
+             "shrinks" if change < 1 / STABLE_FACTOR else
+             "grows" if change > STABLE_FACTOR else "keeps its scale")
+    return (f"the gradient {trend} on its way back (layer 1 gets {times(change)} of what "
             f"layer {pr.depth} gets)")
 
 
 def classify(pr: Probe) -> str:
     """The signal's fate in one word: "dead" (no input dependence at all), "symmetric"
-    (all units of a layer equal), "saturated", "vanishing", "exploding" or "stable"."""
+    (all units of a layer equal), "saturated", "vanishing", "shrinking", "stable",
+    "growing" or "exploding" (by the spread's change from the first layer to the last)."""
     if pr.act_std[0] == 0.0:
         return "dead"
     if np.max(pr.unit_spread / np.maximum(pr.act_std, 1e-300)) < 1e-6:
@@ -176,7 +184,13 @@ def classify(pr: Probe) -> str:
     if np.mean(pr.saturated) > 0.3:
         return "saturated"
     total = pr.act_std[-1] / pr.act_std[0]
-    return "vanishing" if total < 0.1 else "exploding" if total > 10 else "stable"
+    if total < 1 / VANISHING_FACTOR:
+        return "vanishing"
+    if total > VANISHING_FACTOR:
+        return "exploding"
+    if total < 1 / STABLE_FACTOR:
+        return "shrinking"
+    return "growing" if total > STABLE_FACTOR else "stable"
 
 
 def verdict(pr: Probe) -> str:
@@ -193,15 +207,34 @@ def verdict(pr: Probe) -> str:
     if kind == "saturated":
         return (f"{np.mean(pr.saturated):.0%} of the units sit on the flat part of σ "
                 f"(saturated), so the activations stay large; {grad}.")
+    spread = f"std {first:.2g} at layer 1, {last:.2g} at layer {layers}"
     if kind == "stable":
-        return (f"The signal keeps its order of magnitude (std {first:.2g} at layer 1, "
-                f"{last:.2g} at layer {layers}); {grad}.")
+        return f"The signal keeps its order of magnitude ({spread}); {grad}."
+    if kind in ("shrinking", "growing"):
+        verb = {"shrinking": "shrinks", "growing": "grows"}[kind]
+        return (f"The signal {verb} layer by layer, without vanishing yet, but it does not "
+                f"keep its scale ({spread}: {times(last / first)} over {layers - 1} layers); "
+                f"{grad}.")
     total = last / first
     rate = total ** (1.0 / (layers - 1))
     pace = (f"halves every {np.log(0.5) / np.log(rate):.1f} layers" if 0.5 <= rate < 1
-            else f"changes {_times(rate)} per layer")
-    return (f"The signal {pace}, to {_times(total)} of layer 1 after {layers} layers "
+            else f"changes {times(rate)} per layer")
+    return (f"The signal {pace}, to {times(total)} of layer 1 after {layers} layers "
             f"({kind}); {grad}.")
+
+
+def probe_rows(probes: dict[str, Probe], p: InitParams) -> dict[str, dict[str, str]]:
+    """The probe's table: per initializer, the variance aimed at and measured, the last
+    layer's spread and the verdict."""
+    rows = {}
+    for name, pr in probes.items():
+        theory = theory_variance(name, p.width, p.width)
+        rows[label(name)] = {
+            "Var[W] theory": "" if theory is None else f"{theory:.3g}",
+            "Var[W] measured": f"{pr.weight_var.mean():.3g}",
+            f"std, layer {p.depth}": f"{pr.act_std[-1]:.2g}",
+            "verdict": verdict(pr)}
+    return rows
 
 
 # ----------------------------------------------------------------------------------------
@@ -281,13 +314,16 @@ def _first_two_units(weights) -> np.ndarray:
     return np.stack([np.append(kernel[:, j], bias[j]) for j in (0, 1)])
 
 
-LABELS = {"zeros": "zeros", "constant": f"constant {initializers.CONSTANT_VALUE:g}",
-          "small": "small (σ 0.01)",
-          "large": "large (σ 1)", "glorot_uniform": "Glorot uniform",
+_SHORT = {"zeros": "zeros", "constant": f"constant {initializers.CONSTANT_VALUE:g}",
+          "small": "small (σ 0.01)", "large": "large (σ 1)", "glorot_uniform": "Glorot uniform",
           "glorot_normal": "Glorot normal", "he_uniform": "He uniform", "he_normal": "He normal",
           "playground": "Playground"}
 
 
 def label(name: str) -> str:
     """A short name for figures and tables (the registry's label is the long form)."""
-    return LABELS.get(name) or initializers.get(name).label
+    return _SHORT.get(name) or initializers.get(name).label
+
+
+#: Every initializer's short name, in the page's order (select box, figures, tables).
+LABELS = {name: label(name) for name in INITIALIZERS}

@@ -20,6 +20,9 @@ from core.params import Params, choice, choices, optional_number
 
 #: The page's views: paths on test surfaces, the momentum explorer, a real network.
 VIEWS = {"paths": "Paths", "momentum": "Momentum", "network": "Real network"}
+#: Surface names that fit the select box (the registry's labels are the long form).
+SURFACE_LABELS = {**{k: s.label.split(" (")[0] for k, s in surfaces.SURFACES.items()},
+                  "quadratic": "Quadratic valley"}
 COORDINATE = (-6.0, 6.0)
 
 

@@ -95,8 +95,9 @@ class PathParams(Params):
     rate_adadelta: float = _rate("adadelta")
     rate_rmsprop: float = _rate("rmsprop")
     rate_adam: float = _rate("adam")
-    learning_rate_scale: float = number(1.0, 0.1, 10.0, options=LEARNING_RATE_SCALES,
-                                        label="learning-rate multiplier")
+    learning_rate_scale: float = number(
+        1.0, 0.1, 10.0, options=LEARNING_RATE_SCALES, label="learning-rate multiplier",
+        help="Multiplies every optimiser's learning rate: push them into instability.")
     steps: int = number(300, 10, 600, label="steps")
     start: tuple[float, ...] = numbers((), -6.0, 6.0, min_len=0, max_len=2,
                                        label="start (x₀, y₀)")

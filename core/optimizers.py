@@ -44,12 +44,15 @@ OPTIMIZERS: dict[str, OptimizerInfo] = {
                       r"v \leftarrow 0.9\,v - \alpha g,\quad"
                       r" \theta \leftarrow \theta + 0.9\,v - \alpha g",
                       0.01, "SGD", (("momentum", 0.9), ("nesterov", True))),
+        # Keras starts G at 0.1 (keras/src/optimizers/adagrad.py, initial_accumulator_value).
         OptimizerInfo("adagrad", "Adagrad",
-                      r"G \leftarrow G + g^2,\quad \theta \leftarrow \theta"
+                      r"G \leftarrow G + g^2\ (G_0 = 0.1),\quad \theta \leftarrow \theta"
                       r" - \alpha\, g/\sqrt{G + \epsilon}", 0.01, "Adagrad"),
+        # Keras multiplies Δθ by the learning rate (keras/src/optimizers/adadelta.py).
         OptimizerInfo("adadelta", "Adadelta (ρ 0.95)",
                       r"\Delta\theta = -\frac{\sqrt{E[\Delta\theta^2]+\epsilon}}"
-                      r"{\sqrt{E[g^2]+\epsilon}}\, g", 1.0, "Adadelta", (("rho", 0.95),)),
+                      r"{\sqrt{E[g^2]+\epsilon}}\, g,\quad \theta \leftarrow \theta"
+                      r" + \alpha\,\Delta\theta", 1.0, "Adadelta", (("rho", 0.95),)),
         OptimizerInfo("rmsprop", "RMSprop (ρ 0.9)",
                       r"\begin{gathered}E[g^2] \leftarrow 0.9\,E[g^2] + 0.1\,g^2 \\"
                       r" \theta \leftarrow \theta - \alpha\, g/\sqrt{E[g^2]+\epsilon}"

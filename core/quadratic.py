@@ -137,23 +137,30 @@ def regime(q: Quadratic, learning_rate: float, steps: int) -> Regime:
                       f"minimum and lands {rho:.2f}× as far from it on the other side, "
                       "so the loss grows without bound.")
     if alpha * lam_max > 1.0:
-        speed = (f"slower than at the fastest rate {fastest} = " if alpha > best else
-                 f"close to the fastest rate {fastest} = ")
         return Regime("zigzag", "large: zig-zags, still converges",
                       f"α = {alpha:g} lies between 1/{top} = {1 / lam_max:.3g} and the limit "
                       f"2/{top} = {crit:.3g}: each step overshoots the minimum (landing "
                       f"{abs(1 - alpha * lam_max):.2f}× the previous distance away on the other "
                       f"side), so the path zig-zags. It converges, within about {needed:,.0f} "
-                      f"steps: {speed}{best:.3g}.")
+                      f"steps; {_fastest(q, fastest)}.")
     if needed > steps:
         return Regime("too_small", "too small: slow",
                       f"α = {alpha:g} is too small for {steps:,} steps: each step removes only "
-                      f"{1 - rho**2:.1%} of the remaining excess loss; getting 100× closer to "
-                      f"the minimum would take about {needed:,.0f} steps.")
+                      f"{1 - rho**2:.1%} of the excess loss left in the slowest direction; "
+                      f"getting 100× closer to the minimum would take about {needed:,.0f} "
+                      "steps.")
     return Regime("good", "just right: converges smoothly",
                   f"α = {alpha:g} converges without overshooting: the loss gets 100× closer to "
                   f"its minimum within about {needed:,.0f} steps (limit 2/{top} = {crit:.3g}, "
                   f"fastest {fastest} = {best:.3g}).")
+
+
+def _fastest(q: Quadratic, name: str) -> str:
+    """The fastest rate and what it would take, for comparison with the rate in use."""
+    best = q.best_rate
+    n = q.steps_to_converge(best)
+    return (f"the fastest rate {name} = {best:.3g} would take about {n:,.0f} "
+            f"step{'' if n == 1 else 's'}")
 
 
 def preset_rates(q: Quadratic, options: tuple[float, ...], steps: int) -> dict[str, float]:

@@ -138,4 +138,49 @@ def test_classify_sorts_the_default_probe():
     kinds = {name: I.classify(pr) for name, pr in probes.items()}
     assert kinds["zeros"] == "dead" and kinds["constant"] == "symmetric"
     assert kinds["small"] == "vanishing" and kinds["large"] == "saturated"
-    assert kinds["glorot_uniform"] == kinds["he_normal"] == "stable"
+    # Glorot's rule keeps the variance of units with slope 1; tanh′ < 1 away from 0, so the
+    # signal shrinks layer by layer (without vanishing in ten layers). He's, twice as large
+    # for square layers, keeps it.
+    assert kinds["glorot_uniform"] == kinds["glorot_normal"] == "shrinking"
+    assert kinds["he_normal"] == kinds["he_uniform"] == "stable"
+
+
+def _tanh_spread(variance: float, depth: int = 10, width: int = 256) -> tuple[float, float]:
+    """std of the first and the last layer of a tanh network with N(0, variance/n) weights
+    and no bias, in NumPy: the explanation's claim checked without the probe."""
+    rng = np.random.default_rng(0)
+    h = rng.normal(size=(512, width))
+    stds = []
+    for _ in range(depth):
+        h = np.tanh(h @ rng.normal(0.0, np.sqrt(variance / width), (width, width)))
+        stds.append(h.std())
+    return stds[0], stds[-1]
+
+
+def test_glorot_loses_tanh_signal_and_the_gain_five_thirds_keeps_it():
+    """Glorot for square layers is Var[W] = 1/n (gain 1); PyTorch's recommended gain for tanh
+    is 5/3 (torch.nn.init.calculate_gain), Var[W] = (25/9)/n."""
+    first, last = _tanh_spread(1.0)
+    assert last / first < 1 / I.STABLE_FACTOR  # shrinking
+    first, last = _tanh_spread(25 / 9)
+    assert 1 / I.STABLE_FACTOR < last / first < I.STABLE_FACTOR  # kept
+
+
+def _probe(act_std, saturated=0.0, grad=(1.0, 1.0)) -> I.Probe:
+    depth = len(act_std)
+    return I.Probe(act_std=np.array(act_std, float), grad_std=np.linspace(*grad, depth),
+                   kernel_grad=np.ones(depth), unit_spread=np.array(act_std, float),
+                   saturated=np.full(depth, saturated), weight_var=np.ones(depth),
+                   hist=np.zeros((depth, 3)), edges=np.linspace(0, 1, 4), batch=32)
+
+
+@pytest.mark.parametrize("ratio, kind", [(0.05, "vanishing"), (0.3, "shrinking"), (0.8, "stable"),
+                                         (1.9, "stable"), (3.0, "growing"), (20.0, "exploding")])
+def test_every_kind_of_verdict_names_its_numbers(ratio, kind):
+    pr = _probe([0.5, 0.5 * ratio ** 0.5, 0.5 * ratio])
+    assert I.classify(pr) == kind
+    text = I.verdict(pr)
+    if kind in ("shrinking", "growing"):
+        assert f"std 0.5 at layer 1, {0.5 * ratio:.2g} at layer 3" in text
+        assert f"×{ratio:.2g} over 2 layers" in text
+    assert "gradient keeps its scale" in text

@@ -4,11 +4,11 @@ run, and a chart without its caption, are found."""
 from __future__ import annotations
 
 import pytest
-from sentences import assert_numbers_from, chart_captions, numbers
+from sentences import assert_numbers_from, chart_captions, number_texts
 
 
 def test_numbers_are_found_and_names_with_digits_are_not():
-    assert numbers("L2 0.01 ends at 0.275 (78.8%) after 46 epochs; x₁, 2-D, 1,981 units") == [
+    assert number_texts("L2 0.01 ends at 0.275 (78.8%) after 46 epochs; x₁, 2-D, 1,981 units") == [
         "0.01", "0.275", "78.8%", "46", "1,981"]
     assert_numbers_from("loss 0.275 at epoch 46", {"0.275", "46"})
     with pytest.raises(AssertionError, match="0.276"):

@@ -24,6 +24,9 @@ from typing import Any, TypeVar
 from core import activation_functions as A
 from core import gradient_descent as GD
 from core import initialisation as I
+from core import momentum as M
+from core import one_weight as OW
+from core import optimiser_network as ON
 from core import optimiser_paths as O
 from core import overfitting as of
 from core import overfitting_sweeps as sweeps
@@ -51,7 +54,13 @@ from ui import layout, live, server
 
 R = TypeVar("R")
 
+gd_run = layout.cached(GD.run, max_entries=256, spinner=False)
+gd_one_weight = layout.cached(OW.run, max_entries=256, spinner=False)
+gd_batches = layout.cached(GD.compare_batches, max_entries=64, spinner=False)
 keras_fit = layout.cached(GD.keras_fit)
+act_curves = layout.cached(A.curves, max_entries=128, spinner=False)
+act_neuron = layout.cached(A.neuron, max_entries=256, spinner=False)
+act_stack = layout.cached(A.stack, max_entries=128, spinner=False)
 probe_all = layout.cached(I.probe_all, max_entries=32, spinner="Probing the network…")
 train_one = layout.cached(I.train_one, max_entries=128, spinner=False)
 train_xor = layout.cached(X.train_xor)
@@ -60,6 +69,9 @@ train_linear = layout.cached(X.train_linear)
 #: progress and stores the result; a later visit with the same settings finds it here).
 xor_sweeps = live.StreamedCache(X.sweep_units, max_entries=32)
 compute_paths = layout.cached(O.compute_paths, spinner="Computing the paths…")
+momentum_run = layout.cached(M.run, max_entries=256, spinner=False)
+momentum_map = layout.cached(M.rate_map, max_entries=4, spinner=False)
+train_network = layout.cached(ON.train_all, max_entries=64, spinner="Training the network…")
 #: The backpropagation page: the neuron (with its GradientTape reference), the small
 #: network and its tape check, each keyed without the step (stepping asks the cache), and
 #: the timed sweep (live measurements: the first visitor's timing is every visitor's).

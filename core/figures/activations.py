@@ -3,11 +3,10 @@ neuron and the bump two neurons make, and a deep stack with and without an activ
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import numpy as np
 import plotly.graph_objects as go
 
+from core.activation_functions import LABELS
 from core.figures import style
 
 #: One colour per activation on the overlay (Okabe-Ito, without yellow: too pale on white).
@@ -41,8 +40,7 @@ def _saturation_bands(curves) -> list[dict]:
             for start, end in curves.saturated[name]]
 
 
-def activation_curves(curves, labels: Mapping[str, str], *, slopes: bool,
-                      height: int = 420) -> go.Figure:
+def activation_curves(curves, *, slopes: bool, height: int = 420) -> go.Figure:
     """f(x) (``slopes=False``) or f′(x) of every activation in ``curves``, saturated regions
     (|f′| < threshold) shaded in the activation's colour."""
     title = "Slope f′(x), by GradientTape" if slopes else "f(x) from keras.activations"
@@ -50,10 +48,10 @@ def activation_curves(curves, labels: Mapping[str, str], *, slopes: bool,
     data = curves.slopes if slopes else curves.values
     for i, (name, y) in enumerate(data.items()):
         fig.add_trace(go.Scatter(
-            x=curves.x, y=np.round(y, 4), mode="lines", name=labels.get(name, name),
+            x=curves.x, y=np.round(y, 4), mode="lines", name=LABELS[name],
             line=dict(color=color(i)),
             hovertemplate="x %{x:.2f}<br>" + ("f′" if slopes else "f") + " %{y:.3f}"
-                          "<extra>" + labels.get(name, name) + "</extra>"))
+                          "<extra>" + LABELS[name] + "</extra>"))
     shapes = _saturation_bands(curves)
     if slopes:
         eps = curves.threshold

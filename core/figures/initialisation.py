@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from core.figures import style
+from core.initialisation import LABELS
 
 #: White to blue: empty bins vanish into the page, full ones read from the back of the hall.
 LIGHT_BLUES = [[0.0, "#FFFFFF"], [0.15, "#DCEBF7"], [1.0, style.BLUE]]
@@ -43,8 +44,8 @@ def _positive(values: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(v) & (v > 0), v, np.nan)
 
 
-def spread_per_layer(probes: Mapping[str, object], selected: str, labels: Mapping[str, str],
-                     *, height: int = 390) -> go.Figure:
+def spread_per_layer(probes: Mapping[str, object], selected: str, *,
+                     height: int = 390) -> go.Figure:
     """Standard deviation of the activations (solid) and of the back-propagated gradients
     (dashed) per layer, log scale: the selected initializer in colour, the others grey."""
     fig = style.figure("Spread per layer (log scale)", height=height)
@@ -53,9 +54,9 @@ def spread_per_layer(probes: Mapping[str, object], selected: str, labels: Mappin
             continue
         layers = np.arange(1, pr.depth + 1)
         fig.add_trace(go.Scatter(
-            x=layers, y=_positive(pr.act_std), mode="lines", name=labels.get(name, name),
+            x=layers, y=_positive(pr.act_std), mode="lines", name=LABELS[name],
             line=dict(color="#C8C8C8", width=1.5), showlegend=False,
-            hovertemplate=labels.get(name, name) + ": std %{y:.2g}<extra></extra>"))
+            hovertemplate=LABELS[name] + ": std %{y:.2g}<extra></extra>"))
     pr = probes[selected]
     layers = np.arange(1, pr.depth + 1)
     fig.add_trace(go.Scatter(x=layers, y=_positive(pr.act_std), mode="lines+markers",
@@ -73,8 +74,7 @@ def spread_per_layer(probes: Mapping[str, object], selected: str, labels: Mappin
     return fig
 
 
-def loss_grid(histories: Mapping[str, dict], labels: Mapping[str, str], *,
-              height: int = 520) -> go.Figure:
+def loss_grid(histories: Mapping[str, dict], *, height: int = 520) -> go.Figure:
     """Small multiples: the training loss per epoch from each initialisation, one panel
     each, on a shared log axis so that "never learns" and "learns" compare at a glance."""
     names = list(histories)
@@ -84,7 +84,7 @@ def loss_grid(histories: Mapping[str, dict], labels: Mapping[str, str], *,
     for name in names:
         loss = histories[name]["loss"]
         end = loss[-1] if len(loss) else np.nan
-        titles.append(f"{labels.get(name, name)}<br>" +
+        titles.append(f"{LABELS[name]}<br>" +
                       (f"end {end:.3g}" if np.isfinite(end) else "diverged"))
     fig = make_subplots(rows=rows, cols=cols, shared_yaxes=True, shared_xaxes=True,
                         subplot_titles=titles, horizontal_spacing=0.025,
@@ -96,7 +96,7 @@ def loss_grid(histories: Mapping[str, dict], labels: Mapping[str, str], *,
         fig.add_trace(go.Scatter(
             x=np.arange(1, len(loss) + 1), y=np.where(np.isfinite(loss), loss, np.nan),
             mode="lines", line=dict(color=style.TRAIN_COLOR), showlegend=False,
-            hovertemplate=labels.get(name, name) + "<br>epoch %{x}: loss %{y:.3g}"
+            hovertemplate=LABELS[name] + "<br>epoch %{x}: loss %{y:.3g}"
                                                    "<extra></extra>"),
             row=i // cols + 1, col=i % cols + 1)
     fig.update_layout(height=height, title=dict(text="Training loss from each initialisation"),
@@ -113,8 +113,8 @@ def loss_grid(histories: Mapping[str, dict], labels: Mapping[str, str], *,
 INPUT_NAMES = ("w from x₁", "w from x₂", "bias")
 
 
-def symmetry(units: Mapping[str, tuple[np.ndarray, np.ndarray]], labels: Mapping[str, str],
-             *, height: int = 460) -> go.Figure:
+def symmetry(units: Mapping[str, tuple[np.ndarray, np.ndarray]], *,
+             height: int = 460) -> go.Figure:
     """Units 1 (solid) and 2 (dotted) of the first hidden layer over training, one panel per
     start: with equal starting weights the two stay on top of each other."""
     names = list(units)
@@ -122,7 +122,7 @@ def symmetry(units: Mapping[str, tuple[np.ndarray, np.ndarray]], labels: Mapping
     def caption(name: str) -> str:
         w = units[name][1]
         same = np.allclose(w[:, 0, :], w[:, 1, :], rtol=0.0, atol=1e-6)
-        return f"start: {labels.get(name, name)}" + (" (unit 2 hidden under 1)" if same else "")
+        return f"start: {LABELS[name]}" + (" (unit 2 hidden under 1)" if same else "")
 
     fig = make_subplots(rows=1, cols=len(names), horizontal_spacing=0.08,
                         subplot_titles=[caption(n) for n in names])

@@ -1,14 +1,29 @@
 """Gradient descent: the lecture's recap and key formula, what to notice, and the presets to
-try (with their answers)."""
+try, with their answers written from their own runs."""
 
 from __future__ import annotations
 
 from core import gradient_descent as GD
+from core import gradient_descent_notes as notes
 from core.presets import Preset
+from ui import results
 from ui.lectures import Lecture, Question
 
 GD_SLOW = GD.GradientDescentParams(learning_rate=0.02)
 GD_DIVERGES = GD.GradientDescentParams(learning_rate=0.7)
+
+
+def larger_rate() -> str:
+    return notes.larger_rate_answer(results.gd_run(GD.GradientDescentParams()))
+
+
+def slow() -> str:
+    return notes.slow_answer(results.gd_run(GD_SLOW))
+
+
+def diverges() -> str:
+    return notes.diverges_answer(results.gd_run(GD_DIVERGES))
+
 
 LECTURE = Lecture(
     "Regression fits a model yₘ(x, θ) = Wx + b to data {xᵢ, yᵢ} by minimising the mean "
@@ -21,16 +36,8 @@ LECTURE = Lecture(
     (Question("Why is the loss surface of a line fit a bowl?",
               "J is a quadratic function of (W, b): its contours are ellipses around the "
               "one least-squares solution, so gradient descent has one minimum to find."),
-     Question("When does a larger learning rate stop helping?",
-              "Above 2/λₘₐₓ (λₘₐₓ the largest curvature of the bowl) every step "
-              "overshoots further than it started: the loss grows without bound.")),
+     Question("When does a larger learning rate stop helping?", larger_rate)),
     (Preset("α = 0.02", "Ten times smaller a learning rate: where is the line after "
-            "100 epochs?",
-            "Still far from the data: J falls from 4.1 only to 0.74 (the minimum is "
-            "0.17); each step removes about 1 % of the remaining excess loss, so it "
-            "would need some 420 steps to get 100× closer.", (GD_SLOW,)),
-     Preset("α = 0.7", "A learning rate above the limit 2/λₘₐₓ = 0.44 of this data: "
-            "what happens?",
-            "Every step lands on the other side of the minimum, further away than "
-            "before: the loss blows up within five steps (diverged).",
-            (GD_DIVERGES,))))
+            "100 epochs?", slow, (GD_SLOW,)),
+     Preset("α = 0.7", "A learning rate of 0.7: above or below this data's limit 2/λₘₐₓ, "
+            "and what happens?", diverges, (GD_DIVERGES,))))
