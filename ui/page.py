@@ -40,14 +40,15 @@ class PageState:
         self._owner = catalog.field_owners(self.classes)  # rejects a shared field name
 
     @classmethod
-    def load(cls, url_path: str) -> PageState:
+    def load(cls, url_path: str, classes: Iterable[type[Params]] | None = None) -> PageState:
         """The state of a catalogued page for this run: read from the link on the session's
         first visit, from the session afterwards; the link's ignored values reported once.
+        ``classes`` are the catalogue's for the page unless given (a test's own app).
 
         The page must run inside app.py's router first: on a fresh server the first request
         reruns through it, and notes shown before that rerun would be lost with it."""
         require_router()
-        state = cls(url_path, catalog.page(url_path).params)
+        state = cls(url_path, catalog.page(url_path).params if classes is None else classes)
         state._restore()
         state._show_notes()
         return state
@@ -76,8 +77,8 @@ class PageState:
             params = cls(**values)
         except ValueError as err:
             st.warning(f"Kept the last valid settings: {plain(str(err))}")
-            params = self._stored().get(cls) or cls()
-        self._stored()[cls] = params
+            params = self._last(cls) or cls()
+        self._keep(params)
         return params
 
     # -- changing (as a button's on_click, before the widgets are drawn) ----------------------
@@ -88,7 +89,7 @@ class PageState:
             if type(p) not in self.classes:
                 raise ValueError(f"{type(p).__name__} is not a parameter class of "
                                  f"{self.url_path}")
-            self._stored()[type(p)] = p
+            self._keep(p)
             for name in type(p).field_names():
                 self._put(name, getattr(p, name))
 
@@ -100,7 +101,7 @@ class PageState:
         """Replace ``cls``'s parameters by ``how(current)``, validated like any new value
         (e.g. ``lambda p: p.stepped("seed", 1, wrap=True)``)."""
         try:
-            self.set(how(self._stored().get(cls) or self._from_widgets(cls)))
+            self.set(how(self._last(cls) or self._from_widgets(cls)))
         except ValueError as err:
             st.session_state[self._key("refused")] = str(err)
 
@@ -118,9 +119,8 @@ class PageState:
         """Rewrite the address bar so that it pins exactly this view: the changed fields of
         every class (as the widgets set them in this run, or last set them), and the keys of
         the page furniture (tab, presenter mode, hidden controls) as they are."""
-        stored = self._stored()
         wanted = {k: v for k, v in st.query_params.to_dict().items() if k in RESERVED_KEYS}
-        wanted.update(query(*(stored.get(c) or self._from_widgets(c) for c in self.classes)))
+        wanted.update(query(*(self._last(c) or self._from_widgets(c) for c in self.classes)))
         if wanted != st.query_params.to_dict():
             st.query_params.from_dict(wanted)
 
@@ -130,8 +130,21 @@ class PageState:
         # ":" never occurs in a widget key ("page.field"), so no field name can collide.
         return f"{self.url_path}:{what}"
 
-    def _stored(self) -> dict[type[Params], Params]:
+    def _stored(self) -> dict[str, Params]:
         return st.session_state.setdefault(self._key("params"), {})
+
+    @staticmethod
+    def _name(cls: type[Params]) -> str:
+        # By name, not by class object: a script that defines its own class defines it anew
+        # on every run.
+        return f"{cls.__module__}.{cls.__qualname__}"
+
+    def _last(self, cls: type[P]) -> P | None:
+        """The parameters ``cls`` had at the end of the last run (None before the first)."""
+        return self._stored().get(self._name(cls))
+
+    def _keep(self, params: Params) -> None:
+        self._stored()[self._name(type(params))] = params
 
     def _notes(self) -> list[str]:
         return st.session_state.setdefault(self._key("notes"), [])
@@ -146,12 +159,13 @@ class PageState:
                 others = [*RESERVED_KEYS, *(n for n in self._owner if self._owner[n] is not cls),
                           *(k for c in self.classes if c is not cls
                             for k in getattr(c, "OLD_KEYS", ()))]
-                stored[cls], notes = cls.from_query(link, other_keys=others)
+                params, notes = cls.from_query(link, other_keys=others)
+                self._keep(params)
                 self._notes().extend(notes)
             # Keys no class knows are reported once, not once per class.
             self._dedupe_notes()
         for cls in self.classes:
-            params = stored.get(cls) or cls()
+            params = self._last(cls) or cls()
             for name in cls.field_names():
                 # After another page Streamlit has dropped this page's widget state.
                 st.session_state.setdefault(widget_key(self.url_path, name),

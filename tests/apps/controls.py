@@ -1,11 +1,12 @@
-"""A small app for tests/test_widgets.py: one field of every kind, drawn by ui.widgets."""
+"""A small app for tests/test_widgets.py: one field of every kind, drawn by ui.widgets through
+ui.page.PageState."""
 
 from dataclasses import dataclass
 
 import streamlit as st
 
 from core.params import Params, choice, choices, flag, number, numbers, optional_number
-from ui import state, widgets
+from ui.page import PageState
 
 KINDS = {"classification": ("circle", "xor"), "regression": ("plane",)}
 
@@ -29,10 +30,9 @@ class Every(Params):
             raise ValueError("units must be at least the number of layers")
 
 
-state.load(Every, "t")
-state.show_notes("t")
+page = PageState.load("t", classes=(Every,))
 for name in Every.field_names():
-    widgets.control(Every, name, "t", segmented=name == "problem", as_input=name == "units")
-params = state.current(Every, "t")
+    page.control(name, segmented=name == "problem", as_input=name == "units")
+params = page.current(Every)
 st.text(repr(params))
-state.write_url(params)
+page.write_url()
